@@ -1,0 +1,3 @@
+from xbdocs.cli import main
+
+main()
