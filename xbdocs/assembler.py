@@ -1,0 +1,653 @@
+"""From answers to aligned documents: Jinja2 templates in each language → document model.
+
+A template is Jinja2 text with a light block markup, one directive a line:
+
+    @title                      the document title (lines below it)
+    @dateline                   two lines: the left part, then the right part
+    @text ID                    an unnumbered passage (preamble, closing words)
+    @article ID: Heading        a numbered article
+    @clause ID                  a numbered clause of the current article
+    @signatures                 the signature blocks; each starts with
+    @party ID
+
+Lines of text join into paragraphs; a blank line ends a paragraph; a line starting with
+"- " is a list item. **bold** and *italic* mark runs. ``ref("clause.id")`` prints the
+current number of a clause in the language's style.
+
+Every value a template prints is kept apart from the template text (as a placeholder
+token), so user text is never read as markup or as template source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from xbdocs import catalogue as catalogue_module
+from xbdocs import lang as languages
+from xbdocs.answers import Answers, Party
+from xbdocs.catalogue import Bilingual, Catalogue
+from xbdocs.errors import AnswersError, Problem, TemplateError
+from xbdocs.i18n import _
+from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
+
+TEMPLATE_SUFFIX = ".txt"
+_TOKEN = re.compile("\ue000(\\d+)\ue001")
+_DIRECTIVE = re.compile(r"^@(?P<name>[a-z]+)(?:\s+(?P<arg>.*))?$")
+_SOURCE_DIRECTIVE = re.compile(r"^\s*@(?:article|clause|text|party)\s+([^\s:]+)")
+_SOURCE_REF = re.compile(r"""ref\(\s*["']([^"']+)["']""")
+_INLINE = re.compile(r"(\*\*|\*)")
+
+
+def default_templates_dir() -> Path:
+    """``templates/`` inside an installed package, or beside the source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+# --- values that carry their source -----------------------------------------------------
+
+class Field(str):
+    """A string from the answers or the catalogue that remembers where it came from, so a
+    missing form can be reported against its field."""
+
+    path: str
+
+    def __new__(cls, value: str, path: str) -> Field:
+        obj = super().__new__(cls, value)
+        obj.path = path
+        return obj
+
+
+@dataclass(frozen=True)
+class Ref:
+    target: str
+    case: str = "nominative"
+    possessive: bool = False
+
+
+@dataclass
+class _Missing:
+    lang: str
+    text: str
+    case: str
+    path: str
+
+
+class Forms:
+    """Case forms of names: explicit forms (answers first, then catalogue) win; Kazakh forms
+    are derived; a Russian form nobody gave is collected and reported."""
+
+    def __init__(self, catalogue_forms: dict, answer_forms: dict) -> None:
+        self.catalogue_forms = catalogue_forms
+        self.answer_forms = answer_forms
+        self.missing: list[_Missing] = []
+
+    def explicit(self, lang: str, text: str, case: str) -> str | None:
+        for table in (self.answer_forms, self.catalogue_forms):
+            form = table.get(lang, {}).get(text, {}).get(case)
+            if form:
+                return form
+        return None
+
+    def case(self, lang: str, text: str, case: str) -> str:
+        if case == "nominative":
+            return text
+        form = self.explicit(lang, text, case)
+        if form:
+            return form
+        if lang == "kk":
+            return languages.kk.inflect(text, case)
+        path = getattr(text, "path", "")
+        if not any(m.text == text and m.case == case for m in self.missing):
+            self.missing.append(_Missing(lang, str(text), case, path))
+        return str(text)
+
+
+# --- the template context ---------------------------------------------------------------
+
+@dataclass
+class _Obj:
+    """An attribute bag for templates (a plain object is what a lawyer's template reads)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _bi(value: Bilingual | None, lang: str, path: str) -> Field | None:
+    return Field(value[lang], f"{path}.{lang}") if value else None
+
+
+def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
+    base = f"parties.{party.side}"
+    name_path = f"catalogue:{party.catalogue_id}" if party.catalogue_id else f"{base}.name"
+    region = cat.regions[party.region]
+    signatory = party.signatory
+    return _Obj({
+        "name": Field(party.name[lang], f"{name_path}.{lang}" if not party.catalogue_id
+                      else name_path),
+        "region": Field(region.name[lang], f"catalogue:region {region.id}"),
+        "level": party.level,
+        "country": party.country,
+        "address": _bi(party.address, lang, f"{base}.address"),
+        "identifiers": dict(party.identifiers),
+        "signatory": _Obj({
+            "name": _bi(signatory.name, lang, f"{base}.signatory.name"),
+            "gender": signatory.gender,
+            "position": _bi(signatory.position, lang, f"{base}.signatory.position"),
+            "acts_on": _bi(signatory.acts_on, lang, f"{base}.signatory.acts_on"),
+        }),
+    })
+
+
+def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]:
+    """The variables a template of language ``lang`` sees. Both languages see the same
+    names, so the two templates read alike."""
+    signing = answers.signing
+    settlement = cat.settlements[signing.place_kind].label[lang]
+    place_phrase = None
+    if signing.place:
+        place = signing.place[lang]
+        place_phrase = Field(f"{settlement} {place}" if lang == "ru" else f"{place} {settlement}",
+                             f"signing.place.{lang}")
+    references = [
+        _Obj({"title": Field(ref.title[lang], f"catalogue:reference {ref.id}"),
+              "date": ref.date, "number": ref.number})
+        for ref in sorted(cat.references, key=lambda r: r.date)
+        if answers.track in ref.tracks and (signing.date is None or ref.date <= signing.date)
+    ]
+    coordination = answers.coordination
+    term = answers.term
+    return {
+        "track": answers.track,
+        "subject": _bi(answers.subject, lang, "subject"),
+        "entry_into_force": answers.entry_into_force,
+        "russian_party": _party_view(answers.russian, lang, cat),
+        "kazakh_party": _party_view(answers.kazakh, lang, cat),
+        "areas": [Field(a[lang], f"areas[{i}]") for i, a in
+                  enumerate(answers.areas + answers.custom_areas)],
+        "cooperation_forms": [Field(f[lang], f"cooperation_forms[{i}]") for i, f in
+                              enumerate(answers.cooperation_forms)],
+        "coordination": _Obj({
+            "mode": coordination.mode, "plan_years": coordination.plan_years,
+            "russian_unit": _bi(coordination.russian_unit, lang, "coordination.russian_unit"),
+            "kazakh_unit": _bi(coordination.kazakh_unit, lang, "coordination.kazakh_unit"),
+        }),
+        "term": _Obj({"years": term.years, "renewal": term.renewal,
+                      "renewal_years": term.renewal_years,
+                      "notice_months": term.notice_months}),
+        "signing": _Obj({"date": signing.date, "place": place_phrase}),
+        "copies": answers.copies,
+        "references": references,
+    }
+
+
+# --- rendering --------------------------------------------------------------------------
+
+class _Render:
+    """State of one template's rendering: its language, the forms table, and the printed
+    values by token number."""
+
+    def __init__(self, module: ModuleType, forms: Forms) -> None:
+        self.module, self.forms = module, forms
+        self.values: list[Any] = []
+
+    def finalize(self, value: Any) -> str:
+        if value is None:
+            return self.finalize("")
+        self.values.append(value)
+        return f"\ue000{len(self.values) - 1}\ue001"
+
+
+_current: _Render | None = None
+
+
+def _finalize(value: Any) -> str:
+    assert _current is not None
+    return _current.finalize(value)
+
+
+def _case_filter(case: str):
+    def apply(value: Any) -> str:
+        assert _current is not None
+        if value is None:
+            return ""
+        if case not in _current.module.CASES:
+            raise ValueError(_("the case «{case}» does not exist in this language").format(
+                case=case))
+        return _current.forms.case(_current.module.CODE, value, case)
+    apply.__name__ = case
+    return apply
+
+
+def _capfirst(value: Any) -> Any:
+    return value[:1].upper() + value[1:] if value else value
+
+
+@cache
+def _environment(templates_dir: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    cases = {case for module in languages.LANGUAGES.values() for case in module.CASES[1:]}
+    env.filters.update({case: _case_filter(case) for case in cases})
+    env.filters["capfirst"] = _capfirst
+    env.filters["initials"] = languages.short_name
+    return env
+
+
+def _language_functions(module: ModuleType) -> dict[str, Any]:
+    code = module.CODE
+
+    def pair(first: str, second: str) -> str:
+        if code == "kk":
+            return f"{first} {languages.kk.conjunction(first)} {second}"
+        return f"{first} и {second}"
+
+    return {
+        "date": module.date,
+        "date_words": module.date_words,
+        "count": module.count,
+        "number_words": module.number_words,
+        "gender": lambda person, masculine, feminine: module.gendered(
+            person.gender, masculine, feminine),
+        "ref": lambda target, case="nominative", possessive=False: Ref(
+            target, case, possessive),
+        "pair": pair,
+        "blank": module.BLANK_PLACE,
+    }
+
+
+@dataclass
+class _SourceMap:
+    """Where clause ids and references stand in a template's source."""
+
+    path: str
+    directives: dict[str, int]
+    refs: dict[str, int]
+    lines: list[str]
+
+    def clause_at(self, line: int) -> str | None:
+        best = None
+        for clause, at in self.directives.items():
+            if at <= line and (best is None or at > self.directives[best]):
+                best = clause
+        return best
+
+
+def _source_map(path: Path, display: str) -> _SourceMap:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    directives: dict[str, int] = {}
+    refs: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        match = _SOURCE_DIRECTIVE.match(line)
+        if match:
+            directives.setdefault(match[1], number)
+        for ref in _SOURCE_REF.finditer(line):
+            refs.setdefault(ref[1], number)
+    return _SourceMap(display, directives, refs, lines)
+
+
+def _template_line(exc: BaseException, filename: str) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
+           forms: Forms) -> tuple[str, list[Any], _SourceMap]:
+    """Render one template; return its text with value tokens, the values, its source map."""
+    global _current
+    env = _environment(templates_dir)
+    relative = f"{lang}/{name}{TEMPLATE_SUFFIX}"
+    path = templates_dir / relative
+    display = f"templates/{relative}"
+    if not path.is_file():
+        raise TemplateError(_("template not found"), display)
+    source_map = _source_map(path, display)
+    try:
+        template = env.get_template(relative)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_("template syntax error: {message}").format(message=exc.message),
+                            display, exc.lineno) from None
+    module = languages.get(lang)
+    functions = _language_functions(module)
+    state = _Render(module, forms)
+    previous, _current = _current, state
+    try:
+        text = template.render({**functions, **context})
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc, str(path))
+        raise TemplateError(_("undefined variable: {message}").format(message=exc.message),
+                            display, line, source_map.clause_at(line or 0)) from None
+    except jinja2.sandbox.SecurityError as exc:
+        line = _template_line(exc, str(path))
+        raise TemplateError(_("not allowed in a template: {message}").format(message=exc),
+                            display, line) from None
+    except jinja2.TemplateError as exc:
+        line = _template_line(exc, str(path))
+        raise TemplateError(str(exc), display, line, source_map.clause_at(line or 0)) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        line = _template_line(exc, str(path))
+        raise TemplateError(_("cannot render: {error}").format(error=exc), display, line,
+                            source_map.clause_at(line or 0)) from None
+    finally:
+        _current = previous
+    return text, state.values, source_map
+
+
+# --- parsing the rendered markup --------------------------------------------------------
+
+class _Parser:
+    def __init__(self, text: str, values: list[Any], source: _SourceMap) -> None:
+        self.text, self.values, self.source = text, values, source
+        self.blocks: list[Block] = []
+        self.lines_of: dict[str, int | None] = {}
+        self.refs: list[tuple[Block, Ref]] = []
+
+    def _plain(self, text: str) -> str:
+        return _TOKEN.sub(lambda m: str(self.values[int(m[1])]), text).strip()
+
+    def _error(self, message: str, clause: str | None = None) -> TemplateError:
+        line = self.source.directives.get(clause) if clause else None
+        return TemplateError(message, self.source.path, line, clause)
+
+    def parse(self) -> list[Block]:
+        block: Block | None = None
+        column: list[Paragraph] | None = None
+        buffer: list[str] = []
+        dateline: list[str] = []
+
+        def flush() -> None:
+            if not buffer:
+                return
+            text = " ".join(part.strip() for part in buffer)
+            buffer.clear()
+            if block is None:
+                raise self._error(_("text before the first directive (@title, @clause …): "
+                                    "«{text}»").format(text=self._plain(text)[:60]))
+            if block.kind == "dateline_pending":
+                dateline.append(text)
+                return
+            role = {"title": "title", "signatures": "signature"}.get(block.kind, "body")
+            if text.startswith("- "):
+                role, text = "item", text[2:]
+            paragraph = Paragraph(self._runs(text, block), role)
+            (column if column is not None else block.paragraphs).append(paragraph)
+
+        for raw in self.text.splitlines():
+            line = raw.rstrip()
+            match = _DIRECTIVE.match(line.strip()) if line.strip().startswith("@") else None
+            if match:
+                flush()
+                name, arg = match["name"], self._plain(match["arg"] or "")
+                block, column = self._start(name, arg, block, dateline)
+                continue
+            if not line.strip() or line.lstrip().startswith("- "):
+                flush()
+            if line.strip():
+                buffer.append(line)
+                if block is not None and block.kind == "dateline_pending":
+                    flush()  # the place and the date are a line each
+        flush()
+        self._close_dateline(dateline)
+        return self.blocks
+
+    def _close_dateline(self, dateline: list[str]) -> None:
+        if not self.blocks or self.blocks[-1].kind != "dateline_pending":
+            return
+        block = self.blocks[-1]
+        if len(dateline) != 2:
+            raise self._error(_("@dateline needs exactly two lines: the place, then the date"),
+                              block.id)
+        block.kind = "text"
+        block.paragraphs = [Paragraph(self._runs(dateline[0], block), "dateline",
+                                      right=self._runs(dateline[1], block))]
+        dateline.clear()
+
+    def _start(self, name: str, arg: str, block: Block | None,
+               dateline: list[str]) -> tuple[Block | None, list[Paragraph] | None]:
+        self._close_dateline(dateline)
+        if name == "party":
+            if block is None or block.kind != "signatures":
+                raise self._error(_("@party must follow @signatures"), arg)
+            block.columns.append([])
+            return block, block.columns[-1]
+        if name in ("title", "signatures", "dateline"):
+            block_id, heading = arg or name, ""
+            kind = {"dateline": "dateline_pending"}.get(name, name)
+        elif name in ("article", "clause", "text"):
+            block_id, _sep, heading = arg.partition(":")
+            block_id, heading = block_id.strip(), heading.strip()
+            if not block_id:
+                raise self._error(_("@{name} needs an id").format(name=name))
+            kind = {"article": "heading"}.get(name, name)
+        else:
+            raise self._error(_("unknown directive @{name}; expected one of: @title, "
+                                "@dateline, @text, @article, @clause, @signatures, @party")
+                              .format(name=name))
+        if any(existing.id == block_id for existing in self.blocks):
+            raise self._error(_("the id «{id}» is used twice").format(id=block_id), block_id)
+        new = Block(block_id, kind)
+        if kind == "heading":
+            new.paragraphs.append(Paragraph([Run(heading)], "heading") if heading else
+                                  Paragraph([], "heading"))
+        self.blocks.append(new)
+        return new, None
+
+    def _runs(self, text: str, block: Block) -> list[Run]:
+        runs: list[Run] = []
+        bold = italic = False
+        for part in _INLINE.split(text):
+            if part == "**":
+                bold = not bold
+                continue
+            if part == "*":
+                italic = not italic
+                continue
+            for index, piece in enumerate(_TOKEN.split(part)):
+                if index % 2 == 0:
+                    if piece:
+                        runs.append(Run(piece, bold, italic))
+                    continue
+                value = self.values[int(piece)]
+                run = Run("", bold, italic)
+                if isinstance(value, Ref):
+                    self.refs.append((block, value))
+                    run.text = _TOKEN_REF_PREFIX + str(len(self.refs) - 1)
+                else:
+                    run.text = str(value)
+                runs.append(run)
+        merged: list[Run] = []
+        for run in runs:
+            is_ref = run.text.startswith(_TOKEN_REF_PREFIX)
+            if (merged and not is_ref and not merged[-1].text.startswith(_TOKEN_REF_PREFIX)
+                    and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)):
+                merged[-1].text += run.text
+            else:
+                merged.append(run)
+        return merged
+
+
+_TOKEN_REF_PREFIX = "\ue002ref"
+
+
+# --- alignment, numbering, references ---------------------------------------------------
+
+@dataclass
+class _Rendered:
+    lang: str
+    blocks: list[Block]
+    parser: _Parser
+
+
+def _align(left: _Rendered, right: _Rendered) -> None:
+    left_ids = [b.id for b in left.blocks]
+    right_ids = [b.id for b in right.blocks]
+    if left_ids == right_ids:
+        return
+    lfile, rfile = left.parser.source.path, right.parser.source.path
+    only_left = [i for i in left_ids if i not in right_ids]
+    only_right = [i for i in right_ids if i not in left_ids]
+    if only_left or only_right:
+        clause = (only_left or only_right)[0]
+        present, absent = (lfile, rfile) if only_left else (rfile, lfile)
+        source = left.parser.source if only_left else right.parser.source
+        raise TemplateError(_("clause «{clause}» is in {present} but not in {absent}").format(
+            clause=clause, present=present, absent=absent), present,
+            source.directives.get(clause), clause)
+    for index, (a, b) in enumerate(zip(left_ids, right_ids, strict=True)):
+        if a != b:
+            raise TemplateError(_(
+                "the clauses are in a different order: position {position} is «{left}» in "
+                "{lfile} but «{right}» in {rfile}").format(
+                    position=index + 1, left=a, right=b, lfile=lfile, rfile=rfile),
+                lfile, left.parser.source.directives.get(a), a)
+
+
+def _number(rendered: _Rendered, module: ModuleType) -> dict[str, tuple[str, str]]:
+    """Give articles and clauses their numbers; return id → (kind, number)."""
+    numbers: dict[str, tuple[str, str]] = {}
+    article = clause = 0
+    for block in rendered.blocks:
+        if block.kind == "heading":
+            article += 1
+            clause = 0
+            block.label = f"{module.article_label(article)}."
+            numbers[block.id] = ("article", str(article))
+        elif block.kind == "clause":
+            if article == 0:
+                raise rendered.parser._error(_("@clause before the first @article"), block.id)
+            clause += 1
+            number = f"{article}.{clause}"
+            block.label = f"{number}."
+            numbers[block.id] = ("clause", number)
+    return numbers
+
+
+def _resolve_refs(rendered: _Rendered, module: ModuleType,
+                  numbers: dict[str, tuple[str, str]]) -> None:
+    parser = rendered.parser
+    for block in rendered.blocks:
+        paragraphs = block.paragraphs + [p for column in block.columns for p in column]
+        for paragraph in paragraphs:
+            for run in paragraph.runs + paragraph.right:
+                if not run.text.startswith(_TOKEN_REF_PREFIX):
+                    continue
+                owner, ref = parser.refs[int(run.text[len(_TOKEN_REF_PREFIX):])]
+                if ref.target not in numbers:
+                    raise TemplateError(_(
+                        "reference to «{target}», which is not a numbered clause or article "
+                        "in this document (it may have dropped out under a condition)").format(
+                            target=ref.target), parser.source.path,
+                        parser.source.refs.get(ref.target), owner.id)
+                kind, number = numbers[ref.target]
+                if kind == "article":
+                    run.text = (f"ст. {number}" if module.CODE == "ru" else
+                                f"{number}-{languages.kk.inflect_word('бап', ref.case)}")
+                else:
+                    run.text = module.clause_ref(number, ref.case, ref.possessive)
+
+
+# --- the entry point --------------------------------------------------------------------
+
+@dataclass
+class Assembly:
+    """What the assembler made: the documents and what the user should know about them."""
+
+    documents: dict[str, Document]
+    parallel: ParallelDocument
+    warnings: list[str]
+
+
+def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "agreement",
+             cat: Catalogue | None = None) -> Assembly:
+    cat = cat or catalogue_module.load()
+    templates_dir = (templates_dir or default_templates_dir()).resolve()
+    forms = Forms(cat.forms, answers.forms)
+    rendered: dict[str, _Rendered] = {}
+    for lang in languages.DOCUMENT_LANGUAGES:
+        context = build_context(answers, lang, cat)
+        text, values, source = render(templates_dir, lang, name, context, forms)
+        parser = _Parser(text, values, source)
+        rendered[lang] = _Rendered(lang, parser.parse(), parser)
+    if forms.missing:
+        raise AnswersError([_missing_problem(m) for m in forms.missing], answers.source)
+    left, right = rendered["ru"], rendered["kk"]
+    _align(left, right)
+    for item in (left, right):
+        module = languages.get(item.lang)
+        _resolve_refs(item, module, _number(item, module))
+    properties = _properties(answers, left.blocks)
+    documents = {item.lang: Document(item.lang, item.blocks, dict(properties))
+                 for item in (left, right)}
+    parallel = ParallelDocument(documents["ru"], documents["kk"], dict(properties))
+    return Assembly(documents, parallel, _warnings(answers, cat))
+
+
+def _missing_problem(missing: _Missing) -> Problem:
+    case_names = {"genitive": _("genitive"), "dative": _("dative"),
+                  "accusative": _("accusative"), "instrumental": _("instrumental"),
+                  "prepositional": _("prepositional")}
+    return Problem(missing.path, _(
+        "the {case} form of «{text}» is not known; add it under forms.{lang} in the answers "
+        "file (forms: {lang}: \"{text}\": {key}: …)").format(
+            case=case_names.get(missing.case, missing.case), text=missing.text,
+            lang=missing.lang, key=missing.case))
+
+
+def _properties(answers: Answers, blocks: list[Block]) -> dict[str, str]:
+    title = " ".join(p.text for b in blocks if b.kind == "title" for p in b.paragraphs)
+    return {
+        "title": title[:250],
+        "subject": _("Cross-border cooperation agreement"),
+        "keywords": "xbdocs; 179-FZ; " + answers.track,
+        "language": "ru-RU, kk-KZ",
+    }
+
+
+def _warnings(answers: Answers, cat: Catalogue) -> list[str]:
+    warnings = []
+    for party in answers.parties:
+        if party.catalogue_id and not party.verified:
+            warnings.append(_(
+                "parties.{side}: the catalogue entry «{id}» is not verified against an "
+                "official act ({source}); check the official names in both languages").format(
+                    side=party.side, id=party.catalogue_id, source=party.source))
+        known = cat.parties.get(party.catalogue_id or "")
+        if known and known.valid_until and answers.signing.date and \
+                str(answers.signing.date.year) > known.valid_until:
+            warnings.append(_(
+                "parties.{side}: «{name}» is the name used until {year}").format(
+                    side=party.side, name=known.name.ru, year=known.valid_until))
+    if answers.signing.date is None:
+        warnings.append(_("signing.date is empty: the documents show a blank date to fill in "
+                          "by hand"))
+    if answers.signing.place is None:
+        warnings.append(_("signing.place is empty: the documents show a blank place to fill "
+                          "in by hand"))
+    return warnings
+

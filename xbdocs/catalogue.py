@@ -1,0 +1,160 @@
+"""The catalogue: areas of cooperation, known parties, regions, acts and legal references.
+
+Shipped as YAML in ``xbdocs/data`` so a lawyer can correct a name without touching code.
+Every party and reference carries ``verified`` and ``source``; the build reports unverified
+entries it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from xbdocs.errors import CatalogueError
+from xbdocs.i18n import _
+
+DATA_DIR = Path(__file__).parent / "data"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A text in both document languages."""
+
+    ru: str
+    kk: str
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A catalogue item with a code and labels in both languages."""
+
+    code: str
+    label: Bilingual
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    country: str
+    name: Bilingual
+
+
+@dataclass(frozen=True)
+class KnownParty:
+    id: str
+    country: str
+    region: str
+    level: str
+    name: Bilingual
+    verified: bool
+    source: str
+    address: Bilingual | None = None
+    valid_until: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    date: dt.date
+    tracks: tuple[str, ...]
+    title: Bilingual
+    number: str | None
+    verified: bool
+    source: str
+
+
+@dataclass
+class Catalogue:
+    areas: dict[str, Entry]
+    cooperation_forms: dict[str, Entry]
+    regions: dict[str, Region]
+    parties: dict[str, KnownParty]
+    acts: dict[str, Entry]
+    settlements: dict[str, Entry]
+    references: list[Reference]
+    areas_source: str
+    #: Known case forms: ``forms[lang][nominative][case]``.
+    forms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+
+def _read(name: str) -> dict:
+    path = DATA_DIR / name
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogueError(_("{path}: cannot read the catalogue: {error}").format(
+            path=path, error=exc)) from None
+
+
+def _bilingual(item: dict, source: str) -> Bilingual:
+    try:
+        return Bilingual(ru=str(item["ru"]), kk=str(item["kk"]))
+    except KeyError as exc:
+        raise CatalogueError(_("{path}: entry {entry} has no {key}").format(
+            path=source, entry=item.get("id") or item.get("code"), key=exc.args[0])) from None
+
+
+def _add_forms(forms: dict, item: dict) -> None:
+    for lang, by_case in (item.get("forms") or {}).items():
+        nominative = item["name"][lang] if "name" in item else item[lang]
+        forms.setdefault(lang, {}).setdefault(nominative, {}).update(by_case)
+
+
+def _entries(items: list[dict], source: str, forms: dict) -> dict[str, Entry]:
+    entries = {}
+    for item in items:
+        entries[item["code"]] = Entry(item["code"], _bilingual(item, source))
+        _add_forms(forms, item)
+    return entries
+
+
+@cache
+def load() -> Catalogue:
+    """The shipped catalogue, read once per process."""
+    forms: dict[str, dict[str, dict[str, str]]] = {}
+    areas = _read("areas.yaml")
+    regions = {}
+    for item in _read("regions.yaml")["regions"]:
+        regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"))
+        _add_forms(forms, item)
+    parties = {}
+    for item in _read("parties.yaml")["parties"]:
+        address = item.get("address")
+        parties[item["id"]] = KnownParty(
+            id=item["id"], country=item["country"], region=item["region"], level=item["level"],
+            name=_bilingual(item["name"], "parties.yaml"), verified=bool(item["verified"]),
+            source=item["source"], valid_until=item.get("valid_until"),
+            address=Bilingual(address.get("ru", ""), address.get("kk", "")) if address else None,
+        )
+        _add_forms(forms, item)
+    references = []
+    for item in _read("references.yaml")["references"]:
+        references.append(Reference(
+            id=item["id"], date=item["date"], tracks=tuple(item["tracks"]),
+            title=_bilingual(item, "references.yaml"), number=item.get("number"),
+            verified=bool(item["verified"]), source=item["source"]))
+        _add_forms(forms, item)
+    for lang, table in _read("lexicon.yaml")["forms"].items():
+        for nominative, by_case in table.items():
+            forms.setdefault(lang, {}).setdefault(nominative, {}).update(by_case)
+    return Catalogue(
+        areas=_entries(areas["areas"], "areas.yaml", forms),
+        cooperation_forms=_entries(_read("cooperation_forms.yaml")["forms"],
+                                   "cooperation_forms.yaml", forms),
+        regions=regions,
+        parties=parties,
+        acts=_entries(_read("acts.yaml")["acts"], "acts.yaml", forms),
+        settlements=_entries(_read("settlements.yaml")["settlements"], "settlements.yaml", forms),
+        references=references,
+        areas_source=areas["source"],
+        forms=forms,
+    )

@@ -1,0 +1,75 @@
+"""The command line. User errors print one line per problem and exit 1; usage errors exit 2;
+a bug prints a short notice (the traceback only with XBDOCS_DEBUG=1) and exits 70."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from xbdocs import __version__
+from xbdocs.errors import XbdocsError
+from xbdocs.i18n import MESSAGE_LANGUAGES, _, set_language
+
+INTERNAL_ERROR = 70
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        set_language(value)
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="xbdocs",
+                      message="%(prog)s %(version)s")
+@click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), callback=_set_lang,
+              is_eager=True, expose_value=False, envvar="XBDOCS_LANG",
+              help="Language of messages: ru (default) or en.")
+def cli() -> None:
+    """xbdocs drafts Russian–Kazakh cross-border cooperation agreements."""
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the documents.")
+@click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True,
+              path_type=Path), help="Build from this copy of the templates folder.")
+def build(answers: Path, outdir: Path, force: bool, templates_dir: Path | None) -> None:
+    """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file."""
+    from xbdocs.build import build as run_build
+
+    result = run_build(answers, outdir, force=force, templates_dir=templates_dir)
+    for warning in result.warnings:
+        click.echo(_("warning: {message}").format(message=warning), err=True)
+    for path in result.written:
+        click.echo(_("written: {path}").format(path=path))
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(_("aborted"), err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except XbdocsError as exc:
+        for line in exc.lines():
+            click.echo(_("error: {message}").format(message=line), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug in xbdocs, not the user's fault
+        if os.environ.get("XBDOCS_DEBUG"):
+            raise
+        click.echo(_("internal error: {error}. This is a bug in xbdocs; run again with "
+                     "XBDOCS_DEBUG=1 to see the details.").format(
+                         error=type(exc).__name__), err=True)
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(0)

@@ -1,0 +1,66 @@
+"""The exceptions a user can cause. Each message points at its source: a field of the
+answers file, a template file and line, or an output path. The CLI prints them and exits 1;
+anything else is a bug in xbdocs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class XbdocsError(Exception):
+    """A problem the user can fix."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the answers: where (a dotted key path) and what."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.line}: " if self.line else ""
+        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+
+
+class AnswersError(XbdocsError):
+    """The answers file is unreadable or wrong; carries every problem found, not just one."""
+
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        prefix = f"{self.source}:" if self.source else ""
+        return [f"{prefix}{problem}" for problem in self.problems]
+
+
+class CatalogueError(XbdocsError):
+    """A catalogue data file is broken."""
+
+
+class TemplateError(XbdocsError):
+    """A template cannot be rendered or does not fit its pair."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 clause: str | None = None) -> None:
+        self.message, self.file, self.line, self.clause = message, file, line, clause
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.file or ""
+        if self.file and self.line:
+            where += f":{self.line}"
+        clause = f"[{self.clause}] " if self.clause else ""
+        return f"{where}: {clause}{self.message}" if where else f"{clause}{self.message}"
+
+
+class OutputError(XbdocsError):
+    """An output file cannot be written, or would overwrite one without --force."""

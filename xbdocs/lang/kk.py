@@ -1,0 +1,166 @@
+"""Kazakh forms in the style of official documents.
+
+Case suffixes follow vowel harmony (the last vowel of the stem) and the stem's last sound;
+after a 3rd-person possessive (облысы, ауданы, әкімдігі) the -н- forms are used. In a name of
+several words only the last word takes the ending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from babel.dates import get_month_names
+from num2words import num2words
+
+CODE = "kk"
+CASES = ("nominative", "genitive", "dative", "accusative", "locative", "ablative",
+         "instrumental")
+BLANK_DATE = "20__ жылғы «__» ____________"
+BLANK_PLACE = "____________"
+
+_BACK_VOWELS = set("аоұыя")
+_FRONT_VOWELS = set("әөүіеэ")
+_VOWELS = set("аәеиоөұүыіэюя")
+_SONORANTS = set("лрйуи")
+_NASALS = set("мнң")
+_VOICED = set("жз")
+_VOICING = {"к": "г", "қ": "ғ", "п": "б"}
+# Heads that already carry the 3rd-person possessive in official names.
+_POSSESSIVE_HEADS = frozenset({
+    "облысы", "ауданы", "қаласы", "ауылы", "кенті", "әкімдігі", "әкімшілігі", "үкіметі",
+    "республикасы", "федерациясы", "өлкесі", "губернаторы", "әкімі", "басшысы", "тарапы",
+    "аппараты", "кеңесі", "мәслихаты", "заңы",
+})
+
+
+@cache
+def _months() -> dict[int, str]:
+    return dict(get_month_names("wide", "format", "kk"))
+
+
+def _is_front(word: str) -> bool:
+    for letter in reversed(word.lower()):
+        if letter in _FRONT_VOWELS:
+            return True
+        if letter in _BACK_VOWELS:
+            return False
+    return False
+
+
+def _sound(word: str) -> str:
+    """The class of the last sound: vowel, sonorant, nasal, voiced or voiceless."""
+    last = word.lower()[-1]
+    if last in _SONORANTS:
+        return "sonorant"
+    if last in _VOWELS:
+        return "vowel"
+    if last in _NASALS:
+        return "nasal"
+    if last in _VOICED:
+        return "voiced"
+    return "voiceless"
+
+
+def is_possessive(word: str) -> bool:
+    return word.lower() in _POSSESSIVE_HEADS
+
+
+def possessive(word: str) -> str:
+    """The 3rd-person possessive: тармақ → тармағы, бап → бабы, қала → қаласы."""
+    front = _is_front(word)
+    if _sound(word) == "vowel":
+        return word + ("сі" if front else "сы")
+    stem = word[:-1] + _VOICING.get(word[-1], word[-1])
+    return stem + ("і" if front else "ы")
+
+
+def inflect_word(word: str, case: str, possessive_stem: bool | None = None) -> str:
+    """One word in a case; ``possessive_stem`` overrides the look-up of known heads."""
+    if case == "nominative":
+        return word
+    front = _is_front(word)
+    if possessive_stem is None:
+        possessive_stem = is_possessive(word)
+    if possessive_stem:
+        suffix = {"genitive": "ның", "dative": "на", "accusative": "н", "locative": "нда",
+                  "ablative": "нан", "instrumental": "мен"}[case]
+        return word + (_front(suffix) if front else suffix)
+    sound = _sound(word)
+    first = {
+        "genitive": {"vowel": "н", "nasal": "н", "sonorant": "д", "voiced": "д"},
+        "accusative": {"vowel": "н", "nasal": "д", "sonorant": "д", "voiced": "д"},
+        "locative": {"vowel": "д", "nasal": "д", "sonorant": "д", "voiced": "д"},
+        "ablative": {"vowel": "д", "nasal": "н", "sonorant": "д", "voiced": "д"},
+        "dative": {"vowel": "ғ", "nasal": "ғ", "sonorant": "ғ", "voiced": "ғ"},
+        "instrumental": {"vowel": "м", "nasal": "м", "sonorant": "м", "voiced": "б"},
+    }[case].get(sound, {"dative": "қ", "instrumental": "п"}.get(case, "т"))
+    rest = {"genitive": "ың", "accusative": "ы", "locative": "а", "ablative": "ан",
+            "dative": "а", "instrumental": "ен"}[case]
+    suffix = first + rest
+    if case == "instrumental":
+        return word + suffix
+    return word + (_front(suffix) if front else suffix)
+
+
+def _front(suffix: str) -> str:
+    return suffix.translate(str.maketrans("аыұғқ", "еііг к".replace(" ", "")))
+
+
+def inflect(phrase: str, case: str) -> str:
+    """A multi-word name in a case: only the last word changes."""
+    head, _, last = phrase.rpartition(" ")
+    inflected = inflect_word(last, case)
+    return f"{head} {inflected}" if head else inflected
+
+
+def conjunction(word: str) -> str:
+    """«мен/бен/пен» ("and") chosen by the last sound of the word before it."""
+    return inflect_word(word.split()[-1], "instrumental", possessive_stem=False)[
+        len(word.split()[-1]):]
+
+
+def _date_core(value: dt.date) -> tuple[str, str]:
+    return f"{value.year} жылғы {value.day}", _months()[value.month]
+
+
+def date(value: dt.date | None, form: str = "nominative") -> str:
+    """«2010 жылғы 7 қыркүйек»; ``form`` "locative" gives «…қыркүйекте» (on that date) and
+    "attributive" gives «…қыркүйектегі» (dated)."""
+    if value is None:
+        return BLANK_DATE
+    prefix, month = _date_core(value)
+    if form == "attributive":
+        month = inflect_word(month, "locative", possessive_stem=False)
+        month += "гі" if _is_front(month) else "ғы"
+    else:
+        month = inflect_word(month, form, possessive_stem=False)
+    return f"{prefix} {month}"
+
+
+def date_words(value: dt.date | None) -> str:
+    return date(value)
+
+
+def number_words(number: int, case: str = "nominative", gender: str = "") -> str:
+    words = num2words(number, lang="kz")
+    return words if case == "nominative" else inflect(words, case)
+
+
+def count(number: int, unit: str, case: str = "nominative") -> str:
+    """«5 (бес) жыл», «3 (үш) жылға»: Kazakh nouns stay singular after numbers."""
+    return f"{number} ({number_words(number)}) {inflect_word(unit, case, False)}"
+
+
+def article_label(number: int) -> str:
+    return f"{number}-бап"
+
+
+def clause_ref(number: str, case: str = "nominative", possessive_form: bool = False) -> str:
+    """«9.2-тармақ»; with ``possessive_form`` the form after «осы Келісімнің»: «9.2-тармағында»."""
+    noun = possessive("тармақ") if possessive_form else "тармақ"
+    return f"{number}-{inflect_word(noun, case, possessive_form)}"
+
+
+def gendered(gender: str, masculine: str, feminine: str) -> str:
+    return masculine

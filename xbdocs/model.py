@@ -1,0 +1,79 @@
+"""The document model: what a document says and how it is divided, with no file format.
+
+The assembler fills it; the writer lays it out. Every block has an id, so two documents in
+different languages with the same block ids in the same order are aligned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of runs. ``role`` is the kind of paragraph (body, title, subtitle, item,
+    dateline, signature); a dateline has two parts, set flush left and flush right."""
+
+    runs: list[Run]
+    role: str = "body"
+    #: For a dateline: the runs set flush right.
+    right: list[Run] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        left = "".join(run.text for run in self.runs)
+        return f"{left}\t{''.join(run.text for run in self.right)}" if self.right else left
+
+
+@dataclass
+class Block:
+    """A unit that stays together across languages: a title, a heading, a numbered clause,
+    an unnumbered passage, or a row of signature columns."""
+
+    id: str
+    kind: str                      # title | heading | clause | text | signatures
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    #: The computed number as printed: «Статья 3.», «3-бап.», «3.2.».
+    label: str | None = None
+    #: For signatures: one list of paragraphs per signing party, side by side.
+    columns: list[list[Paragraph]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        parts = [p.text for p in self.paragraphs]
+        parts += [p.text for column in self.columns for p in column]
+        body = "\n".join(parts)
+        return f"{self.label} {body}" if self.label else body
+
+
+@dataclass
+class Document:
+    lang: str
+    blocks: list[Block]
+    #: Core properties: title, subject, keywords, comments.
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def block(self, block_id: str) -> Block:
+        for block in self.blocks:
+            if block.id == block_id:
+                return block
+        raise KeyError(block_id)
+
+
+@dataclass
+class ParallelDocument:
+    """Two aligned documents, shown side by side block for block."""
+
+    left: Document
+    right: Document
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[Block, Block]]:
+        return list(zip(self.left.blocks, self.right.blocks, strict=True))

@@ -1,0 +1,315 @@
+"""DOCX from the document model, with python-docx.
+
+The writer knows paragraphs, blocks and columns, not agreements. It returns the file as
+bytes; writing to disk (atomically) is the caller's business.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document as new_docx
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
+
+LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
+ITEM_MARK = "– "
+
+
+@dataclass(frozen=True)
+class PageStyle:
+    font: str = "Times New Roman"
+    body_size: float = 14
+    table_size: float = 12
+    page_width_mm: float = 210
+    page_height_mm: float = 297
+    top_mm: float = 20
+    bottom_mm: float = 20
+    left_mm: float = 30
+    right_mm: float = 15
+    first_line_mm: float = 12.5
+
+    @property
+    def text_width_mm(self) -> float:
+        return self.page_width_mm - self.left_mm - self.right_mm
+
+
+#: Two columns need the width: narrower margins for the parallel text.
+PARALLEL_STYLE = PageStyle(left_mm=20, right_mm=10)
+#: Word's default cell margins (0.19 cm each side) narrow a column's text.
+CELL_PADDING_MM = 3.8
+
+
+# Paragraph roles of the model → style names in the DOCX.
+STYLE_NAMES = {
+    "title": "XB Title",
+    "heading": "Heading 1",
+    "body": "XB Body",
+    "item": "XB Item",
+    "dateline": "XB Dateline",
+    "signature": "XB Signature",
+}
+
+
+def _set_fonts(rpr, font: str) -> None:
+    """Name the font for every script and drop theme fonts, which would override it."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+
+
+def _set_language(rpr, tag: str) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    lang.set(qn("w:bidi"), tag)
+
+
+def _configure_styles(doc, style: PageStyle, size: float, lang: str,
+                      line_width_mm: float) -> None:
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, style.font)
+    _set_language(rpr, LANGUAGE_TAGS.get(lang, lang))
+
+    normal = styles["Normal"]
+    normal.font.name = style.font
+    normal.font.size = Pt(size)
+    _set_fonts(normal.element.get_or_add_rPr(), style.font)
+    fmt = normal.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
+
+    def paragraph_style(name: str, *, align, bold: bool = False, first_line: float = 0,
+                        before: float = 0, after: float = 0, keep_next: bool = False):
+        if name in [s.name for s in styles]:
+            item = styles[name]
+        else:
+            item = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        item.base_style = normal
+        item.quick_style = True
+        item.font.name = style.font
+        item.font.size = Pt(size)
+        item.font.bold = bold
+        item.font.italic = False
+        item.font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(item.element.get_or_add_rPr(), style.font)
+        pf = item.paragraph_format
+        pf.alignment = align
+        pf.first_line_indent = Mm(first_line) if first_line else Mm(0)
+        pf.left_indent = Mm(0)
+        pf.space_before = Pt(before)
+        pf.space_after = Pt(after)
+        pf.keep_with_next = keep_next
+        pf.line_spacing = 1.0
+        return item
+
+    paragraph_style("XB Title", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, after=6,
+                    keep_next=True)
+    heading = paragraph_style("Heading 1", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
+                              before=size, after=size / 2, keep_next=True)
+    heading.element.get_or_add_pPr()  # keeps its outline level for navigation
+    paragraph_style("XB Body", align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                    first_line=style.first_line_mm)
+    paragraph_style("XB Item", align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+                    first_line=style.first_line_mm)
+    paragraph_style("XB Signature", align=WD_ALIGN_PARAGRAPH.LEFT, after=size / 2)
+    dateline = paragraph_style("XB Dateline", align=WD_ALIGN_PARAGRAPH.LEFT, before=6,
+                               after=6)
+    dateline.paragraph_format.tab_stops.add_tab_stop(Mm(line_width_mm),
+                                                     WD_TAB_ALIGNMENT.RIGHT)
+    settings = doc.settings.element
+    if settings.find(qn("w:autoHyphenation")) is None:
+        settings.append(OxmlElement("w:autoHyphenation"))
+
+
+def _page_setup(doc, style: PageStyle) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width = Mm(style.page_width_mm)
+    section.page_height = Mm(style.page_height_mm)
+    section.top_margin = Mm(style.top_mm)
+    section.bottom_margin = Mm(style.bottom_mm)
+    section.left_margin = Mm(style.left_mm)
+    section.right_margin = Mm(style.right_mm)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_field(footer, "PAGE")
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    """A field Word and LibreOffice compute when they lay out the page."""
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        return run
+
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run("1")
+    char("end")
+
+
+def _add_runs(paragraph, runs: list[Run]) -> None:
+    for run in runs:
+        added = paragraph.add_run(run.text)
+        if run.bold:
+            added.bold = True
+        if run.italic:
+            added.italic = True
+
+
+def _add_paragraph(container, model: Paragraph, label: str | None = None,
+                   role: str | None = None):
+    role = role or model.role
+    paragraph = container.add_paragraph(style=STYLE_NAMES.get(role, STYLE_NAMES["body"]))
+    if label:
+        paragraph.add_run(f"{label} ")
+    if role == "item":
+        paragraph.add_run(ITEM_MARK)
+    _add_runs(paragraph, model.runs)
+    if model.right:
+        paragraph.add_run("\t")
+        _add_runs(paragraph, model.right)
+    return paragraph
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _fixed_table(container, rows: int, width_mm: float, columns: int = 2):
+    table = container.add_table(rows=rows, cols=columns)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    _no_borders(table)
+    for column in table.columns:
+        column.width = Mm(width_mm / columns)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.width = Mm(width_mm / columns)
+    return table
+
+
+def _clear(cell) -> None:
+    """A new cell holds one empty paragraph; drop it before filling the cell."""
+    for paragraph in list(cell.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+
+
+def _add_block(container, block: Block, style: PageStyle, in_table: bool = False) -> None:
+    if block.kind == "signatures":
+        if in_table:
+            for index, column in enumerate(block.columns):
+                if index:
+                    container.add_paragraph(style=STYLE_NAMES["signature"])
+                for paragraph in column:
+                    _add_paragraph(container, paragraph, role="signature")
+            return
+        container.add_paragraph(style=STYLE_NAMES["body"])
+        table = _fixed_table(container, 1, style.text_width_mm, max(1, len(block.columns)))
+        for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
+            _clear(cell)
+            for paragraph in column:
+                _add_paragraph(cell, paragraph, role="signature")
+        return
+    for index, paragraph in enumerate(block.paragraphs):
+        if block.kind == "heading":
+            text_runs = paragraph.runs
+            heading = Paragraph([Run(block.label or "")] + ([Run(" ")] if text_runs else [])
+                                + text_runs, "heading")
+            _add_paragraph(container, heading)
+            continue
+        label = block.label if index == 0 and block.kind == "clause" else None
+        _add_paragraph(container, paragraph, label)
+
+
+def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
+    core = doc.core_properties
+    core.title = properties.get("title", "")
+    core.subject = properties.get("subject", "")
+    core.keywords = properties.get("keywords", "")
+    core.comments = properties.get("comments", "")
+    core.author = properties.get("author", "xbdocs")
+    core.last_modified_by = "xbdocs"
+    core.language = properties.get("language", LANGUAGE_TAGS.get(lang, lang))
+
+
+def _new(style: PageStyle, size: float, lang: str, line_width_mm: float):
+    doc = new_docx()
+    _configure_styles(doc, style, size, lang, line_width_mm)
+    _page_setup(doc, style)
+    body = doc.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+    return doc
+
+
+def _bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def write(document: Document, style: PageStyle | None = None) -> bytes:
+    """One language, as running text."""
+    style = style or PageStyle()
+    doc = _new(style, style.body_size, document.lang, style.text_width_mm)
+    for block in document.blocks:
+        _add_block(doc, block, style)
+    _set_properties(doc, document.properties, document.lang)
+    return _bytes(doc)
+
+
+def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -> bytes:
+    """Two languages side by side: one table row per block, so they stay level."""
+    style = style or PARALLEL_STYLE
+    column_width = style.text_width_mm / 2 - CELL_PADDING_MM
+    doc = _new(style, style.table_size, parallel.left.lang, column_width)
+    rows = parallel.rows()
+    table = _fixed_table(doc, len(rows), style.text_width_mm)
+    for row, (left, right) in zip(table.rows, rows, strict=True):
+        for cell, block, lang in ((row.cells[0], left, parallel.left.lang),
+                                  (row.cells[1], right, parallel.right.lang)):
+            _clear(cell)
+            _add_block(cell, block, style, in_table=True)
+            for run_element in cell._tc.iter(qn("w:r")):
+                _set_language(run_element.get_or_add_rPr(), LANGUAGE_TAGS.get(lang, lang))
+            if not cell.paragraphs:
+                cell.add_paragraph()
+    _set_properties(doc, parallel.properties, parallel.left.lang)
+    return _bytes(doc)
