@@ -207,6 +207,8 @@ class _Render:
     def finalize(self, value: Any) -> str:
         if value is None:
             return self.finalize("")
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # StrictUndefined raises here, inside the template's frame
         self.values.append(value)
         return f"\ue000{len(self.values) - 1}\ue001"
 

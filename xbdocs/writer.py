@@ -89,6 +89,9 @@ def _configure_styles(doc, style: PageStyle, size: float, lang: str,
     _set_fonts(rpr, style.font)
     _set_language(rpr, LANGUAGE_TAGS.get(lang, lang))
 
+    for fonts in styles.element.iter(qn("w:rFonts")):
+        _set_fonts(fonts.getparent(), style.font)
+
     normal = styles["Normal"]
     normal.font.name = style.font
     normal.font.size = Pt(size)

@@ -1,0 +1,183 @@
+"""Templates → aligned document model: ids, numbering, references, safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SAMPLES, sample
+from xbdocs import answers, assembler
+from xbdocs.errors import AnswersError, TemplateError
+
+
+def _assemble(data: dict | None = None, templates=None, name="altai-pavlodar-2012"):
+    data = data or sample(name)
+    return assembler.assemble(answers.parse(data, {}), templates)
+
+
+def _ids(document):
+    return [block.id for block in document.blocks]
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_languages_align_block_for_block(path):
+    result = assembler.assemble(answers.load(path))
+    ru, kk = result.documents["ru"], result.documents["kk"]
+    assert _ids(ru) == _ids(kk)
+    labels = [(a.label, b.label) for a, b in result.parallel.rows()]
+    assert all((a is None) == (b is None) for a, b in labels)
+    numbers = [(a.split()[-1] if a.startswith("Статья") else a, b) for a, b in labels if a]
+    assert all(a.rstrip(".") == b.rstrip(".").replace("-бап", "") for a, b in numbers)
+
+
+def test_party_names_in_their_cases():
+    ru = _assemble().documents["ru"]
+    title = ru.block("title").text
+    assert "между Администрацией Алтайского края (Российская Федерация) и акиматом " \
+           "Павлодарской области (Республика Казахстан)" in title
+    preamble = ru.block("preamble").text
+    assert "в лице Губернатора Алтайского края Карлина Александра Богдановича, действующего " \
+           "на основании Устава" in preamble
+    signatures = ru.block("signatures").text
+    assert "За Администрацию Алтайского края" in signatures
+    assert "За акимат Павлодарской области" in signatures
+
+
+def test_kazakh_text():
+    kk = _assemble().documents["kk"]
+    assert "Алтай өлкесінің Әкімшілігі мен Қазақстан Республикасы Павлодар облысының " \
+           "әкімдігі арасындағы" in kk.block("title").text
+    assert "2012 жылғы 19 қыркүйекте Павлодар қаласында" in kk.block("closing").text
+    assert "Павлодар облысының әкімдігі үшін" in kk.block("signatures").text
+    assert "М.О." in kk.block("signatures").text
+
+
+def test_female_signatory():
+    ru = _assemble(name="uglovsky-borodulikha-municipal").documents["ru"]
+    assert "Петровой Елены Викторовны, действующей на основании Устава" in \
+        ru.block("preamble").text
+
+
+def test_references_respect_track_and_date():
+    ru2010 = _assemble(name="altai-east-kazakhstan-2010").documents["ru"].block("preamble").text
+    assert "179-ФЗ" not in ru2010 and "4-ФЗ" in ru2010
+    municipal = _assemble(name="uglovsky-borodulikha-municipal").documents["ru"]
+    text = municipal.block("preamble").text
+    assert "179-ФЗ" in text and "4-ФЗ" not in text
+
+
+def test_dropping_renewal_renumbers_and_references_follow():
+    with_renewal = _assemble()
+    data = sample()
+    data["term"]["renewal"] = False
+    data["term"].pop("renewal_years")
+    without = _assemble(data)
+    for lang, style in (("ru", "п. {}"), ("kk", "{}-тармағында")):
+        before, after = with_renewal.documents[lang], without.documents[lang]
+        assert before.block("final.termination").label == "9.4."
+        assert after.block("final.termination").label == "9.3."
+        assert after.block("final.survival").label == "9.4."
+        assert "final.renewal" not in _ids(after)
+        assert style.format("9.4") in before.block("final.survival").text
+        assert style.format("9.3") in after.block("final.survival").text
+
+
+def test_missing_clause_in_one_language_names_both_files(templates_copy):
+    kk = templates_copy / "kk" / "agreement.txt"
+    text = kk.read_text(encoding="utf-8")
+    start = text.index("@clause law.not-a-treaty")
+    end = text.index("@article disputes")
+    kk.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        _assemble(templates=templates_copy)
+    message = str(info.value)
+    assert "law.not-a-treaty" in message
+    assert "templates/ru/agreement.txt" in message and "templates/kk/agreement.txt" in message
+
+
+def test_clauses_in_another_order(templates_copy):
+    kk = templates_copy / "kk" / "agreement.txt"
+    text = kk.read_text(encoding="utf-8")
+    text = text.replace("@clause coordination.plan", "@clause coordination.TMP")
+    text = text.replace("@clause coordination.report", "@clause coordination.plan")
+    text = text.replace("@clause coordination.TMP", "@clause coordination.report")
+    kk.write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        _assemble(templates=templates_copy)
+    assert "different order" in str(info.value)
+    assert "coordination.plan" in str(info.value)
+
+
+def test_undefined_variable_names_template_line_and_clause(templates_copy):
+    ru = templates_copy / "ru" / "agreement.txt"
+    lines = ru.read_text(encoding="utf-8").splitlines()
+    at = lines.index("@clause financing.own") + 1
+    lines[at] = "Расходы {{ budget_year }} " + lines[at]
+    ru.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        _assemble(templates=templates_copy)
+    message = str(info.value)
+    assert "budget_year" in message
+    assert f"templates/ru/agreement.txt:{at + 1}:" in message
+    assert "[financing.own]" in message
+
+
+def test_template_syntax_error_names_the_line(templates_copy):
+    ru = templates_copy / "ru" / "agreement.txt"
+    lines = ru.read_text(encoding="utf-8").splitlines()
+    lines[20] = "{% if %}"
+    ru.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        _assemble(templates=templates_copy)
+    assert "templates/ru/agreement.txt:21:" in str(info.value)
+
+
+def test_reference_to_a_dropped_clause(templates_copy):
+    ru = templates_copy / "ru" / "agreement.txt"
+    text = ru.read_text(encoding="utf-8").replace('ref("final.termination")',
+                                                  'ref("final.renewal")')
+    ru.write_text(text, encoding="utf-8")
+    data = sample()
+    data["term"]["renewal"] = False
+    data["term"].pop("renewal_years")
+    with pytest.raises(TemplateError) as info:
+        _assemble(data, templates=templates_copy)
+    assert "final.renewal" in str(info.value) and "[final.survival]" in str(info.value)
+
+
+def test_user_text_is_data_not_template_or_markup():
+    data = sample()
+    data["coordination"] = {
+        "mode": "coordinators", "plan_years": 2,
+        "russian_unit": {"ru": "отдел {{ 7*7 }} **жирный** @clause x & <b> «A» \"q\"",
+                         "kk": "бөлім {% if 1 %}x{% endif %} \ue000 ${x}"},
+        "kazakh_unit": {"ru": "отдел & Ко", "kk": "бөлім < >"},
+    }
+    result = _assemble(data)
+    ru = result.documents["ru"].block("coordination.bodies")
+    text = ru.text
+    assert "отдел {{ 7*7 }} **жирный** @clause x & <b> «A» \"q\"" in text
+    assert not any(run.bold for p in ru.paragraphs for run in p.runs)
+    assert "бөлім {% if 1 %}x{% endif %} \ue000 ${x}" in \
+        result.documents["kk"].block("coordination.bodies").text
+
+
+def test_missing_russian_form_is_reported_with_its_field():
+    data = sample()
+    del data["forms"]["ru"]["Ахметов Ерлан Серикович"]
+    with pytest.raises(AnswersError) as info:
+        _assemble(data)
+    message = str(info.value)
+    assert "parties.kazakh.signatory.name.ru" in message
+    assert "genitive form of «Ахметов Ерлан Серикович»" in message
+
+
+def test_answers_form_wins_over_catalogue():
+    data = sample()
+    data["forms"]["ru"]["Администрация Алтайского края"] = {
+        "instrumental": "АДМИНИСТРАЦИЕЙ (особая форма)"}
+    assert "АДМИНИСТРАЦИЕЙ (особая форма)" in _assemble(data).documents["ru"].block("title").text
+
+
+def test_unverified_catalogue_entries_are_warned():
+    warnings = _assemble().warnings
+    assert any("pavlodar-region-akimat" in w and "not verified" in w for w in warnings)

@@ -1,0 +1,137 @@
+"""The command line end to end: files, exit codes, messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES, docx_text, sample
+from xbdocs import __version__, writer
+from xbdocs.build import AGREEMENT_FILES
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_build_writes_three_documents(run, path, tmp_path):
+    result = run("build", path, "-o", tmp_path)
+    assert result.code == 0, result.err
+    for name in AGREEMENT_FILES.values():
+        assert (tmp_path / name).is_file()
+        assert f"written: {tmp_path / name}" in result.out
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_built_documents_hold_both_languages(run, tmp_path):
+    run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
+    parallel = docx_text(tmp_path / "agreement.ru-kk.docx")
+    assert "акиматом Павлодарской области" in parallel
+    assert "Павлодар облысының әкімдігі үшін" in parallel
+    ru = docx_text(tmp_path / "agreement.ru.docx")
+    assert "«19» сентября 2012 г." in ru and "қыркүйек" not in ru
+    kk = docx_text(tmp_path / "agreement.kk.docx")
+    assert "2012 жылғы 19 қыркүйек" in kk and "сентября" not in kk
+
+
+def test_draft_shows_blanks(run, tmp_path):
+    run("build", SAMPLES / "uglovsky-borodulikha-municipal.yaml", "-o", tmp_path)
+    ru = docx_text(tmp_path / "agreement.ru.docx")
+    assert "«__» ____________ 20__ г." in ru
+    assert "со дня его регистрации" in ru
+
+
+def test_existing_output_needs_force(run, tmp_path):
+    target = tmp_path / "agreement.ru.docx"
+    target.write_bytes(b"keep me")
+    result = run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
+    assert result.code == 1
+    assert "already exists; use --force to overwrite" in result.err
+    assert target.read_bytes() == b"keep me"
+    assert not (tmp_path / "agreement.kk.docx").exists()
+    assert run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path,
+               "--force").code == 0
+    assert target.read_bytes() != b"keep me"
+
+
+def test_bad_answers_exit_1_with_one_line_per_problem(run, write_answers, tmp_path):
+    data = sample()
+    data["copies"] = "many"
+    data["parties"]["kazakh"]["signatory"]["gender"] = "x"
+    result = run("build", write_answers(data), "-o", tmp_path / "out")
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("error: ") for line in lines)
+    assert any("copies: expected a whole number" in line for line in lines)
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_character_is_rejected(run, write_answers, tmp_path):
+    data = sample()
+    data["parties"]["russian"]["signatory"]["position"]["ru"] = "Губернатор\x0b края"
+    result = run("build", write_answers(data), "-o", tmp_path)
+    assert result.code == 1
+    assert "parties.russian.signatory.position.ru: contains the control character U+000B" \
+        in result.err
+
+
+def test_failure_mid_write_leaves_no_file(run, tmp_path, monkeypatch):
+    real = writer.write
+
+    def failing(document, style=None):
+        if document.lang == "kk":
+            raise OSError(28, "No space left on device")
+        return real(document, style)
+
+    monkeypatch.setattr(writer, "write", failing)
+    monkeypatch.setenv("XBDOCS_DEBUG", "")
+    result = run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
+    assert result.code != 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_rename_leaves_no_temporary(run, tmp_path, monkeypatch):
+    def no_link(source, target):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "link", no_link)
+    result = run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
+    assert result.code == 1
+    assert "cannot write: Input/output error" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_usage_errors_exit_2(run):
+    assert run("build").code == 2
+    assert run("frobnicate").code == 2
+    assert run("build", "x.yaml", "--bogus").code == 2
+
+
+def test_version_and_help(run):
+    result = run("--version")
+    assert result.code == 0 and result.out.strip() == f"xbdocs {__version__}"
+    help_text = run("build", "--help")
+    assert help_text.code == 0 and "--force" in help_text.out
+
+
+def test_messages_are_russian_by_default(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "XBDOCS_LANG"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "xbdocs", "build", str(tmp_path / "missing.yaml"), "-o",
+         str(tmp_path)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("ошибка: ")
+    assert "нет такого файла" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_no_traceback_for_garbage_input(tmp_path):
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(b"\xff\xfe\x00garbage: [")
+    completed = subprocess.run(
+        [sys.executable, "-m", "xbdocs", "--lang", "en", "build", str(garbage), "-o",
+         str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "not UTF-8" in completed.stderr

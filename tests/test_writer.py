@@ -1,0 +1,124 @@
+"""The DOCX as Word reads it: page, fonts, styles, footer field, tables."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+
+from tests.conftest import SAMPLES, sample
+from xbdocs import answers, assembler, writer
+from xbdocs.model import Block, Paragraph, ParallelDocument, Run
+from xbdocs.model import Document as ModelDocument
+
+KAZAKH_LETTERS = "әғқңөұүһі"
+
+
+@pytest.fixture(scope="module")
+def assembly():
+    return assembler.assemble(answers.load(SAMPLES / "altai-pavlodar-2012.yaml"))
+
+
+@pytest.fixture(scope="module")
+def parallel_bytes(assembly):
+    return writer.write_parallel(assembly.parallel)
+
+
+def _xml(data: bytes, part: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read(part).decode("utf-8")
+
+
+def test_page_is_a4_with_page_numbers(parallel_bytes):
+    document = Document(io.BytesIO(parallel_bytes))
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1)
+    assert abs(section.page_height - Mm(297)) < Mm(1)
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml and "fldChar" in footer_xml
+
+
+def test_no_theme_fonts_override_the_chosen_font(parallel_bytes):
+    styles = _xml(parallel_bytes, "word/styles.xml")
+    assert not re.search(r"w:(asciiTheme|hAnsiTheme|cstheme|eastAsiaTheme)=", styles)
+    assert 'w:ascii="Times New Roman"' in styles
+    document = Document(io.BytesIO(parallel_bytes))
+    for name in ("Normal", "XB Body", "Heading 1", "XB Title"):
+        assert document.styles[name].font.name == "Times New Roman"
+    assert document.styles["XB Body"].font.size.pt == 12
+
+
+def test_single_language_body_is_14pt_justified(assembly):
+    document = Document(io.BytesIO(writer.write(assembly.documents["ru"])))
+    body = document.styles["XB Body"]
+    assert body.font.size.pt == 14
+    assert body.paragraph_format.alignment == 3  # justify
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "Статья 1. Предмет Соглашения"
+
+
+def test_parallel_rows_match_clause_for_clause(parallel_bytes, assembly):
+    table = Document(io.BytesIO(parallel_bytes)).tables[0]
+    assert len(table.rows) == len(assembly.parallel.rows())
+    numbered = 0
+    for row in table.rows:
+        left, right = row.cells[0].text, row.cells[1].text
+        left_number = re.match(r"(\d+\.\d+)\. ", left)
+        right_number = re.match(r"(\d+\.\d+)\. ", right)
+        assert bool(left_number) == bool(right_number)
+        if left_number:
+            numbered += 1
+            assert left_number[1] == right_number[1]
+        article = re.match(r"Статья (\d+)\.", left)
+        if article:
+            assert right.startswith(f"{article[1]}-бап.")
+    assert numbered >= 15
+
+
+def test_kazakh_letters_and_languages_survive():
+    data = sample()
+    data["custom_areas"] = [{"ru": "связи между городами", "kk": "шаһарлар арасындағы байланыс"}]
+    result = assembler.assemble(answers.parse(data, {}))
+    parallel_bytes = writer.write_parallel(result.parallel)
+    text = "\n".join(row.cells[1].text for row in Document(io.BytesIO(parallel_bytes))
+                     .tables[0].rows)
+    for letter in KAZAKH_LETTERS:
+        assert letter in text, letter
+    assert 'w:val="kk-KZ"' in _xml(parallel_bytes, "word/document.xml")
+
+
+def test_signature_blocks_side_by_side(assembly):
+    document = Document(io.BytesIO(writer.write(assembly.documents["kk"])))
+    signatures = document.tables[-1]
+    assert len(signatures.columns) == 2
+    assert "Алтай өлкесінің Әкімшілігі үшін" in signatures.cell(0, 0).text
+    assert "Павлодар облысының әкімдігі үшін" in signatures.cell(0, 1).text
+
+
+def test_properties(parallel_bytes):
+    core = Document(io.BytesIO(parallel_bytes)).core_properties
+    assert core.title.startswith("СОГЛАШЕНИЕ")
+    assert "xbdocs" in core.keywords
+
+
+def test_writer_takes_any_model():
+    """The writer knows blocks, not agreements."""
+    left = ModelDocument("ru", [Block("a", "heading", [Paragraph([Run("Раздел")], "heading")],
+                                     label="Часть 1."),
+                                Block("b", "clause", [Paragraph([Run("жирный", bold=True),
+                                                                 Run(" и "),
+                                                                 Run("курсив", italic=True)])],
+                                      label="1.1.")])
+    right = ModelDocument("kk", [Block("a", "heading", [Paragraph([Run("Бөлім")], "heading")],
+                                       label="1-бөлік."),
+                                 Block("b", "clause", [Paragraph([Run("мәтін")])], label="1.1.")])
+    document = Document(io.BytesIO(writer.write_parallel(ParallelDocument(left, right))))
+    cell = document.tables[0].cell(1, 0)
+    runs = cell.paragraphs[0].runs
+    assert cell.text == "1.1. жирный и курсив"
+    assert [r.bold for r in runs if r.text == "жирный"] == [True]
+    assert [r.italic for r in runs if r.text == "курсив"] == [True]
