@@ -187,21 +187,6 @@ def _add_runs(paragraph, runs: list[Run]) -> None:
             added.italic = True
 
 
-def _add_paragraph(container, model: Paragraph, label: str | None = None,
-                   role: str | None = None):
-    role = role or model.role
-    paragraph = container.add_paragraph(style=STYLE_NAMES.get(role, STYLE_NAMES["body"]))
-    if label:
-        paragraph.add_run(f"{label} ")
-    if role == "item":
-        paragraph.add_run(ITEM_MARK)
-    _add_runs(paragraph, model.runs)
-    if model.right:
-        paragraph.add_run("\t")
-        _add_runs(paragraph, model.right)
-    return paragraph
-
-
 def _no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -234,31 +219,58 @@ def _clear(cell) -> None:
         paragraph._p.getparent().remove(paragraph._p)
 
 
-def _add_block(container, block: Block, style: PageStyle, in_table: bool = False) -> None:
-    if block.kind == "signatures":
+class _Layout:
+    """Adds model paragraphs and blocks to one python-docx document."""
+
+    def __init__(self, doc, style: PageStyle) -> None:
+        self.style = style
+        # Role → style id, looked up once: python-docx finds a style by name slowly.
+        self.style_ids = {role: doc.styles[name].style_id for role, name in STYLE_NAMES.items()}
+
+    def paragraph(self, container, model: Paragraph, label: str | None = None,
+                  role: str | None = None):
+        role = role or model.role
+        paragraph = container.add_paragraph()
+        paragraph._p.style = self.style_ids.get(role, self.style_ids["body"])
+        if label:
+            paragraph.add_run(f"{label} ")
+        if role == "item":
+            paragraph.add_run(ITEM_MARK)
+        _add_runs(paragraph, model.runs)
+        if model.right:
+            paragraph.add_run("\t")
+            _add_runs(paragraph, model.right)
+        return paragraph
+
+    def block(self, container, block: Block, in_table: bool = False) -> None:
+        if block.kind == "signatures":
+            self._signatures(container, block, in_table)
+            return
+        for index, paragraph in enumerate(block.paragraphs):
+            if block.kind == "heading":
+                text_runs = paragraph.runs
+                heading = Paragraph([Run(block.label or "")]
+                                    + ([Run(" ")] if text_runs else []) + text_runs, "heading")
+                self.paragraph(container, heading)
+                continue
+            label = block.label if index == 0 and block.kind == "clause" else None
+            self.paragraph(container, paragraph, label)
+
+    def _signatures(self, container, block: Block, in_table: bool) -> None:
         if in_table:
+            # A half-page column has no room for two columns: one party under the other.
             for index, column in enumerate(block.columns):
                 if index:
-                    container.add_paragraph(style=STYLE_NAMES["signature"])
+                    self.paragraph(container, Paragraph([]), role="signature")
                 for paragraph in column:
-                    _add_paragraph(container, paragraph, role="signature")
+                    self.paragraph(container, paragraph, role="signature")
             return
-        container.add_paragraph(style=STYLE_NAMES["body"])
-        table = _fixed_table(container, 1, style.text_width_mm, max(1, len(block.columns)))
+        self.paragraph(container, Paragraph([]))
+        table = _fixed_table(container, 1, self.style.text_width_mm, max(1, len(block.columns)))
         for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
             _clear(cell)
             for paragraph in column:
-                _add_paragraph(cell, paragraph, role="signature")
-        return
-    for index, paragraph in enumerate(block.paragraphs):
-        if block.kind == "heading":
-            text_runs = paragraph.runs
-            heading = Paragraph([Run(block.label or "")] + ([Run(" ")] if text_runs else [])
-                                + text_runs, "heading")
-            _add_paragraph(container, heading)
-            continue
-        label = block.label if index == 0 and block.kind == "clause" else None
-        _add_paragraph(container, paragraph, label)
+                self.paragraph(cell, paragraph, role="signature")
 
 
 def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
@@ -292,8 +304,9 @@ def write(document: Document, style: PageStyle | None = None) -> bytes:
     """One language, as running text."""
     style = style or PageStyle()
     doc = _new(style, style.body_size, document.lang, style.text_width_mm)
+    layout = _Layout(doc, style)
     for block in document.blocks:
-        _add_block(doc, block, style)
+        layout.block(doc, block)
     _set_properties(doc, document.properties, document.lang)
     return _bytes(doc)
 
@@ -303,13 +316,14 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
     style = style or PARALLEL_STYLE
     column_width = style.text_width_mm / 2 - CELL_PADDING_MM
     doc = _new(style, style.table_size, parallel.left.lang, column_width)
+    layout = _Layout(doc, style)
     rows = parallel.rows()
     table = _fixed_table(doc, len(rows), style.text_width_mm)
     for row, (left, right) in zip(table.rows, rows, strict=True):
         for cell, block, lang in ((row.cells[0], left, parallel.left.lang),
                                   (row.cells[1], right, parallel.right.lang)):
             _clear(cell)
-            _add_block(cell, block, style, in_table=True)
+            layout.block(cell, block, in_table=True)
             for run_element in cell._tc.iter(qn("w:r")):
                 _set_language(run_element.get_or_add_rPr(), LANGUAGE_TAGS.get(lang, lang))
             if not cell.paragraphs:

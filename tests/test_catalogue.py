@@ -1,0 +1,61 @@
+"""The shipped catalogue: well-formed entries, each with its source."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from xbdocs import catalogue
+
+DATA = catalogue.DATA_DIR
+_KAZAKH = set("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя")
+
+
+def _items(name: str, key: str) -> list[dict]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))[key]
+
+
+@pytest.mark.parametrize("name, key, keys", [
+    ("areas.yaml", "areas", {"code", "ru", "kk"}),
+    ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
+    ("acts.yaml", "acts", {"code", "ru", "kk", "forms"}),
+    ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
+    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "forms"}),
+])
+def test_entries_have_exactly_their_keys(name, key, keys):
+    for item in _items(name, key):
+        assert set(item) <= keys and {"ru", "kk"} <= set(item), item
+        assert all(isinstance(item[k], str) and item[k] for k in ("ru", "kk")), item
+
+
+def test_every_party_says_where_it_came_from():
+    allowed = {"id", "country", "region", "level", "verified", "source", "name", "forms",
+               "address", "address_verified", "valid_until"}
+    cat = catalogue.load()
+    for item in _items("parties.yaml", "parties"):
+        assert set(item) <= allowed, item
+        assert isinstance(item["verified"], bool) and item["source"], item
+        assert item["region"] in cat.regions, item
+        assert item["level"] in ("regional", "district", "city"), item
+        assert {"genitive", "instrumental", "accusative"} <= set(item["forms"]["ru"]), item
+
+
+def test_kazakh_names_use_kazakh_letters_only():
+    cat = catalogue.load()
+    names = [p.name.kk for p in cat.parties.values()] + [a.label.kk for a in cat.areas.values()]
+    for name in names:
+        assert set(name.lower()) - _KAZAKH - set(" -«»().,") == set(), name
+
+
+def test_border_geography():
+    cat = catalogue.load()
+    assert sum(r.country == "RU" for r in cat.regions.values()) == 12
+    assert sum(r.country == "KZ" for r in cat.regions.values()) == 8
+    altai = [p for p in cat.parties.values() if p.region == "altai-krai" and p.level == "district"]
+    assert len(altai) == 12
+    assert len(cat.areas) == 13
+
+
+def test_references_carry_dates_and_sources():
+    for reference in catalogue.load().references:
+        assert reference.source and reference.tracks
