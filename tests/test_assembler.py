@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import SAMPLES, sample
 from xbdocs import answers, assembler
-from xbdocs.errors import AnswersError, TemplateError
+from xbdocs import catalogue as catalogue_module
+from xbdocs.errors import TemplateError
 
 
 def _assemble(data: dict | None = None, templates=None, name="altai-pavlodar-2012"):
@@ -161,18 +164,30 @@ def test_user_text_is_data_not_template_or_markup():
         result.documents["kk"].block("coordination.bodies").text
 
 
-def test_missing_russian_form_is_reported_with_its_field():
+def test_doubtful_form_is_a_warning_naming_field_and_override():
     data = sample()
-    del data["forms"]["ru"]["Ахметов Ерлан Серикович"]
-    with pytest.raises(AnswersError) as info:
-        _assemble(data)
-    message = str(info.value)
-    assert "parties.kazakh.signatory.name.ru" in message
-    assert "genitive form of «Ахметов Ерлан Серикович»" in message
+    data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "бастык Жаркентского района"
+    result = _assemble(data)
+    assert "в лице бастыка Жаркентского района" in result.documents["ru"].block("preamble").text
+    warning = next(w for w in result.warnings if "бастык" in w)
+    assert warning.startswith("parties.kazakh.signatory.position.ru:")
+    assert "forms: ru:" in warning
+
+
+def test_every_form_in_the_samples_is_derived():
+    """No sample and no catalogue entry stores a form: the engine makes them all."""
+    for path in SAMPLES.glob("*.yaml"):
+        assert not re.search(r"^forms:", path.read_text(encoding="utf-8"), re.M)
+    cat = catalogue_module.load()
+    assert cat.forms == {}
+    ru = _assemble(name="uglovsky-borodulikha-municipal").documents["ru"]
+    assert "в лице главы Угловского района Петровой Елены Викторовны, действующей" in \
+        ru.block("preamble").text
 
 
 def test_answers_form_wins_over_catalogue():
     data = sample()
+    data["forms"] = {"ru": {}}
     data["forms"]["ru"]["Администрация Алтайского края"] = {
         "instrumental": "АДМИНИСТРАЦИЕЙ (особая форма)"}
     assert "АДМИНИСТРАЦИЕЙ (особая форма)" in _assemble(data).documents["ru"].block("title").text

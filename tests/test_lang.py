@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,91 @@ def test_clause_reference_styles():
 def test_short_name():
     assert short_name("Карлин Александр Богданович") == "А.Б.\u00a0Карлин"
     assert short_name("Жұмабеков Ерлан Серікұлы") == "Е.С.\u00a0Жұмабеков"
+
+
+KK_TABLE = Path(__file__).parent / "forms_kk.tsv"
+
+
+def _kk_rows():
+    lines = KK_TABLE.read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("phrase, case, expected", _kk_rows())
+def test_kazakh_table(phrase, case, expected):
+    assert kk.inflect_phrase(phrase, case).text == expected
+
+
+def test_kazakh_table_covers_every_catalogue_party():
+    from xbdocs import catalogue
+
+    phrases = {row[0] for row in _kk_rows()}
+    cat = catalogue.load()
+    assert {p.name.kk for p in cat.parties.values()} <= phrases
+    assert len(_kk_rows()) >= 60
+
+
+def test_kazakh_doubt_is_reported():
+    result = kk.inflect_phrase("Шарбақты", "genitive")
+    assert result.text == "Шарбақтының"
+    assert "Шарбақты" in result.doubt
+    assert kk.inflect_phrase("Павлодар облысының әкімдігі", "genitive").doubt is None
+
+
+RU_WORDS = ("один два три четыре пять шесть семь восемь девять десять одиннадцать "
+            "двенадцать тринадцать четырнадцать пятнадцать шестнадцать семнадцать "
+            "восемнадцать девятнадцать двадцать").split()
+KK_WORDS = "бір екі үш төрт бес алты жеті сегіз тоғыз он".split()
+
+
+def _ru_words(number: int) -> str:
+    if number <= 20:
+        return RU_WORDS[number - 1]
+    tens = {2: "двадцать", 3: "тридцать"}[number // 10]
+    return tens if number % 10 == 0 else f"{tens} {RU_WORDS[number % 10 - 1]}"
+
+
+def _kk_words(number: int) -> str:
+    if number <= 10:
+        return KK_WORDS[number - 1]
+    tens = {1: "он", 2: "жиырма", 3: "отыз"}[number // 10]
+    return tens if number % 10 == 0 else f"{tens} {KK_WORDS[number % 10 - 1]}"
+
+
+@pytest.mark.parametrize("number", [*range(1, 32), 100, 1_500_000])
+def test_numbers_in_words(number):
+    expected_ru = {100: "сто", 1_500_000: "один миллион пятьсот тысяч"}.get(number)
+    expected_kk = {100: "жүз", 1_500_000: "бір миллион бес жүз мың"}.get(number)
+    assert ru.number_words(number) == (expected_ru or _ru_words(number))
+    assert kk.number_words(number) == (expected_kk or _kk_words(number))
+
+
+@pytest.mark.parametrize("amount, currency, expected_ru, expected_kk", [
+    (1, "RUB", "1 (один) рубль 00 копеек", "1 (бір) рубль 00 копейка"),
+    (2, "RUB", "2 (два) рубля 00 копеек", "2 (екі) рубль 00 копейка"),
+    (5, "RUB", "5 (пять) рублей 00 копеек", "5 (бес) рубль 00 копейка"),
+    ("21.01", "RUB", "21 (двадцать один) рубль 01 копейка",
+     "21 (жиырма бір) рубль 01 копейка"),
+    ("1500000.50", "RUB", "1 500 000 (один миллион пятьсот тысяч) рублей 50 копеек",
+     "1 500 000 (бір миллион бес жүз мың) рубль 50 копейка"),
+    ("3.22", "KZT", "3 (три) тенге 22 тиына", "3 (үш) теңге 22 тиын"),
+    (1_500_000, "KZT", "1 500 000 (один миллион пятьсот тысяч) тенге 00 тиынов",
+     "1 500 000 (бір миллион бес жүз мың) теңге 00 тиын"),
+])
+def test_sums(amount, currency, expected_ru, expected_kk):
+    assert ru.money(amount, currency) == expected_ru
+    assert kk.money(amount, currency) == expected_kk
+
+
+def test_an_int_is_roubles_not_kopecks():
+    """num2words reads an int in currency mode as kopecks; that must not reach a document."""
+    assert ru.money(150, "RUB").startswith("150 (сто пятьдесят) рублей 00")
+
+
+@pytest.mark.parametrize("number, expected", [
+    (1, "бірінші"), (2, "екінші"), (3, "үшінші"), (4, "төртінші"), (5, "бесінші"),
+    (6, "алтыншы"), (7, "жетінші"), (8, "сегізінші"), (9, "тоғызыншы"), (10, "оныншы"),
+    (11, "он бірінші"), (20, "жиырмасыншы"), (25, "жиырма бесінші"), (40, "қырқыншы"),
+])
+def test_kazakh_ordinals(number, expected):
+    assert kk.ordinal(number) == expected

@@ -34,7 +34,7 @@ from xbdocs import catalogue as catalogue_module
 from xbdocs import lang as languages
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
-from xbdocs.errors import AnswersError, Problem, TemplateError
+from xbdocs.errors import TemplateError
 from xbdocs.i18n import _
 from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 
@@ -56,13 +56,15 @@ def default_templates_dir() -> Path:
 
 class Field(str):
     """A string from the answers or the catalogue that remembers where it came from, so a
-    missing form can be reported against its field."""
+    doubtful form can be reported against its field. A person's name carries a gender."""
 
     path: str
+    gender: str | None
 
-    def __new__(cls, value: str, path: str) -> Field:
+    def __new__(cls, value: str, path: str, gender: str | None = None) -> Field:
         obj = super().__new__(cls, value)
         obj.path = path
+        obj.gender = gender
         return obj
 
 
@@ -73,22 +75,14 @@ class Ref:
     possessive: bool = False
 
 
-@dataclass
-class _Missing:
-    lang: str
-    text: str
-    case: str
-    path: str
-
-
 class Forms:
-    """Case forms of names: explicit forms (answers first, then catalogue) win; Kazakh forms
-    are derived; a Russian form nobody gave is collected and reported."""
+    """Case forms of names. A form given in the answers wins, then one in the catalogue;
+    otherwise the language engine derives it, and its doubts become warnings."""
 
     def __init__(self, catalogue_forms: dict, answer_forms: dict) -> None:
         self.catalogue_forms = catalogue_forms
         self.answer_forms = answer_forms
-        self.missing: list[_Missing] = []
+        self.doubts: dict[tuple[str, str, str], str] = {}
 
     def explicit(self, lang: str, text: str, case: str) -> str | None:
         for table in (self.answer_forms, self.catalogue_forms):
@@ -103,12 +97,19 @@ class Forms:
         form = self.explicit(lang, text, case)
         if form:
             return form
-        if lang == "kk":
-            return languages.kk.inflect(text, case)
-        path = getattr(text, "path", "")
-        if not any(m.text == text and m.case == case for m in self.missing):
-            self.missing.append(_Missing(lang, str(text), case, path))
-        return str(text)
+        module = languages.get(lang)
+        gender = getattr(text, "gender", None)
+        result = (module.inflect_person(str(text), case, gender) if gender
+                  else module.inflect_phrase(str(text), case))
+        if result.doubt:
+            key = (getattr(text, "path", ""), str(text), case)
+            self.doubts.setdefault(key, _(
+                "{path}: «{text}» in the {case} case was written «{form}», but this is not "
+                "certain ({why}); if it is wrong, add the right form under forms.{lang} "
+                "(forms: {lang}: \"{text}\": {case}: …)").format(
+                    path=key[0] or _("template"), text=text, case=case, form=result.text,
+                    why=result.doubt, lang=lang))
+        return result.text
 
 
 # --- the template context ---------------------------------------------------------------
@@ -144,7 +145,8 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
         "address": _bi(party.address, lang, f"{base}.address"),
         "identifiers": dict(party.identifiers),
         "signatory": _Obj({
-            "name": _bi(signatory.name, lang, f"{base}.signatory.name"),
+            "name": Field(signatory.name[lang], f"{base}.signatory.name.{lang}",
+                          signatory.gender),
             "gender": signatory.gender,
             "position": _bi(signatory.position, lang, f"{base}.signatory.position"),
             "acts_on": _bi(signatory.acts_on, lang, f"{base}.signatory.acts_on"),
@@ -596,8 +598,6 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
         text, values, source = render(templates_dir, lang, name, context, forms)
         parser = _Parser(text, values, source)
         rendered[lang] = _Rendered(lang, parser.parse(), parser)
-    if forms.missing:
-        raise AnswersError([_missing_problem(m) for m in forms.missing], answers.source)
     left, right = rendered["ru"], rendered["kk"]
     _align(left, right)
     for item in (left, right):
@@ -607,18 +607,7 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
     documents = {item.lang: Document(item.lang, item.blocks, dict(properties))
                  for item in (left, right)}
     parallel = ParallelDocument(documents["ru"], documents["kk"], dict(properties))
-    return Assembly(documents, parallel, _warnings(answers, cat))
-
-
-def _missing_problem(missing: _Missing) -> Problem:
-    case_names = {"genitive": _("genitive"), "dative": _("dative"),
-                  "accusative": _("accusative"), "instrumental": _("instrumental"),
-                  "prepositional": _("prepositional")}
-    return Problem(missing.path, _(
-        "the {case} form of «{text}» is not known; add it under forms.{lang} in the answers "
-        "file (forms: {lang}: \"{text}\": {key}: …)").format(
-            case=case_names.get(missing.case, missing.case), text=missing.text,
-            lang=missing.lang, key=missing.case))
+    return Assembly(documents, parallel, _warnings(answers, cat) + list(forms.doubts.values()))
 
 
 def _properties(answers: Answers, blocks: list[Block]) -> dict[str, str]:

@@ -143,9 +143,6 @@ def load() -> Catalogue:
             title=_bilingual(item, "references.yaml"), number=item.get("number"),
             verified=bool(item["verified"]), source=item["source"]))
         _add_forms(forms, item)
-    for lang, table in _read("lexicon.yaml")["forms"].items():
-        for nominative, by_case in table.items():
-            forms.setdefault(lang, {}).setdefault(nominative, {}).update(by_case)
     return Catalogue(
         areas=_entries(areas["areas"], "areas.yaml", forms),
         cooperation_forms=_entries(_read("cooperation_forms.yaml")["forms"],

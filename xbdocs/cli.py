@@ -50,6 +50,64 @@ def build(answers: Path, outdir: Path, force: bool, templates_dir: Path | None) 
         click.echo(_("written: {path}").format(path=path))
 
 
+CASE_LABELS = {
+    "nominative": "именительный", "genitive": "родительный", "dative": "дательный",
+    "accusative": "винительный", "instrumental": "творительный",
+    "prepositional": "предложный",
+}
+KAZAKH_CASE_LABELS = {
+    "nominative": "атау", "genitive": "ілік", "dative": "барыс", "accusative": "табыс",
+    "locative": "жатыс", "ablative": "шығыс", "instrumental": "көмектес",
+}
+
+
+@cli.command()
+@click.argument("phrase")
+@click.option("--lang", "language", type=click.Choice(["ru", "kk"]), default="ru",
+              show_default=True, help="Language of the phrase.")
+@click.option("--person", is_flag=True, help="The phrase is a person's full name "
+              "(Surname Name Patronymic).")
+@click.option("--gender", type=click.Choice(["m", "f"]), help="The person's gender "
+              "(required with --person for Russian).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of case: form.")
+def forms(phrase: str, language: str, person: bool, gender: str | None,
+          as_json: bool) -> None:
+    """Print the case forms of PHRASE: an organisation, a post or (--person) a person."""
+    import json
+
+    from xbdocs import lang as languages
+    from xbdocs.errors import XbdocsError as UserError
+
+    phrase = " ".join(phrase.split())
+    if not phrase:
+        raise UserError(_("the phrase is empty"))
+    if person and language == "ru" and not gender:
+        raise UserError(_("--person needs --gender m or f: a Russian name declines by "
+                          "gender, and xbdocs does not guess it"))
+    module = languages.get(language)
+    table: dict[str, str] = {}
+    doubts: list[str] = []
+    for case in module.CASES:
+        if person:
+            result = module.inflect_person(phrase, case,
+                                           {"m": "male", "f": "female"}.get(gender or ""))
+        else:
+            result = module.inflect_phrase(phrase, case)
+        table[case] = result.text
+        if result.doubt and result.doubt not in doubts:
+            doubts.append(result.doubt)
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+    else:
+        labels = CASE_LABELS if language == "ru" else KAZAKH_CASE_LABELS
+        width = max(len(labels[case]) for case in table)
+        for case, form in table.items():
+            click.echo(f"{labels[case]:<{width}}  {form}")
+    for doubt in doubts:
+        click.echo(_("warning: not certain: {why}; give the right form in the answers file "
+                     "under forms.{lang}").format(why=doubt, lang=language), err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)

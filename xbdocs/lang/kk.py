@@ -8,10 +8,15 @@ several words only the last word takes the ending.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import cache
 
 from babel.dates import get_month_names
 from num2words import num2words
+
+from xbdocs.i18n import _
+from xbdocs.lang.forms import Inflected
+from xbdocs.lang.numbers import group_digits, split_amount
 
 CODE = "kk"
 CASES = ("nominative", "genitive", "dative", "accusative", "locative", "ablative",
@@ -30,8 +35,11 @@ _VOICING = {"к": "г", "қ": "ғ", "п": "б"}
 _POSSESSIVE_HEADS = frozenset({
     "облысы", "ауданы", "қаласы", "ауылы", "кенті", "әкімдігі", "әкімшілігі", "үкіметі",
     "республикасы", "федерациясы", "өлкесі", "губернаторы", "әкімі", "басшысы", "тарапы",
-    "аппараты", "кеңесі", "мәслихаты", "заңы",
+    "аппараты", "кеңесі", "мәслихаты", "заңы", "бөлімі", "басқармасы", "департаменті",
+    "комитеті", "министрлігі", "тобы", "орталығы", "мекемесі", "кеңсесі", "шарты",
 })
+# Kazakh patronymics are possessive: «Серікұлы» is "Серік's son".
+_PATRONYMIC_ENDINGS = ("ұлы", "қызы", "улы", "кызы")
 
 
 @cache
@@ -63,7 +71,28 @@ def _sound(word: str) -> str:
 
 
 def is_possessive(word: str) -> bool:
-    return word.lower() in _POSSESSIVE_HEADS
+    lower = word.lower()
+    return lower in _POSSESSIVE_HEADS or lower.endswith(_PATRONYMIC_ENDINGS)
+
+
+def _possessive_guess(phrase: str) -> tuple[bool, str | None]:
+    """Whether the last word carries the 3rd-person possessive, and a doubt if unsure.
+
+    A final -ы/-і may be the possessive («экономика бөлімі») or part of the stem
+    («Алматы»): in a name of several words it is most likely the possessive of an izafet."""
+    last = phrase.split()[-1]
+    if is_possessive(last):
+        return True, None
+    lower = last.lower()
+    if len(lower) > 2 and lower[-1] in "ыі" and lower[-2] not in _VOWELS:
+        several = " " in phrase.strip()
+        doubt = _("it is not known whether «{word}» ends in the possessive -ы/-і; it was "
+                  "taken {how}").format(word=last, how=_("as possessive") if several
+                                        else _("as part of the stem"))
+        return several, doubt
+    if not any(letter in _VOWELS for letter in lower):
+        return False, _("«{word}» has no vowel to choose the ending by").format(word=last)
+    return False, None
 
 
 def possessive(word: str) -> str:
@@ -107,11 +136,23 @@ def _front(suffix: str) -> str:
     return suffix.translate(str.maketrans("аыұғқ", "еііг к".replace(" ", "")))
 
 
+def inflect_phrase(phrase: str, case: str) -> Inflected:
+    """A name of one or several words in a case: only the last word changes."""
+    if case == "nominative":
+        return Inflected(phrase)
+    head, _sep, last = phrase.rpartition(" ")
+    possessive_stem, doubt = _possessive_guess(phrase)
+    inflected = inflect_word(last, case, possessive_stem)
+    return Inflected(f"{head} {inflected}" if head else inflected, doubt)
+
+
 def inflect(phrase: str, case: str) -> str:
-    """A multi-word name in a case: only the last word changes."""
-    head, _, last = phrase.rpartition(" ")
-    inflected = inflect_word(last, case)
-    return f"{head} {inflected}" if head else inflected
+    return inflect_phrase(phrase, case).text
+
+
+def inflect_person(full_name: str, case: str, gender: str = "") -> Inflected:
+    """A person's full name: the ending goes on the last word, as in any name."""
+    return inflect_phrase(full_name, case)
 
 
 def conjunction(word: str) -> str:
@@ -145,6 +186,31 @@ def date_words(value: dt.date | None) -> str:
 def number_words(number: int, case: str = "nominative", gender: str = "") -> str:
     words = num2words(number, lang="kz")
     return words if case == "nominative" else inflect(words, case)
+
+
+_ORDINAL_EXCEPTIONS = {"жиырма": "жиырмасыншы", "қырық": "қырқыншы", "елу": "елуінші"}
+
+
+def ordinal(number: int) -> str:
+    """«бірінші», «екінші», «жиырма бесінші»: num2words has no Kazakh ordinals."""
+    *rest, last = number_words(number).split()
+    if last in _ORDINAL_EXCEPTIONS:
+        word = _ORDINAL_EXCEPTIONS[last]
+    elif last[-1] in _VOWELS:
+        word = last + ("нші" if _is_front(last) else "ншы")
+    else:
+        word = last + ("інші" if _is_front(last) else "ыншы")
+    return " ".join([*rest, word])
+
+
+CURRENCIES = {"RUB": ("рубль", "копейка"), "KZT": ("теңге", "тиын")}
+
+
+def money(amount: Decimal | int | str, currency: str) -> str:
+    """«1 500 000 (бір миллион бес жүз мың) теңге 00 тиын»: no plural after numbers."""
+    whole, cents = split_amount(amount)
+    major, minor = CURRENCIES[currency]
+    return f"{group_digits(whole)} ({number_words(whole)}) {major} {cents:02d} {minor}"
 
 
 def count(number: int, unit: str, case: str = "nominative") -> str:

@@ -7,10 +7,17 @@ first use because it costs about 90 ms.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import cache, lru_cache
 
+from babel import Locale
 from babel.dates import get_month_names
 from num2words import num2words
+
+from xbdocs.lang.numbers import group_digits, split_amount
+from xbdocs.lang.ru_names import inflect_person, inflect_phrase
+
+__all__ = ["inflect_person", "inflect_phrase"]
 
 CODE = "ru"
 CASES = ("nominative", "genitive", "dative", "accusative", "instrumental", "prepositional")
@@ -31,11 +38,10 @@ def _months_genitive() -> dict[int, str]:
     return dict(get_month_names("wide", "format", "ru"))
 
 
-@cache
 def _morph():
-    import pymorphy3
+    from xbdocs.lang.ru_names import morph
 
-    return pymorphy3.MorphAnalyzer()
+    return morph()
 
 
 def date(value: dt.date | None) -> str:
@@ -94,6 +100,34 @@ def count(number: int, unit: str, case: str = "nominative") -> str:
     if agreed and {"gent", "plur"} <= agreed.tag.grammemes:
         noun_form = _SUPPLETIVE_GENITIVE_PLURAL.get(noun.normal_form, noun_form)
     return f"{number} ({number_words(number, case, gender)}) {noun_form}"
+
+
+def ordinal(number: int) -> str:
+    return num2words(number, lang="ru", to="ordinal")
+
+
+# Noun forms after a number, by CLDR plural category (babel's plural rules for Russian).
+CURRENCIES = {
+    "RUB": ({"one": "рубль", "few": "рубля", "many": "рублей", "other": "рубля"},
+            {"one": "копейка", "few": "копейки", "many": "копеек", "other": "копейки"}),
+    "KZT": ({"one": "тенге", "few": "тенге", "many": "тенге", "other": "тенге"},
+            {"one": "тиын", "few": "тиына", "many": "тиынов", "other": "тиына"}),
+}
+
+
+@cache
+def _plural():
+    return Locale("ru").plural_form
+
+
+def money(amount: Decimal | int | str, currency: str) -> str:
+    """«1 500 000 (один миллион пятьсот тысяч) рублей 00 копеек»."""
+    whole, cents = split_amount(amount)
+    major, minor = CURRENCIES[currency]
+    plural = _plural()
+    words = number_words(whole)
+    return (f"{group_digits(whole)} ({words}) {major[plural(whole)]} "
+            f"{cents:02d} {minor[plural(cents)]}")
 
 
 def article_label(number: int) -> str:
