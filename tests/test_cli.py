@@ -135,3 +135,49 @@ def test_no_traceback_for_garbage_input(tmp_path):
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert "not UTF-8" in completed.stderr
+
+
+def test_forms_json_russian_organisation(run):
+    import json
+
+    result = run("forms", "Государственное учреждение «Аппарат акима Павлодарской области»",
+                 "--json")
+    assert result.code == 0
+    table = json.loads(result.out)
+    assert list(table) == ["nominative", "genitive", "dative", "accusative", "instrumental",
+                           "prepositional"]
+    assert table["genitive"] == "Государственного учреждения «Аппарат акима Павлодарской области»"
+    assert result.err == ""
+
+
+def test_forms_json_kazakh(run):
+    import json
+
+    table = json.loads(run("forms", "Павлодар облысының әкімдігі", "--lang", "kk",
+                           "--json").out)
+    assert list(table) == ["nominative", "genitive", "dative", "accusative", "locative",
+                           "ablative", "instrumental"]
+    assert table["locative"] == "Павлодар облысының әкімдігінде"
+
+
+def test_forms_person_needs_gender(run):
+    result = run("forms", "Иванова Любовь Петровна", "--person")
+    assert result.code == 1
+    assert "--person needs --gender" in result.err
+    female = run("forms", "Иванова Любовь Петровна", "--person", "--gender", "f")
+    assert "творительный  Ивановой Любовью Петровной" in female.out
+
+
+def test_forms_reports_doubt(run):
+    result = run("forms", "Шарбақты", "--lang", "kk")
+    assert result.code == 0
+    assert "warning: not certain" in result.err and "Шарбақты" in result.err
+
+
+def test_build_warns_about_a_doubtful_form(run, write_answers, tmp_path):
+    data = sample()
+    data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "бастык района"
+    result = run("build", write_answers(data), "-o", tmp_path)
+    assert result.code == 0
+    assert "warning: parties.kazakh.signatory.position.ru: «бастык района» in the genitive" \
+        in result.err

@@ -271,6 +271,8 @@ def _language_functions(module: ModuleType) -> dict[str, Any]:
         "date_words": module.date_words,
         "count": module.count,
         "number_words": module.number_words,
+        "ordinal": module.ordinal,
+        "money": module.money,
         "gender": lambda person, masculine, feminine: module.gendered(
             person.gender, masculine, feminine),
         "ref": lambda target, case="nominative", possessive=False: Ref(
