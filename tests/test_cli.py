@@ -34,9 +34,12 @@ def test_built_documents_hold_both_languages(run, tmp_path):
     assert "2012 жылғы 19 қыркүйек" in kk and "сентября" not in kk
 
 
-def test_draft_shows_blanks(run, tmp_path):
-    run("build", SAMPLES / "uglovsky-borodulikha-municipal.yaml", "-o", tmp_path)
-    ru = docx_text(tmp_path / "agreement.ru.docx")
+def test_draft_shows_blanks(run, write_answers, tmp_path):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["signing"] = {"date": None, "place": None}
+    result = run("build", write_answers(data), "-o", tmp_path / "out")
+    assert "signing.date is empty" in result.err
+    ru = docx_text(tmp_path / "out" / "agreement.ru.docx")
     assert "«__» ____________ 20__ г." in ru
     assert "со дня его регистрации" in ru
 

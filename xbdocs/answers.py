@@ -72,6 +72,39 @@ class Signing:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """An outgoing letter's registration number and date; either may still be blank."""
+
+    number: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The region's decision approving the draft (согласование)."""
+
+    document: str | None = None
+    number: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What the approval and registration paperwork needs beyond the agreement."""
+
+    executor_name: str | None = None
+    executor_phone: str | None = None
+    negotiations_date: dt.date | None = None
+    notice: Outgoing = Outgoing()
+    approval_request: Outgoing = Outgoing()
+    registration_application: Outgoing = Outgoing()
+    approval: Approval = Approval()
+    purpose: str | None = None
+    expected_results: tuple[str, ...] = ()
+    financing: str | None = None
+
+
+@dataclass(frozen=True)
 class Answers:
     track: str
     #: The kind of cooperation in the title after «о …» / before «ынтымақтастық туралы».
@@ -88,6 +121,7 @@ class Answers:
     copies: int
     #: Case forms the user supplied: ``forms[lang][nominative][case]``.
     forms: dict[str, dict[str, dict[str, str]]]
+    filing: Filing = Filing()
     source: str = ""
 
     @property
@@ -265,6 +299,7 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
     signing = _signing(root.section("signing", required=False), cat)
     copies = root.integer("copies", 2, 10, default=2)
     forms = _forms(root)
+    filing = _filing(root.section("filing", required=False))
     root.finish()
     if track == "municipal":
         for party in (russian, kazakh):
@@ -278,7 +313,49 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
     return Answers(track=track, subject=subject, russian=russian, kazakh=kazakh, areas=tuple(areas),
                    custom_areas=tuple(custom_areas), cooperation_forms=tuple(cooperation),
                    coordination=coordination, term=term, entry_into_force=entry_into_force,
-                   signing=signing, copies=copies or 2, forms=forms, source=source)
+                   signing=signing, copies=copies or 2, forms=forms, filing=filing,
+                   source=source)
+
+
+def _outgoing(reader: Reader | None) -> Outgoing:
+    if reader is None:
+        return Outgoing()
+    result = Outgoing(reader.text("number", required=False), reader.date("date"))
+    reader.finish()
+    return result
+
+
+def _filing(reader: Reader | None) -> Filing:
+    if reader is None:
+        return Filing()
+    executor = reader.section("executor", required=False)
+    name = phone = None
+    if executor is not None:
+        name, phone = executor.text("name"), executor.text("phone")
+        executor.finish()
+    approval_reader = reader.section("approval", required=False)
+    approval = Approval()
+    if approval_reader is not None:
+        approval = Approval(approval_reader.text("document", required=False),
+                            approval_reader.text("number", required=False),
+                            approval_reader.date("date"))
+        approval_reader.finish()
+    results = tuple(text for path, item in reader.items("expected_results")
+                    if (text := reader.state.text(item, path)))
+    filing = Filing(
+        executor_name=name, executor_phone=phone,
+        negotiations_date=reader.date("negotiations_date"),
+        notice=_outgoing(reader.section("notice", required=False)),
+        approval_request=_outgoing(reader.section("approval_request", required=False)),
+        registration_application=_outgoing(
+            reader.section("registration_application", required=False)),
+        approval=approval,
+        purpose=reader.text("purpose", required=False),
+        expected_results=results,
+        financing=reader.text("financing", required=False),
+    )
+    reader.finish()
+    return filing
 
 
 def _coordination(reader: Reader | None) -> Coordination | None:

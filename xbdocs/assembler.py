@@ -3,7 +3,13 @@
 A template is Jinja2 text with a light block markup, one directive a line:
 
     @title                      the document title (lines below it)
-    @dateline                   two lines: the left part, then the right part
+    @split ID                   two lines: one set flush left, the other flush right
+    @dateline                   the same, for the place and date of a document
+    @aside ID                   a passage set in the right half (a letter's addressee)
+    @subject ID                 a letter's subject line («О согласовании …»)
+    @note ID                    small print (the executor of a letter)
+    @table ID[: W W …]          a table: each line «| cell | cell |», the first the header;
+                                W are relative column widths
     @text ID                    an unnumbered passage (preamble, closing words)
     @article ID: Heading        a numbered article
     @clause ID                  a numbered clause of the current article
@@ -41,7 +47,8 @@ from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 TEMPLATE_SUFFIX = ".txt"
 _TOKEN = re.compile("\ue000(\\d+)\ue001")
 _DIRECTIVE = re.compile(r"^@(?P<name>[a-z]+)(?:\s+(?P<arg>.*))?$")
-_SOURCE_DIRECTIVE = re.compile(r"^\s*@(?:article|clause|text|party)\s+([^\s:]+)")
+_SOURCE_DIRECTIVE = re.compile(
+    r"^\s*@(?:article|clause|text|party|split|aside|subject|note|table)\s+([^\s:]+)")
 _SOURCE_REF = re.compile(r"""ref\(\s*["']([^"']+)["']""")
 _INLINE = re.compile(r"(\*\*|\*)")
 
@@ -255,6 +262,7 @@ def _environment(templates_dir: Path) -> SandboxedEnvironment:
     env.filters.update({case: _case_filter(case) for case in cases})
     env.filters["capfirst"] = _capfirst
     env.filters["initials"] = languages.short_name
+    env.filters["with_s"] = languages.ru.with_s
     return env
 
 
@@ -398,7 +406,9 @@ class _Parser:
             if block.kind == "dateline_pending":
                 dateline.append(text)
                 return
-            role = {"title": "title", "signatures": "signature"}.get(block.kind, "body")
+            role = {"title": "title", "signatures": "signature", "aside": "aside",
+                    "subject": "subject", "note": "note", "table": "body"}.get(block.kind,
+                                                                             "body")
             if text.startswith("- "):
                 role, text = "item", text[2:]
             paragraph = Paragraph(self._runs(text, block), role)
@@ -411,6 +421,12 @@ class _Parser:
                 flush()
                 name, arg = match["name"], self._plain(match["arg"] or "")
                 block, column = self._start(name, arg, block, dateline)
+                continue
+            if block is not None and block.kind == "table" and line.lstrip().startswith("|"):
+                flush()
+                cells = line.strip().strip("|").split("|")
+                block.rows.append([Paragraph(self._runs(cell.strip(), block), "cell")
+                                   for cell in cells])
                 continue
             if not line.strip() or line.lstrip().startswith("- "):
                 flush()
@@ -426,12 +442,13 @@ class _Parser:
         if not self.blocks or self.blocks[-1].kind != "dateline_pending":
             return
         block = self.blocks[-1]
-        if len(dateline) != 2:
-            raise self._error(_("@dateline needs exactly two lines: the place, then the date"),
-                              block.id)
+        if len(dateline) not in (1, 2):
+            raise self._error(_("@{name} takes two lines: the left part, then the right "
+                                "part").format(name="split"), block.id)
         block.kind = "text"
+        right = self._runs(dateline[1], block) if len(dateline) == 2 else []
         block.paragraphs = [Paragraph(self._runs(dateline[0], block), "dateline",
-                                      right=self._runs(dateline[1], block))]
+                                      right=right)]
         dateline.clear()
 
     def _start(self, name: str, arg: str, block: Block | None,
@@ -445,19 +462,26 @@ class _Parser:
         if name in ("title", "signatures", "dateline"):
             block_id, heading = arg or name, ""
             kind = {"dateline": "dateline_pending"}.get(name, name)
-        elif name in ("article", "clause", "text"):
+        elif name in ("article", "clause", "text", "split", "aside", "subject", "note",
+                      "table"):
             block_id, _sep, heading = arg.partition(":")
             block_id, heading = block_id.strip(), heading.strip()
             if not block_id:
                 raise self._error(_("@{name} needs an id").format(name=name))
-            kind = {"article": "heading"}.get(name, name)
+            kind = {"article": "heading", "split": "dateline_pending"}.get(name, name)
         else:
-            raise self._error(_("unknown directive @{name}; expected one of: @title, "
-                                "@dateline, @text, @article, @clause, @signatures, @party")
-                              .format(name=name))
+            raise self._error(_("unknown directive @{name}; expected one of: {names}")
+                              .format(name=name, names=_DIRECTIVE_NAMES))
         if any(existing.id == block_id for existing in self.blocks):
             raise self._error(_("the id «{id}» is used twice").format(id=block_id), block_id)
         new = Block(block_id, kind)
+        if kind == "table" and heading:
+            if not all(part.isdigit() for part in heading.split()):
+                raise self._error(_("@table {id}: after the colon give the relative column "
+                                    "widths as whole numbers, e.g. «: 10 60 30»").format(
+                                        id=block_id), block_id)
+            new.widths = [int(part) for part in heading.split()]
+            heading = ""
         if kind == "heading":
             new.paragraphs.append(Paragraph([Run(heading)], "heading") if heading else
                                   Paragraph([], "heading"))
@@ -499,6 +523,8 @@ class _Parser:
 
 
 _TOKEN_REF_PREFIX = "\ue002ref"
+_DIRECTIVE_NAMES = ("@title, @dateline, @split, @text, @article, @clause, @signatures, "
+                    "@party, @aside, @subject, @note, @table")
 
 
 # --- alignment, numbering, references ---------------------------------------------------
@@ -559,6 +585,7 @@ def _resolve_refs(rendered: _Rendered, module: ModuleType,
     parser = rendered.parser
     for block in rendered.blocks:
         paragraphs = block.paragraphs + [p for column in block.columns for p in column]
+        paragraphs += [cell for row in block.rows for cell in row]
         for paragraph in paragraphs:
             for run in paragraph.runs + paragraph.right:
                 if not run.text.startswith(_TOKEN_REF_PREFIX):
@@ -610,6 +637,28 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
                  for item in (left, right)}
     parallel = ParallelDocument(documents["ru"], documents["kk"], dict(properties))
     return Assembly(documents, parallel, _warnings(answers, cat) + list(forms.doubts.values()))
+
+
+def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
+                    templates_dir: Path | None = None, lang: str = "ru",
+                    cat: Catalogue | None = None) -> tuple[Document, list[str]]:
+    """One document in one language (a letter, a note, an inventory) and its warnings.
+
+    ``extra`` adds the variables such a document needs beyond the answers (the addressee,
+    the deadlines, the list of attachments)."""
+    cat = cat or catalogue_module.load()
+    templates_dir = (templates_dir or default_templates_dir()).resolve()
+    forms = Forms(cat.forms, answers.forms)
+    context = {**build_context(answers, lang, cat), **extra}
+    text, values, source = render(templates_dir, lang, name, context, forms)
+    parser = _Parser(text, values, source)
+    item = _Rendered(lang, parser.parse(), parser)
+    module = languages.get(lang)
+    _resolve_refs(item, module, _number(item, module))
+    title = " ".join(p.text for b in item.blocks if b.kind in ("title", "subject")
+                     for p in b.paragraphs)
+    properties = {**_properties(answers, item.blocks), "title": title[:250]}
+    return Document(lang, item.blocks, properties), list(forms.doubts.values())
 
 
 def _properties(answers: Answers, blocks: list[Block]) -> dict[str, str]:

@@ -1,37 +1,345 @@
-"""The build: answers file → documents → files on disk."""
+"""The build: answers → the agreement and, by stage, the filing paperwork → files.
+
+Everything is rendered in memory first and checked; only then are the files written,
+each atomically, with a manifest that records where every file came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from xbdocs import __version__, assembler, deadlines, office, output, writer
 from xbdocs import answers as answers_module
-from xbdocs import assembler, output, writer
+from xbdocs import profile as profile_module
+from xbdocs.answers import Answers
+from xbdocs.errors import AnswersError, Problem, XbdocsError
+from xbdocs.i18n import _
+from xbdocs.lang import ru
+from xbdocs.model import Document
+from xbdocs.profile import Profile, TrackProfile
 
 AGREEMENT_FILES = {
     "parallel": "agreement.ru-kk.docx",
     "ru": "agreement.ru.docx",
     "kk": "agreement.kk.docx",
 }
+STAGES = ("agreement", "approval", "registration", "all")
+#: Documents xbdocs writes from a template of the same name (the agreement aside).
+LETTERS = ("notice", "approval-request", "registration-application")
+FORMS = ("explanatory-note", "copy-certification", "register-card")
+MANIFEST = "manifest.json"
+PACKAGE_ZIP = "package.zip"
+
+
+@dataclass
+class Due:
+    title: str
+    date: dt.date | None
+    rule: str
+    verified: bool
+    past: bool
 
 
 @dataclass
 class BuildResult:
     written: list[Path]
     warnings: list[str]
+    deadlines: list[Due] = field(default_factory=list)
+
+
+@dataclass
+class InventoryItem:
+    title: str
+    copies: int = 1
+    file: str | None = None
+    paper: bool = False
+    sheets: int | None = None
+
+
+@cache
+def _document_table() -> dict[str, Any]:
+    path = Path(__file__).parent / "data" / "documents.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
+
+
+def inventory_items(document: str, stage: str) -> list[InventoryItem]:
+    entry = _document_table()[document]
+    if isinstance(entry, dict):
+        entry = entry[stage]
+    return [InventoryItem(item["title"], file=item.get("file"),
+                          paper=bool(item.get("paper"))) for item in entry]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _templates_digest(templates_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(templates_dir.rglob("*.txt")):
+        digest.update(path.relative_to(templates_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stage_problems(answers: Answers, stage: str) -> list[Problem]:
+    """Everything a stage needs that the answers lack, reported together."""
+    if stage == "agreement":
+        return []
+    filing = answers.filing
+    needed: list[tuple[str, Any]] = [
+        ("filing.executor.name", filing.executor_name),
+        ("filing.executor.phone", filing.executor_phone),
+    ]
+    if stage in ("registration", "all"):
+        needed += [
+            ("signing.date", answers.signing.date),
+            ("signing.place", answers.signing.place),
+            ("filing.approval.document", filing.approval.document),
+            ("filing.approval.number", filing.approval.number),
+            ("filing.approval.date", filing.approval.date),
+        ]
+    return [Problem(path, _("required for the «{stage}» stage").format(stage=stage))
+            for path, value in needed if value in (None, "")]
+
+
+def _agreement_titles(document: Document) -> dict[str, str]:
+    title = " ".join(p.text for b in document.blocks if b.kind == "title"
+                     for p in b.paragraphs[1:])
+    full = f"Соглашение {title}".strip()
+    return {"title": full,
+            "genitive_title": ru.inflect_phrase(full, "genitive").text,
+            "accusative_title": ru.inflect_phrase(full, "accusative").text}
+
+
+class _Package:
+    """The documents of one build, rendered in memory."""
+
+    def __init__(self, answers: Answers, profile: Profile, track: TrackProfile, stage: str,
+                 templates_dir: Path | None, letterhead: Path | None, today: dt.date,
+                 properties: dict[str, str]):
+        self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
+        self.templates_dir, self.letterhead, self.today = templates_dir, letterhead, today
+        self.properties = properties
+        self.files: dict[str, bytes] = {}
+        self.titles: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.documents = track.documents(stage) if stage != "agreement" else ["agreement"]
+
+    def agreement(self) -> Document:
+        assembly = assembler.assemble(self.answers, self.templates_dir)
+        self.warnings += assembly.warnings
+        for document in (*assembly.documents.values(), assembly.parallel):
+            document.properties.update(self.properties)
+        self.files[AGREEMENT_FILES["parallel"]] = writer.write_parallel(assembly.parallel)
+        self.files[AGREEMENT_FILES["ru"]] = writer.write(assembly.documents["ru"])
+        self.files[AGREEMENT_FILES["kk"]] = writer.write(assembly.documents["kk"])
+        for name in AGREEMENT_FILES.values():
+            self.titles[name] = assembly.documents["ru"].properties["title"]
+        return assembly.documents["ru"]
+
+    def schedule(self) -> dict[str, dt.date | None]:
+        filing, signing = self.answers.filing, self.answers.signing
+        events = {"negotiations": filing.negotiations_date,
+                  "approval-request": filing.approval_request.date,
+                  "signing": signing.date,
+                  "registration": filing.registration_application.date}
+        done = {"notice": filing.notice.date, "approval-request": filing.approval_request.date,
+                "registration": filing.registration_application.date}
+        due: dict[str, dt.date | None] = {step.id: None for step in self.track.steps}
+        self.deadlines: list[Due] = []
+        for item in deadlines.schedule(self.track.steps, events):
+            due[item.step.id] = item.due
+            deadline = item.step.deadline
+            unit = _("working") if deadline.unit == "working" else _("calendar")
+            relation = _("before") if deadline.relation == "before" else _("after")
+            events_in_words = {"negotiations": _("the negotiations"),
+                               "approval-request": _("the request for approval"),
+                               "signing": _("the signing"),
+                               "registration": _("the application for registration")}
+            rule = _("{days} {unit} days {relation} {event}").format(
+                days=deadline.days, unit=unit, relation=relation,
+                event=events_in_words[deadline.event])
+            sent = done.get(item.step.id)
+            late = bool(sent and item.due and sent > item.due)
+            past = (not sent and item.past(self.today) and not item.step.decision) or late
+            self.deadlines.append(Due(item.step.title, item.due, rule, item.step.verified,
+                                      past))
+            if late:
+                self.warnings.append(_("«{title}» is dated {sent}, after its deadline "
+                                       "{date}").format(title=item.step.title,
+                                                        sent=sent.strftime("%d.%m.%Y"),
+                                                        date=item.due.strftime("%d.%m.%Y")))
+            elif past:
+                self.warnings.append(_("the deadline «{title}» ({date}) has passed").format(
+                    title=item.step.title, date=item.due.strftime("%d.%m.%Y")))
+        return due
+
+    def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
+                attachments: list[InventoryItem]) -> dict[str, Any]:
+        filing = self.answers.filing
+        step = next((s for s in self.track.steps if s.id == step_id), None)
+        addressee = self.track.addressees.get(step.to) if step and step.to else None
+        outgoing = {"notice": filing.notice, "approval-request": filing.approval_request,
+                    "registration": filing.registration_application}.get(
+                        step_id or "", answers_module.Outgoing())
+        return {
+            "profile": {"name": self.profile.name, "basis": self.track.basis.text,
+                        "regional_act": self.track.regional_act.text},
+            "addressee": addressee.__dict__ if addressee else {},
+            "outgoing": {"number": outgoing.number, "date": outgoing.date},
+            "letterhead": self.letterhead is not None,
+            "agreement": agreement,
+            "due": due,
+            "negotiations_date": filing.negotiations_date,
+            "filing": {
+                "executor_name": filing.executor_name, "executor_phone": filing.executor_phone,
+                "approval_document": assembler.Field(filing.approval.document,
+                                                     "filing.approval.document")
+                if filing.approval.document else None,
+                "approval_number": filing.approval.number,
+                "approval_date": filing.approval.date,
+                "purpose": filing.purpose, "financing": filing.financing,
+                "expected_results": list(filing.expected_results),
+            },
+            "attachments": attachments,
+            "register_fields": list(self.track.register_fields),
+            "step_title": step.title if step else "",
+        }
+
+    def render(self, template: str, name: str, context: dict, letter: bool) -> None:
+        document, doubts = assembler.assemble_single(self.answers, template, context,
+                                                     self.templates_dir)
+        self.warnings += [d for d in doubts if d not in self.warnings]
+        document.properties.update(self.properties)
+        self.files[name] = writer.write(document, base=self.letterhead if letter else None)
+        self.titles[name] = document.properties["title"]
+
+    def filing_steps(self) -> list:
+        return [s for s in self.track.steps if s.stage and
+                (self.stage == "all" or s.stage == self.stage)]
 
 
 def build(answers_path: Path, outdir: Path, force: bool = False,
-          templates_dir: Path | None = None) -> BuildResult:
-    """Everything is rendered in memory first, so a failure writes nothing."""
-    targets = {key: outdir / name for key, name in AGREEMENT_FILES.items()}
-    output.check_free(list(targets.values()), force)
+          templates_dir: Path | None = None, stage: str = "agreement",
+          profile_path: Path | None = None, letterhead: Path | None = None,
+          make_zip: bool = False, count_sheets: bool = True,
+          today: dt.date | None = None) -> BuildResult:
+    """Build a stage's documents into ``outdir``. Nothing is written on any error."""
+    today = today or dt.date.today()
     answers = answers_module.load(answers_path)
-    assembly = assembler.assemble(answers, templates_dir)
-    files = {
-        targets["parallel"]: writer.write_parallel(assembly.parallel),
-        targets["ru"]: writer.write(assembly.documents["ru"]),
-        targets["kk"]: writer.write(assembly.documents["kk"]),
+    profile = profile_module.load(profile_path)
+    track = profile.tracks.get(answers.track)
+    if track is None:
+        raise XbdocsError(_("{profile}: the profile has no «{track}» track").format(
+            profile=profile.path, track=answers.track))
+    problems = stage_problems(answers, stage)
+    if problems:
+        raise AnswersError(problems, str(answers_path))
+    if letterhead is not None and not letterhead.is_file():
+        raise XbdocsError(_("{path}: no such letterhead file").format(path=letterhead))
+
+    resolved_templates = (templates_dir or assembler.default_templates_dir()).resolve()
+    provenance = {
+        "toolkit": {"name": "xbdocs", "version": __version__},
+        "templates": {"set": "shipped" if templates_dir is None else str(templates_dir),
+                      "version": __version__,
+                      "sha256": _templates_digest(resolved_templates)},
+        "answers": {"file": answers_path.name,
+                    "sha256": _sha256(answers_path.read_bytes())},
+        "profile": {"id": profile.id, "file": Path(profile.path).name,
+                    "sha256": _sha256(Path(profile.path).read_bytes())},
     }
+    package = _Package(answers, profile, track, stage, templates_dir, letterhead, today,
+                       _provenance_properties(provenance, stage))
+    agreement = _agreement_titles(package.agreement())
+    due = package.schedule()
+    if stage != "agreement":
+        _render_filing(package, agreement, due, count_sheets)
+        package.warnings += [_("not verified, check before filing: {what}").format(what=line)
+                             for line in profile.unverified(answers.track)]
+
+    manifest = {
+        **provenance,
+        "stage": stage, "track": answers.track,
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "files": [{"name": name, "title": package.titles.get(name, ""),
+                   "bytes": len(data), "sha256": _sha256(data)}
+                  for name, data in package.files.items()],
+        "deadlines": [{"step": d.title, "due": d.date.isoformat() if d.date else None,
+                       "rule": d.rule, "verified": d.verified} for d in package.deadlines],
+    }
+    files = {outdir / name: data for name, data in package.files.items()}
+    files[outdir / MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+                                ).encode("utf-8")
+    if make_zip:
+        files[outdir / PACKAGE_ZIP] = _zip({p.name: d for p, d in files.items()})
     output.write_all(files, force)
-    return BuildResult(list(files), assembly.warnings)
+    return BuildResult(list(files), package.warnings, package.deadlines)
+
+
+def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
+                   count_sheets: bool) -> None:
+    """Letters and forms first with blank sheet counts; count pages; then render the ones
+    that cite sheet counts again, and the inventories."""
+    steps = package.filing_steps()
+    inventories: dict[str, list[InventoryItem]] = {}
+    for step in steps:
+        items: list[InventoryItem] = []
+        for document in step.documents:
+            items += inventory_items(document, step.stage)
+        inventories[step.id] = items
+
+    def render_all() -> None:
+        for step in steps:
+            attachments = [i for i in inventories[step.id]
+                           if i.file not in (f"{d}.docx" for d in LETTERS)]
+            for document in step.documents:
+                if document in LETTERS or document in FORMS:
+                    context = package.context(agreement, due, step.id, attachments)
+                    package.render(document, f"{document}.docx", context,
+                                   letter=document in LETTERS)
+
+    render_all()
+    if count_sheets and office.soffice():
+        counts = office.page_counts(package.files)
+        for items in inventories.values():
+            for item in items:
+                item.sheets = counts.get(item.file or "")
+        render_all()
+    elif count_sheets:
+        package.warnings.append(_("LibreOffice is not installed, so the sheet counts in "
+                                  "the inventory and the attachments are left blank"))
+    for step in steps:
+        if len(step.documents) < 2:
+            continue
+        context = package.context(agreement, due, step.id, [])
+        context["inventory"] = inventories[step.id]
+        package.render("inventory", f"inventory-{step.id}.docx", context, letter=False)
+
+
+def _provenance_properties(provenance: dict, stage: str) -> dict[str, str]:
+    """Where a DOCX came from, for its document properties."""
+    comments = (f"xbdocs {provenance['toolkit']['version']}; templates "
+                f"sha256:{provenance['templates']['sha256'][:16]}; answers "
+                f"sha256:{provenance['answers']['sha256'][:16]}; profile "
+                f"{provenance['profile']['id']}; stage {stage}")
+    return {"comments": comments, "identifier": provenance["answers"]["sha256"],
+            "version": provenance["toolkit"]["version"], "content_status": stage}
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -36,18 +36,44 @@ def cli() -> None:
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the documents.")
+@click.option("--stage", type=click.Choice(["agreement", "approval", "registration", "all"]),
+              default="agreement", show_default=True,
+              help="What to build: the agreement alone, or with the paperwork of a stage.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A region's filing profile (YAML); default: the Altai Krai.")
+@click.option("--letterhead", type=click.Path(dir_okay=False, path_type=Path),
+              help="Build the letters on this blank (a DOCX with the header and styles).")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write the package as one ZIP.")
+@click.option("--no-sheet-count", is_flag=True,
+              help="Do not count sheets with LibreOffice; leave them blank.")
 @click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True,
               path_type=Path), help="Build from this copy of the templates folder.")
-def build(answers: Path, outdir: Path, force: bool, templates_dir: Path | None) -> None:
-    """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file."""
+def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
+          letterhead: Path | None, make_zip: bool, no_sheet_count: bool, force: bool,
+          templates_dir: Path | None) -> None:
+    """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file, and
+    with --stage the approval or registration paperwork."""
+    import datetime as dt
+
     from xbdocs.build import build as run_build
 
-    result = run_build(answers, outdir, force=force, templates_dir=templates_dir)
+    today = dt.date.fromisoformat(os.environ["XBDOCS_TODAY"]) \
+        if os.environ.get("XBDOCS_TODAY") else None
+    result = run_build(answers, outdir, force=force, templates_dir=templates_dir,
+                       stage=stage, profile_path=profile_path, letterhead=letterhead,
+                       make_zip=make_zip, count_sheets=not no_sheet_count, today=today)
     for warning in result.warnings:
         click.echo(_("warning: {message}").format(message=warning), err=True)
     for path in result.written:
         click.echo(_("written: {path}").format(path=path))
+    if stage != "agreement" and result.deadlines:
+        click.echo(_("deadlines:"))
+        for due in result.deadlines:
+            when = due.date.strftime("%d.%m.%Y") if due.date else _("not known yet")
+            flags = "" if due.verified else _(" (unverified)")
+            past = _(" — PASSED") if due.past else ""
+            click.echo(f"  {when}  {due.title} — {due.rule}{flags}{past}")
 
 
 CASE_LABELS = {

@@ -38,17 +38,24 @@ class Block:
     an unnumbered passage, or a row of signature columns."""
 
     id: str
-    kind: str                      # title | heading | clause | text | signatures
+    #: title | heading | clause | text | signatures | aside (set in the right half) |
+    #: subject | note (small print) | table
+    kind: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     #: The computed number as printed: «Статья 3.», «3-бап.», «3.2.».
     label: str | None = None
     #: For signatures: one list of paragraphs per signing party, side by side.
     columns: list[list[Paragraph]] = field(default_factory=list)
+    #: For a table: rows of cells; the first row is the header.
+    rows: list[list[Paragraph]] = field(default_factory=list)
+    #: For a table: relative column widths (any scale); empty for equal columns.
+    widths: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         parts = [p.text for p in self.paragraphs]
         parts += [p.text for column in self.columns for p in column]
+        parts += [" | ".join(cell.text for cell in row) for row in self.rows]
         body = "\n".join(parts)
         return f"{self.label} {body}" if self.label else body
 

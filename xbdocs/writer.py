@@ -56,6 +56,10 @@ STYLE_NAMES = {
     "item": "XB Item",
     "dateline": "XB Dateline",
     "signature": "XB Signature",
+    "aside": "XB Aside",
+    "subject": "XB Subject",
+    "note": "XB Note",
+    "cell": "XB Cell",
 }
 
 
@@ -82,8 +86,13 @@ def _set_language(rpr, tag: str) -> None:
 
 
 def _configure_styles(doc, style: PageStyle, size: float, lang: str,
-                      line_width_mm: float) -> None:
+                      line_width_mm: float, own_blank: bool = False) -> None:
+    """Set the document's fonts and add xbdocs's paragraph styles. On a user's own blank
+    (``own_blank``) its defaults and any styles it already defines are left as they are."""
     styles = doc.styles
+    if own_blank:
+        _add_styles(doc, style, size, line_width_mm, keep_existing=True)
+        return
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr, style.font)
@@ -92,6 +101,11 @@ def _configure_styles(doc, style: PageStyle, size: float, lang: str,
     for fonts in styles.element.iter(qn("w:rFonts")):
         _set_fonts(fonts.getparent(), style.font)
 
+    _set_normal(styles, style, size)
+    _add_styles(doc, style, size, line_width_mm, keep_existing=False)
+
+
+def _set_normal(styles, style: PageStyle, size: float) -> None:
     normal = styles["Normal"]
     normal.font.name = style.font
     normal.font.size = Pt(size)
@@ -101,16 +115,26 @@ def _configure_styles(doc, style: PageStyle, size: float, lang: str,
     fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
 
+
+def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
+                keep_existing: bool) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    existing = {s.name for s in styles}
+
     def paragraph_style(name: str, *, align, bold: bool = False, first_line: float = 0,
-                        before: float = 0, after: float = 0, keep_next: bool = False):
-        if name in [s.name for s in styles]:
+                        before: float = 0, after: float = 0, keep_next: bool = False,
+                        left: float = 0, font_size: float | None = None):
+        if keep_existing and name in existing and name != "Heading 1":
+            return styles[name]
+        if name in existing:
             item = styles[name]
         else:
             item = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         item.base_style = normal
         item.quick_style = True
         item.font.name = style.font
-        item.font.size = Pt(size)
+        item.font.size = Pt(font_size or size)
         item.font.bold = bold
         item.font.italic = False
         item.font.color.rgb = RGBColor(0, 0, 0)
@@ -118,7 +142,7 @@ def _configure_styles(doc, style: PageStyle, size: float, lang: str,
         pf = item.paragraph_format
         pf.alignment = align
         pf.first_line_indent = Mm(first_line) if first_line else Mm(0)
-        pf.left_indent = Mm(0)
+        pf.left_indent = Mm(left)
         pf.space_before = Pt(before)
         pf.space_after = Pt(after)
         pf.keep_with_next = keep_next
@@ -139,6 +163,10 @@ def _configure_styles(doc, style: PageStyle, size: float, lang: str,
                                after=6)
     dateline.paragraph_format.tab_stops.add_tab_stop(Mm(line_width_mm),
                                                      WD_TAB_ALIGNMENT.RIGHT)
+    paragraph_style("XB Aside", align=WD_ALIGN_PARAGRAPH.LEFT, left=line_width_mm / 2)
+    paragraph_style("XB Subject", align=WD_ALIGN_PARAGRAPH.LEFT, before=size, after=size)
+    paragraph_style("XB Note", align=WD_ALIGN_PARAGRAPH.LEFT, font_size=10)
+    paragraph_style("XB Cell", align=WD_ALIGN_PARAGRAPH.LEFT, font_size=min(size, 12))
     settings = doc.settings.element
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.append(OxmlElement("w:autoHyphenation"))
@@ -197,6 +225,17 @@ def _no_borders(table) -> None:
     tbl_pr.append(borders)
 
 
+def _grid_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4")
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
 def _fixed_table(container, rows: int, width_mm: float, columns: int = 2):
     table = container.add_table(rows=rows, cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -246,6 +285,9 @@ class _Layout:
         if block.kind == "signatures":
             self._signatures(container, block, in_table)
             return
+        if block.kind == "table":
+            self._table(container, block)
+            return
         for index, paragraph in enumerate(block.paragraphs):
             if block.kind == "heading":
                 text_runs = paragraph.runs
@@ -255,6 +297,31 @@ class _Layout:
                 continue
             label = block.label if index == 0 and block.kind == "clause" else None
             self.paragraph(container, paragraph, label)
+
+    def _table(self, container, block: Block) -> None:
+        for paragraph in block.paragraphs:
+            self.paragraph(container, paragraph)
+        if not block.rows:
+            return
+        columns = max(len(row) for row in block.rows)
+        table = container.add_table(rows=len(block.rows), cols=columns)
+        _grid_borders(table)
+        widths = block.widths if len(block.widths) == columns else [1] * columns
+        total = sum(widths)
+        for index, column in enumerate(table.columns):
+            width = Mm(self.style.text_width_mm * widths[index] / total)
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
+        for row, cells in zip(table.rows, block.rows, strict=True):
+            for cell, model in zip(row.cells, cells, strict=False):
+                _clear(cell)
+                self.paragraph(cell, model, role="cell")
+            for cell in row.cells[len(cells):]:
+                if not cell.paragraphs:
+                    cell.add_paragraph()
+        header = table.rows[0]._tr.get_or_add_trPr()
+        header.append(OxmlElement("w:tblHeader"))
 
     def _signatures(self, container, block: Block, in_table: bool) -> None:
         if in_table:
@@ -282,15 +349,25 @@ def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
     core.author = properties.get("author", "xbdocs")
     core.last_modified_by = "xbdocs"
     core.language = properties.get("language", LANGUAGE_TAGS.get(lang, lang))
+    for key in ("identifier", "version", "content_status", "category"):
+        if key in properties:
+            setattr(core, key, properties[key])
 
 
-def _new(style: PageStyle, size: float, lang: str, line_width_mm: float):
-    doc = new_docx()
-    _configure_styles(doc, style, size, lang, line_width_mm)
-    _page_setup(doc, style)
+def _new(style: PageStyle, size: float, lang: str, line_width_mm: float, base=None):
+    """A new document; on ``base`` (a letterhead DOCX) its page, header and styles stay."""
+    doc = new_docx(str(base) if base else None)
+    if base is not None:
+        section = doc.sections[0]
+        line_width_mm = (section.page_width - section.left_margin - section.right_margin) \
+            / Mm(1)
+    _configure_styles(doc, style, size, lang, line_width_mm, own_blank=base is not None)
+    if base is None:
+        _page_setup(doc, style)
     body = doc.element.body
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        body.remove(paragraph)
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
     return doc
 
 
@@ -300,10 +377,10 @@ def _bytes(doc) -> bytes:
     return buffer.getvalue()
 
 
-def write(document: Document, style: PageStyle | None = None) -> bytes:
-    """One language, as running text."""
+def write(document: Document, style: PageStyle | None = None, base=None) -> bytes:
+    """One language, as running text; on the blank ``base`` (a DOCX) if given."""
     style = style or PageStyle()
-    doc = _new(style, style.body_size, document.lang, style.text_width_mm)
+    doc = _new(style, style.body_size, document.lang, style.text_width_mm, base)
     layout = _Layout(doc, style)
     for block in document.blocks:
         layout.block(doc, block)

@@ -7,6 +7,7 @@ first use because it costs about 90 ms.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -128,6 +129,14 @@ def money(amount: Decimal | int | str, currency: str) -> str:
     words = number_words(whole)
     return (f"{group_digits(whole)} ({words}) {major[plural(whole)]} "
             f"{cents:02d} {minor[plural(cents)]}")
+
+
+_SO = re.compile(r"^(?:[сзшжСЗШЖ][бвгджзйклмнпрстфхцчшщ]|мн)", re.I)
+
+
+def with_s(phrase: str) -> str:
+    """«с» or «со» before a phrase: «со статьёй 12», «с Федеральным законом»."""
+    return f"{'со' if _SO.match(phrase) else 'с'} {phrase}"
 
 
 def article_label(number: int) -> str:

@@ -1,0 +1,227 @@
+"""The filing package end to end: stages, documents, inventory, deadlines, manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+
+import pytest
+from docx import Document
+
+from tests.conftest import SAMPLES, docx_text, sample
+from xbdocs import office
+from xbdocs.build import AGREEMENT_FILES, build
+
+MUNICIPAL = SAMPLES / "uglovsky-borodulikha-municipal.yaml"
+REGIONAL = SAMPLES / "altai-pavlodar-2012.yaml"
+TODAY = dt.date(2026, 11, 24)
+
+
+def _build(path, outdir, stage="all", **options):
+    options.setdefault("count_sheets", False)
+    return build(path, outdir, stage=stage, today=TODAY, **options)
+
+
+def _inventory_files(path):
+    table = Document(str(path)).tables[0]
+    return [row.cells[4].text for row in table.rows[1:]]
+
+
+def test_approval_stage_writes_its_set(tmp_path):
+    result = _build(MUNICIPAL, tmp_path, "approval")
+    names = sorted(p.name for p in result.written)
+    assert names == sorted([*AGREEMENT_FILES.values(), "notice.docx", "approval-request.docx",
+                            "explanatory-note.docx", "inventory-approval-request.docx",
+                            "manifest.json"])
+
+
+def test_inventory_lists_exactly_what_is_in_the_folder(tmp_path):
+    _build(MUNICIPAL, tmp_path, "approval")
+    listed = set(_inventory_files(tmp_path / "inventory-approval-request.docx"))
+    present = {p.name for p in tmp_path.iterdir()} - {"manifest.json", "notice.docx",
+                                                      "inventory-approval-request.docx"}
+    assert listed == present
+
+
+def test_all_stages_inventories_cover_the_folder(tmp_path):
+    _build(MUNICIPAL, tmp_path)
+    listed = set()
+    for inventory in tmp_path.glob("inventory-*.docx"):
+        listed |= set(_inventory_files(inventory))
+    files = {p.name for p in tmp_path.iterdir()}
+    generated = files - {"manifest.json", "notice.docx"} - \
+        {p.name for p in tmp_path.glob("inventory-*.docx")}
+    assert generated == listed - {"на бумаге"}
+    assert "на бумаге" in listed  # the signed original and the approval decision
+
+
+def test_letter_content(tmp_path):
+    _build(MUNICIPAL, tmp_path)
+    request = docx_text(tmp_path / "approval-request.docx")
+    assert "Губернатору Алтайского края, Председателю Правительства Алтайского края" in request
+    assert "«25» февраля 2027 г. № 01-15/131" in request
+    assert "В соответствии со статьёй 12 Федерального закона" in request
+    assert "прошу согласовать проект Соглашения между Администрацией Угловского района" in \
+        request
+    assert "Сидорова Анна Петровна" in request and "Е.В.\u00a0Петрова" in request
+    notice = docx_text(tmp_path / "notice.docx")
+    assert "Переговоры планируется провести 15 февраля 2027 года." in notice
+    assert "с акиматом Бородулихинского района области Абай" in notice
+    application = docx_text(tmp_path / "registration-application.docx")
+    assert "Начальнику управления по внешним связям и протоколу" in application
+    assert "подписанное 14 апреля 2027 года в с. Угловское" in application
+    assert "согласован распоряжением Правительства Алтайского края от 24 марта 2027 года " \
+           "№ 112-р" in application
+    assert "не позднее 28 апреля 2027 года" in application  # 10 working days after signing
+    certification = docx_text(tmp_path / "copy-certification.docx")
+    assert "Верно" in certification
+    assert "Подлинник документа находится в Администрации Угловского района" in certification
+
+
+def test_register_card_fields(tmp_path):
+    _build(REGIONAL, tmp_path)
+    rows = {row.cells[0].text: row.cells[1].text
+            for row in Document(str(tmp_path / "register-card.docx")).tables[0].rows}
+    assert rows["Дата и место подписания"] == "«19» сентября 2012 г., г. Павлодар"
+    assert rows["Документ о согласовании"] == \
+        "письмо Министерства иностранных дел Российской Федерации от «10» сентября 2012 г. " \
+        "№ 1234/дрп"
+    assert rows["Иностранная сторона"].startswith("Акимат Павлодарской области")
+
+
+def test_regional_track_writes_to_federal_bodies(tmp_path):
+    _build(REGIONAL, tmp_path)
+    application = docx_text(tmp_path / "registration-application.docx")
+    assert "Министерство юстиции Российской Федерации" in application
+    assert "постановлением Правительства Российской Федерации от 24.07.2000 № 552" in application
+    assert "Федеральным законом от 04.01.1999 № 4-ФЗ" in application
+
+
+def test_missing_answers_of_a_stage_are_reported_together(run, write_answers, tmp_path):
+    data = sample("uglovsky-borodulikha-municipal")
+    del data["filing"]["executor"]
+    del data["filing"]["approval"]
+    result = run("build", write_answers(data), "-o", tmp_path / "out", "--stage",
+                 "registration")
+    assert result.code == 1
+    for path in ("filing.executor.name", "filing.executor.phone", "filing.approval.document",
+                 "filing.approval.number", "filing.approval.date"):
+        assert f"{path}: required for the «registration» stage" in result.err
+    assert not (tmp_path / "out").exists()
+    approval = run("build", write_answers({**data, "filing": {
+        "executor": {"name": "Н", "phone": "1"}}}, "b.yaml"), "-o", tmp_path / "ok",
+        "--stage", "approval", "--no-sheet-count")
+    assert approval.code == 0, approval.err
+
+
+def test_deadlines_are_printed_and_past_ones_warned(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "2027-05-20")
+    result = run("build", MUNICIPAL, "-o", tmp_path, "--stage", "all", "--no-sheet-count")
+    assert result.code == 0
+    assert "28.04.2027  Заявление о регистрации соглашения" in result.out
+    assert "the deadline «Заявление о регистрации соглашения» (28.04.2027) has passed" in \
+        result.err
+
+
+def test_late_step_is_warned(tmp_path, write_answers):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["filing"]["notice"]["date"] = dt.date(2027, 2, 10)  # due 5 February
+    result = _build(write_answers(data), tmp_path / "out", "approval")
+    assert any("is dated 10.02.2027, after its deadline 05.02.2027" in w
+               for w in result.warnings)
+
+
+def test_manifest_hashes_match_and_provenance_is_in_each_docx(tmp_path):
+    _build(MUNICIPAL, tmp_path, make_zip=True)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["toolkit"]["name"] == "xbdocs"
+    assert manifest["answers"]["sha256"] == hashlib.sha256(MUNICIPAL.read_bytes()).hexdigest()
+    names = {entry["name"] for entry in manifest["files"]}
+    assert names == {p.name for p in tmp_path.glob("*.docx")}
+    for entry in manifest["files"]:
+        data = (tmp_path / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        core = Document(str(tmp_path / entry["name"])).core_properties
+        assert core.identifier == manifest["answers"]["sha256"]
+        assert "xbdocs" in core.comments and "stage all" in core.comments
+    with zipfile.ZipFile(tmp_path / "package.zip") as archive:
+        assert set(archive.namelist()) == names | {"manifest.json"}
+        assert archive.read("manifest.json") == (tmp_path / "manifest.json").read_bytes()
+
+
+def test_profile_for_another_region(tmp_path, write_answers):
+    """A profile a user wrote for another region works with no code change."""
+    custom = tmp_path / "omsk.yaml"
+    custom.write_text("""
+id: omsk
+region: omsk
+name: Омская область
+tracks:
+  municipal:
+    basis: {text: статьёй 12 Федерального закона № 179-ФЗ, verified: true, source: law}
+    regional_act: {text: законом Омской области, verified: false, source: assumed}
+    addressees:
+      government: {body: Правительство Омской области, position: Губернатор Омской области,
+                   address: "ул. Красный Путь, д. 1, г. Омск", verified: false, source: assumed}
+    steps:
+      - {id: approval-request, title: Согласование, stage: approval, to: government,
+         documents: [approval-request, agreement], verified: false, source: assumed}
+      - {id: registration, title: Регистрация, stage: registration, to: government,
+         documents: [registration-application, agreement, approval-document],
+         deadline: {days: 5, unit: calendar, relation: after, event: signing},
+         verified: false, source: assumed}
+""", encoding="utf-8")
+    result = _build(MUNICIPAL, tmp_path / "out", profile_path=custom)
+    request = docx_text(tmp_path / "out" / "approval-request.docx")
+    assert "Губернатору Омской области" in request
+    application = docx_text(tmp_path / "out" / "registration-application.docx")
+    assert "и законом Омской области прошу зарегистрировать" in application
+    assert "не позднее 19 апреля 2027 года" in application
+    assert not (tmp_path / "out" / "notice.docx").exists()
+    assert any("check before filing" in w for w in result.warnings)
+
+
+def test_letterhead(tmp_path):
+    blank = Document()
+    blank.sections[0].header.paragraphs[0].text = "ГЕРБ · АДМИНИСТРАЦИЯ УГЛОВСКОГО РАЙОНА"
+    blank.add_paragraph("старый текст бланка")
+    letterhead = tmp_path / "blank.docx"
+    blank.save(str(letterhead))
+    _build(MUNICIPAL, tmp_path / "out", "approval", letterhead=letterhead)
+    letter = Document(str(tmp_path / "out" / "approval-request.docx"))
+    assert letter.sections[0].header.paragraphs[0].text == \
+        "ГЕРБ · АДМИНИСТРАЦИЯ УГЛОВСКОГО РАЙОНА"
+    text = docx_text(tmp_path / "out" / "approval-request.docx")
+    assert "старый текст бланка" not in text
+    assert "АДМИНИСТРАЦИЯ УГЛОВСКОГО РАЙОНА АЛТАЙСКОГО КРАЯ" not in text  # the blank has it
+    assert "О согласовании проекта соглашения" in text
+    # the explanatory note is not a letter: it keeps the default page
+    note = Document(str(tmp_path / "out" / "explanatory-note.docx"))
+    assert note.sections[0].header.paragraphs[0].text == ""
+
+
+def test_missing_letterhead_file(run, tmp_path):
+    result = run("build", MUNICIPAL, "-o", tmp_path, "--stage", "approval", "--letterhead",
+                 tmp_path / "none.docx")
+    assert result.code == 1 and "no such letterhead file" in result.err
+
+
+@pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")
+def test_sheet_counts_come_from_libreoffice(tmp_path):
+    _build(MUNICIPAL, tmp_path, "approval", count_sheets=True)
+    table = Document(str(tmp_path / "inventory-approval-request.docx")).tables[0]
+    sheets = {row.cells[4].text: row.cells[3].text for row in table.rows[1:]}
+    pdfs = office.convert_to_pdf([tmp_path / "agreement.ru-kk.docx"], tmp_path / "pdf")
+    assert sheets["agreement.ru-kk.docx"] == str(office.count_pages(pdfs[0]))
+    assert all(value.isdigit() for value in sheets.values())
+
+
+def test_without_sheet_counts_they_are_blank(tmp_path):
+    result = _build(MUNICIPAL, tmp_path, "approval", count_sheets=False)
+    table = Document(str(tmp_path / "inventory-approval-request.docx")).tables[0]
+    assert all(row.cells[3].text == "" for row in table.rows[1:])
+    request = docx_text(tmp_path / "approval-request.docx")
+    assert "на ___ л." in request
+    assert not any("LibreOffice" in w for w in result.warnings)

@@ -1,0 +1,68 @@
+"""Due dates of the filing steps, counted in calendar or working days.
+
+Working days skip weekends and Russian public holidays, and count the Saturdays the
+government makes working days — all from the ``holidays`` package, not a list kept here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from xbdocs.profile import Step
+
+
+@cache
+def _calendar(first_year: int, last_year: int):
+    import holidays
+
+    return holidays.country_holidays("RU", years=range(first_year, last_year + 1),
+                                     language="ru")
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date ``days`` working days after (or, if negative, before) ``start``."""
+    calendar = _calendar(start.year - 1, start.year + 1 + abs(days) // 200)
+    return calendar.get_nth_working_day(start, days) if days else start
+
+
+def is_working_day(day: dt.date) -> bool:
+    return _calendar(day.year, day.year).is_working_day(day)
+
+
+def shift(start: dt.date, days: int, unit: str, relation: str) -> dt.date:
+    sign = -1 if relation == "before" else 1
+    if unit == "working":
+        return add_working_days(start, sign * days)
+    return start + dt.timedelta(days=sign * days)
+
+
+@dataclass(frozen=True)
+class Due:
+    step: Step
+    #: The date of the event the deadline counts from, or None when it is not known yet.
+    event_date: dt.date | None
+    due: dt.date | None
+
+    def past(self, today: dt.date) -> bool:
+        return self.due is not None and self.due < today
+
+
+def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list[Due]:
+    """Each step with a deadline, and its due date where the event it counts from is known.
+
+    The event «registration» (filing the application) falls back to its own due date when
+    no filing date is given, so the decision date can still be estimated."""
+    result = []
+    known = dict(events)
+    for step in steps:
+        if step.deadline is None:
+            continue
+        deadline = step.deadline
+        start = known.get(deadline.event)
+        due = shift(start, deadline.days, deadline.unit, deadline.relation) if start else None
+        result.append(Due(step, start, due))
+        if step.id == "registration" and known.get("registration") is None and due:
+            known["registration"] = due
+    return result
