@@ -99,7 +99,10 @@ class Reader:
         return Reader(value, self.child(key), self.state)
 
     def text(self, key: str, required: bool = True) -> str | None:
-        return self.state.text(self.raw(key, required), self.child(key))
+        value = self.raw(key, required)
+        if not required and isinstance(value, str) and not value.strip():
+            return None  # an optional text left empty: not given yet
+        return self.state.text(value, self.child(key))
 
     def bilingual(self, key: str, required: bool = True) -> Bilingual | None:
         value = self.raw(key, required)
