@@ -225,3 +225,12 @@ def test_without_sheet_counts_they_are_blank(tmp_path):
     request = docx_text(tmp_path / "approval-request.docx")
     assert "на ___ л." in request
     assert not any("LibreOffice" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_sample_builds_its_whole_filing_set(path, tmp_path):
+    result = _build(path, tmp_path)
+    names = {p.name for p in result.written}
+    assert {"registration-application.docx", "register-card.docx", "copy-certification.docx",
+            "approval-request.docx", "explanatory-note.docx", "notice.docx",
+            "inventory-registration.docx", "manifest.json"} <= names
