@@ -113,25 +113,16 @@ def test_catalogue_and_description_are_exclusive():
     assert any("parties.kazakh.name: give either «catalogue»" in line for line in lines)
 
 
-def test_municipal_track_needs_municipal_parties():
-    data = sample()
-    data["track"] = "municipal"
-    data.pop("entry_into_force")
-    lines = _problems(data)
-    assert any("parties.russian: on the municipal track both parties must be municipal"
-               in line for line in lines)
-
-
 def test_party_described_in_full():
     data = sample("uglovsky-borodulikha-municipal")
     data["parties"]["russian"] = {
         "name": {"ru": "Администрация Локтевского района", "kk": "Локтев ауданының әкімшілігі"},
-        "region": "altai-krai", "level": "district", "inn": "2256001234",
+        "region": "altai-krai", "level": "district", "inn": "2256001230",
         "ogrn": "1022200000000",
         "signatory": data["parties"]["russian"]["signatory"],
     }
     parsed = answers.parse(data, {})
-    assert parsed.russian.identifiers == {"inn": "2256001234", "ogrn": "1022200000000"}
+    assert parsed.russian.identifiers == {"inn": "2256001230", "ogrn": "1022200000000"}
     assert parsed.russian.catalogue_id is None
 
 

@@ -20,7 +20,7 @@ def _items(name: str, key: str) -> list[dict]:
     ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
-    ("regions.yaml", "regions", {"id", "country", "ru", "kk"}),
+    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border"}),
 ])
 def test_entries_have_exactly_their_keys(name, key, keys):
     for item in _items(name, key):
@@ -48,8 +48,8 @@ def test_kazakh_names_use_kazakh_letters_only():
 
 def test_border_geography():
     cat = catalogue.load()
-    assert sum(r.country == "RU" for r in cat.regions.values()) == 12
-    assert sum(r.country == "KZ" for r in cat.regions.values()) == 8
+    assert sum(r.country == "RU" and r.border for r in cat.regions.values()) == 12
+    assert sum(r.country == "KZ" and r.border for r in cat.regions.values()) == 8
     altai = [p for p in cat.parties.values() if p.region == "altai-krai" and p.level == "district"]
     assert len(altai) == 12
     assert len(cat.areas) == 13

@@ -19,7 +19,6 @@ from xbdocs.yamlread import Reader, State, describe, load_yaml
 
 TRACKS = ("municipal", "regional")
 LEVELS = ("regional", "district", "city")
-MUNICIPAL_LEVELS = ("district", "city")
 GENDERS = ("male", "female")
 COORDINATION_MODES = ("coordinators", "working-group")
 ENTRY_INTO_FORCE = ("registration", "signing", "notifications")
@@ -62,6 +61,8 @@ class Term:
     renewal: bool
     renewal_years: int | None
     notice_months: int
+    #: False when renewal is on and its period was left out (the term's length is used).
+    renewal_years_given: bool = True
 
 
 @dataclass(frozen=True)
@@ -301,12 +302,6 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
     forms = _forms(root)
     filing = _filing(root.section("filing", required=False))
     root.finish()
-    if track == "municipal":
-        for party in (russian, kazakh):
-            if party and party.level not in MUNICIPAL_LEVELS:
-                state.problem(f"parties.{party.side}", _(
-                    "on the municipal track both parties must be municipal (a district or a "
-                    "city), not «{level}»").format(level=party.level))
     if state.problems:
         raise AnswersError(state.problems, source)
     assert russian and kazakh and coordination and term and track
@@ -378,6 +373,7 @@ def _term(reader: Reader | None) -> Term | None:
     renewal = reader.boolean("renewal", default=False)
     renewal_years = reader.integer("renewal_years", 1, 99, default=0) or None
     notice_months = reader.integer("notice_months", 1, 60)
+    given = renewal_years is not None
     if renewal and renewal_years is None:
         renewal_years = years
     if not renewal and "renewal_years" in reader.data:
@@ -386,7 +382,7 @@ def _term(reader: Reader | None) -> Term | None:
     reader.finish()
     if years is None or notice_months is None:
         return None
-    return Term(years, renewal, renewal_years, notice_months)
+    return Term(years, renewal, renewal_years, notice_months, given or not renewal)
 
 
 def _signing(reader: Reader | None, cat: Catalogue) -> Signing:

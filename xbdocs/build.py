@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from xbdocs import __version__, assembler, deadlines, office, output, writer
+from xbdocs import __version__, assembler, catalogue, checks, office, output, writer
 from xbdocs import answers as answers_module
 from xbdocs import profile as profile_module
 from xbdocs.answers import Answers
@@ -41,19 +41,11 @@ PACKAGE_ZIP = "package.zip"
 
 
 @dataclass
-class Due:
-    title: str
-    date: dt.date | None
-    rule: str
-    verified: bool
-    past: bool
-
-
-@dataclass
 class BuildResult:
     written: list[Path]
     warnings: list[str]
-    deadlines: list[Due] = field(default_factory=list)
+    deadlines: list[checks.Due] = field(default_factory=list)
+    findings: list[checks.Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -91,27 +83,6 @@ def _templates_digest(templates_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def stage_problems(answers: Answers, stage: str) -> list[Problem]:
-    """Everything a stage needs that the answers lack, reported together."""
-    if stage == "agreement":
-        return []
-    filing = answers.filing
-    needed: list[tuple[str, Any]] = [
-        ("filing.executor.name", filing.executor_name),
-        ("filing.executor.phone", filing.executor_phone),
-    ]
-    if stage in ("registration", "all"):
-        needed += [
-            ("signing.date", answers.signing.date),
-            ("signing.place", answers.signing.place),
-            ("filing.approval.document", filing.approval.document),
-            ("filing.approval.number", filing.approval.number),
-            ("filing.approval.date", filing.approval.date),
-        ]
-    return [Problem(path, _("required for the «{stage}» stage").format(stage=stage))
-            for path, value in needed if value in (None, "")]
-
-
 def _agreement_titles(document: Document) -> dict[str, str]:
     title = " ".join(p.text for b in document.blocks if b.kind == "title"
                      for p in b.paragraphs[1:])
@@ -130,6 +101,7 @@ class _Package:
         self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
         self.templates_dir, self.letterhead, self.today = templates_dir, letterhead, today
         self.properties = properties
+        self.deadlines: list[checks.Due] = []
         self.files: dict[str, bytes] = {}
         self.titles: dict[str, str] = {}
         self.warnings: list[str] = []
@@ -146,43 +118,6 @@ class _Package:
         for name in AGREEMENT_FILES.values():
             self.titles[name] = assembly.documents["ru"].properties["title"]
         return assembly.documents["ru"]
-
-    def schedule(self) -> dict[str, dt.date | None]:
-        filing, signing = self.answers.filing, self.answers.signing
-        events = {"negotiations": filing.negotiations_date,
-                  "approval-request": filing.approval_request.date,
-                  "signing": signing.date,
-                  "registration": filing.registration_application.date}
-        done = {"notice": filing.notice.date, "approval-request": filing.approval_request.date,
-                "registration": filing.registration_application.date}
-        due: dict[str, dt.date | None] = {step.id: None for step in self.track.steps}
-        self.deadlines: list[Due] = []
-        for item in deadlines.schedule(self.track.steps, events):
-            due[item.step.id] = item.due
-            deadline = item.step.deadline
-            unit = _("working") if deadline.unit == "working" else _("calendar")
-            relation = _("before") if deadline.relation == "before" else _("after")
-            events_in_words = {"negotiations": _("the negotiations"),
-                               "approval-request": _("the request for approval"),
-                               "signing": _("the signing"),
-                               "registration": _("the application for registration")}
-            rule = _("{days} {unit} days {relation} {event}").format(
-                days=deadline.days, unit=unit, relation=relation,
-                event=events_in_words[deadline.event])
-            sent = done.get(item.step.id)
-            late = bool(sent and item.due and sent > item.due)
-            past = (not sent and item.past(self.today) and not item.step.decision) or late
-            self.deadlines.append(Due(item.step.title, item.due, rule, item.step.verified,
-                                      past))
-            if late:
-                self.warnings.append(_("«{title}» is dated {sent}, after its deadline "
-                                       "{date}").format(title=item.step.title,
-                                                        sent=sent.strftime("%d.%m.%Y"),
-                                                        date=item.due.strftime("%d.%m.%Y")))
-            elif past:
-                self.warnings.append(_("the deadline «{title}» ({date}) has passed").format(
-                    title=item.step.title, date=item.due.strftime("%d.%m.%Y")))
-        return due
 
     def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
                 attachments: list[InventoryItem]) -> dict[str, Any]:
@@ -239,12 +174,11 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     answers = answers_module.load(answers_path)
     profile = profile_module.load(profile_path)
     track = profile.tracks.get(answers.track)
-    if track is None:
-        raise XbdocsError(_("{profile}: the profile has no «{track}» track").format(
-            profile=profile.path, track=answers.track))
-    problems = stage_problems(answers, stage)
-    if problems:
-        raise AnswersError(problems, str(answers_path))
+    findings = checks.check(answers, catalogue.load(), profile, stage, today)
+    errors = [f for f in findings if f.severity == checks.ERROR]
+    if errors:
+        raise AnswersError([Problem(f.path, f"{f.message} [{f.code}]") for f in errors],
+                           str(answers_path))
     if letterhead is not None and not letterhead.is_file():
         raise XbdocsError(_("{path}: no such letterhead file").format(path=letterhead))
 
@@ -262,11 +196,11 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     package = _Package(answers, profile, track, stage, templates_dir, letterhead, today,
                        _provenance_properties(provenance, stage))
     agreement = _agreement_titles(package.agreement())
-    due = package.schedule()
+    due, package.deadlines, _late = checks.schedule(answers, track, today)
     if stage != "agreement":
         _render_filing(package, agreement, due, count_sheets)
-        package.warnings += [_("not verified, check before filing: {what}").format(what=line)
-                             for line in profile.unverified(answers.track)]
+    package.warnings += [f"{f.message} [{f.code}]" if not f.path else
+                         f"{f.path}: {f.message} [{f.code}]" for f in findings]
 
     manifest = {
         **provenance,
@@ -284,7 +218,7 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     if make_zip:
         files[outdir / PACKAGE_ZIP] = _zip({p.name: d for p, d in files.items()})
     output.write_all(files, force)
-    return BuildResult(list(files), package.warnings, package.deadlines)
+    return BuildResult(list(files), package.warnings, package.deadlines, findings)
 
 
 def _render_filing(package: _Package, agreement: dict[str, str], due: dict,

@@ -45,6 +45,8 @@ class Region:
     id: str
     country: str
     name: Bilingual
+    #: Borders the other country (domain.md §4).
+    border: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ def load() -> Catalogue:
     areas = _read("areas.yaml")
     regions = {}
     for item in _read("regions.yaml")["regions"]:
-        regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"))
+        regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"),
+                                     bool(item.get("border", True)))
         _add_forms(forms, item)
     parties = {}
     for item in _read("parties.yaml")["parties"]:

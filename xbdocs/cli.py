@@ -54,12 +54,9 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
           templates_dir: Path | None) -> None:
     """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file, and
     with --stage the approval or registration paperwork."""
-    import datetime as dt
-
     from xbdocs.build import build as run_build
 
-    today = dt.date.fromisoformat(os.environ["XBDOCS_TODAY"]) \
-        if os.environ.get("XBDOCS_TODAY") else None
+    today = _today()
     result = run_build(answers, outdir, force=force, templates_dir=templates_dir,
                        stage=stage, profile_path=profile_path, letterhead=letterhead,
                        make_zip=make_zip, count_sheets=not no_sheet_count, today=today)
@@ -74,6 +71,48 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
             flags = "" if due.verified else _(" (unverified)")
             past = _(" — PASSED") if due.past else ""
             click.echo(f"  {when}  {due.title} — {due.rule}{flags}{past}")
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--stage", type=click.Choice(["agreement", "approval", "registration", "all"]),
+              default="all", show_default=True, help="The stage to check for.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A region's filing profile (YAML); default: the Altai Krai.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+def check(answers: Path, stage: str, profile_path: Path | None, output_format: str) -> None:
+    """Run every validation and legal check on ANSWERS without writing anything.
+
+    Exit code 0: no errors (warnings may remain); 1: errors that would get the filing
+    refused."""
+    import json
+
+    from xbdocs import answers as answers_module
+    from xbdocs import catalogue, checks, profile
+
+    loaded = answers_module.load(answers)
+    findings = checks.check(loaded, catalogue.load(), profile.load(profile_path), stage,
+                            _today())
+    if output_format == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        labels = {"error": _("error"), "warning": _("warning")}
+        for finding in findings:
+            click.echo(f"{labels[finding.severity]}: {finding}")
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(_("{errors} errors, {warnings} warnings").format(
+            errors=errors, warnings=len(findings) - errors), err=True)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
+def _today():
+    """Today, or XBDOCS_TODAY (YYYY-MM-DD) to check deadlines as of another day."""
+    import datetime as dt
+
+    value = os.environ.get("XBDOCS_TODAY")
+    return dt.date.fromisoformat(value) if value else dt.date.today()
 
 
 CASE_LABELS = {

@@ -1,0 +1,147 @@
+"""Legal checks: each rule with a stable code, a severity and the field it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests.conftest import SAMPLES, sample
+from xbdocs import answers, catalogue, checks, profile
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def _codes(data: dict, stage: str = "all") -> dict[str, checks.Finding]:
+    findings = checks.check(answers.parse(data, {}), catalogue.load(), profile.load(), stage,
+                            TODAY)
+    return {f.code: f for f in findings}
+
+
+def _with_bin(prefix: str) -> str:
+    for last in range(10):
+        if checks.kz_bin_is_valid(prefix + str(last)):
+            return prefix + str(last)
+    raise AssertionError(prefix)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_samples_have_no_errors(path):
+    findings = checks.check(answers.load(path), catalogue.load(), profile.load(), "all", TODAY)
+    assert [f for f in findings if f.severity == "error"] == []
+
+
+def test_region_must_border():
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["kazakh"] = {
+        "name": {"ru": "акимат города Алматы", "kk": "Алматы қаласының әкімдігі"},
+        "region": "almaty-city", "level": "city",
+        "signatory": data["parties"]["kazakh"]["signatory"]}
+    finding = _codes(data)["XB001"]
+    assert finding.severity == "error" and finding.path == "parties.kazakh.region"
+    assert "does not border Russia" in finding.message
+
+
+def test_municipal_track_needs_municipal_parties():
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["kazakh"]["catalogue"] = "pavlodar-region-akimat"
+    finding = _codes(data)["XB002"]
+    assert finding.path == "parties.kazakh" and finding.severity == "error"
+
+
+def test_registration_needs_the_approval():
+    data = sample("uglovsky-borodulikha-municipal")
+    del data["filing"]["approval"]
+    findings = checks.check(answers.parse(data, {}), catalogue.load(), profile.load(),
+                            "registration", TODAY)
+    paths = {f.path for f in findings if f.code == "XB003"}
+    assert paths == {"filing.approval.document", "filing.approval.number",
+                     "filing.approval.date"}
+    assert "XB003" not in _codes(data, "approval")
+
+
+def test_custom_area_is_a_warning():
+    data = sample()
+    data["custom_areas"] = [{"ru": "пчеловодство", "kk": "ара шаруашылығы"}]
+    assert _codes(data)["XB004"].severity == "warning"
+
+
+def test_notice_period_shorter_than_term():
+    data = sample()
+    data["term"]["years"] = 1
+    data["term"]["notice_months"] = 12
+    assert _codes(data)["XB005"].path == "term.notice_months"
+
+
+def test_renewal_period_given():
+    data = sample()
+    del data["term"]["renewal_years"]
+    assert _codes(data)["XB006"].severity == "warning"
+
+
+def test_dates_in_order():
+    data = sample("uglovsky-borodulikha-municipal")
+    data["filing"]["approval"]["date"] = dt.date(2027, 5, 1)  # after signing on 14.04
+    finding = _codes(data)["XB007"]
+    assert finding.path == "signing.date" and "filing.approval.date" in finding.message
+
+
+def test_overdue_and_late_steps():
+    data = sample("uglovsky-borodulikha-municipal")
+    findings = checks.check(answers.parse(data, {}), catalogue.load(), profile.load(), "all",
+                            dt.date(2027, 6, 1))
+    overdue = [f for f in findings if f.code == "XB008"]
+    assert any("Заявление о регистрации соглашения" in f.message for f in overdue)
+    data["filing"]["notice"]["date"] = dt.date(2027, 2, 10)
+    assert "XB009" in _codes(data)
+
+
+def test_identifiers():
+    assert checks.kz_bin_is_valid(_with_bin("99034000630"))
+    valid = _with_bin("99034000630")
+    assert not checks.kz_bin_is_valid(valid[:-1] + str((int(valid[-1]) + 1) % 10))
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["russian"]["inn"] = "7707083893"      # a valid INN
+    data["parties"]["kazakh"]["bin"] = valid
+    assert "XB010" not in _codes(data)
+    data["parties"]["russian"]["inn"] = "7707083894"
+    data["parties"]["russian"]["ogrn"] = "1027700132196"
+    data["parties"]["kazakh"]["bin"] = valid[:-1] + str((int(valid[-1]) + 1) % 10)
+    findings = checks.check(answers.parse(data, {}), catalogue.load(), profile.load(), "all",
+                            TODAY)
+    assert {f.path for f in findings if f.code == "XB010"} == {
+        "parties.russian.inn", "parties.russian.ogrn", "parties.kazakh.bin"}
+
+
+def test_signatory_post_fits_the_body():
+    data = sample()
+    data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "глава Павлодарской области"
+    finding = _codes(data)["XB011"]
+    assert finding.severity == "warning" and "«аким»" in finding.message
+
+
+def test_check_command_text_and_json(run, write_answers):
+    data = sample()
+    data["term"]["years"] = 1
+    data["term"]["notice_months"] = 12
+    path = write_answers(data)
+    text = run("check", path)
+    assert text.code == 1
+    assert "error: XB005 term.notice_months:" in text.out
+    assert "1 errors," in text.err
+    as_json = run("check", path, "--format", "json")
+    findings = json.loads(as_json.out)
+    assert {"code", "severity", "path", "message"} == set(findings[0])
+    assert findings[0]["code"] == "XB005"
+    clean = run("check", SAMPLES / "altai-pavlodar-2012.yaml", "--stage", "agreement")
+    assert clean.code == 0
+
+
+def test_build_stops_on_check_errors(run, write_answers, tmp_path):
+    data = sample()
+    data["term"]["years"] = 1
+    data["term"]["notice_months"] = 12
+    result = run("build", write_answers(data), "-o", tmp_path / "out")
+    assert result.code == 1 and "[XB005]" in result.err
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,216 @@
+"""Legal and consistency checks: what would get a filing refused, found before filing.
+
+Each finding has a stable code (for scripts and for looking it up), a severity and the
+field it concerns. `xbdocs check` prints them; `xbdocs build` runs the same checks first
+and stops on errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import asdict, dataclass
+
+from stdnum.ru import inn as ru_inn
+from stdnum.ru import ogrn as ru_ogrn
+
+from xbdocs import deadlines
+from xbdocs.answers import Answers, Outgoing
+from xbdocs.catalogue import Catalogue
+from xbdocs.i18n import _
+from xbdocs.profile import Profile, TrackProfile
+
+ERROR, WARNING = "error", "warning"
+MUNICIPAL_LEVELS = ("district", "city")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.code} {where}{self.message}"
+
+
+@dataclass
+class Due:
+    """A step's deadline as the build prints it."""
+
+    step_id: str
+    title: str
+    date: dt.date | None
+    rule: str
+    verified: bool
+    past: bool
+
+
+def kz_bin_is_valid(number: str) -> bool:
+    """The check digit of a Kazakh BIN/IIN (12 digits; python-stdnum has no kz module)."""
+    if len(number) != 12 or not number.isdigit():
+        return False
+    digits = [int(c) for c in number]
+    for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):
+        remainder = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+        if remainder != 10:
+            return remainder == digits[11]
+    return False
+
+
+_IDENTIFIERS = {"inn": ("INN", ru_inn.is_valid), "ogrn": ("OGRN", ru_ogrn.is_valid),
+                "bin": ("BIN", kz_bin_is_valid)}
+# Which head words a post should contain for a body («аким» for an akimat …).
+_POSTS = (("акимат", ("аким",)), ("администрац", ("глава", "губернатор")),
+          ("правительств", ("губернатор", "председатель")))
+
+
+def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
+    found = []
+    for party in answers.parties:
+        path = f"parties.{party.side}"
+        region = cat.regions.get(party.region)
+        if region is not None and not region.border:
+            other = _("Kazakhstan") if party.country == "RU" else _("Russia")
+            found.append(Finding("XB001", ERROR, f"{path}.region", _(
+                "«{region}» does not border {other}; cross-border cooperation (179-FZ) is "
+                "open only to border regions and their municipalities").format(
+                    region=region.name.ru, other=other)))
+        if answers.track == "municipal" and party.level not in MUNICIPAL_LEVELS:
+            found.append(Finding("XB002", ERROR, path, _(
+                "on the municipal track both parties must be municipal (a district or a "
+                "city), not «{level}»").format(level=party.level)))
+        for key, value in party.identifiers.items():
+            label, valid = _IDENTIFIERS[key]
+            if not valid(value):
+                found.append(Finding("XB010", ERROR, f"{path}.{key}", _(
+                    "{label} {value} fails its check digit").format(label=label,
+                                                                     value=value)))
+        name, post = party.name.ru.lower(), party.signatory.position.ru.lower()
+        for body, heads in _POSTS:
+            if body in name.split()[0] and not any(head in post for head in heads):
+                found.append(Finding("XB011", WARNING, f"{path}.signatory.position.ru", _(
+                    "«{post}» is an unusual post for «{name}»; expected a post with «{heads}»"
+                ).format(post=party.signatory.position.ru, name=party.name.ru,
+                         heads="» or «".join(heads))))
+    return found
+
+
+def _terms(answers: Answers) -> list[Finding]:
+    found = []
+    term = answers.term
+    if term.notice_months >= term.years * 12:
+        found.append(Finding("XB005", ERROR, "term.notice_months", _(
+            "the notice period ({months} months) must be shorter than the term ({years} "
+            "years)").format(months=term.notice_months, years=term.years)))
+    if term.renewal and not term.renewal_years_given:
+        found.append(Finding("XB006", WARNING, "term.renewal_years", _(
+            "renewal is on but its period is not given; the term's {years} years are used"
+        ).format(years=term.years)))
+    for index, area in enumerate(answers.custom_areas):
+        found.append(Finding("XB004", WARNING, f"custom_areas[{index}]", _(
+            "«{area}» is not an area named by 179-FZ: allowed within the party's competence, "
+            "but the region may ask why").format(area=area.ru)))
+    return found
+
+
+def _dates(answers: Answers) -> list[Finding]:
+    filing = answers.filing
+    order = [("filing.notice.date", filing.notice.date),
+             ("filing.negotiations_date", filing.negotiations_date),
+             ("filing.approval_request.date", filing.approval_request.date),
+             ("filing.approval.date", filing.approval.date),
+             ("signing.date", answers.signing.date),
+             ("filing.registration_application.date", filing.registration_application.date)]
+    known = [(path, date) for path, date in order if date]
+    found = []
+    for (before_path, before), (path, date) in itertools.pairwise(known):
+        if date < before:
+            found.append(Finding("XB007", ERROR, path, _(
+                "{date} comes before {other} ({other_date}); the order is notice → "
+                "negotiations → request → approval → signing → registration").format(
+                    date=date.strftime("%d.%m.%Y"), other=before_path,
+                    other_date=before.strftime("%d.%m.%Y"))))
+    return found
+
+
+def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
+    """What a stage needs and the answers lack."""
+    if stage == "agreement":
+        return []
+    filing = answers.filing
+    needed: list[tuple[str, object]] = [("filing.executor.name", filing.executor_name),
+                                         ("filing.executor.phone", filing.executor_phone)]
+    if stage in ("registration", "all"):
+        needed += [("signing.date", answers.signing.date),
+                   ("signing.place", answers.signing.place),
+                   ("filing.approval.document", filing.approval.document),
+                   ("filing.approval.number", filing.approval.number),
+                   ("filing.approval.date", filing.approval.date)]
+    return [Finding("XB003", ERROR, path, _("required for the «{stage}» stage").format(
+        stage=stage)) for path, value in needed if value in (None, "")]
+
+
+def schedule(answers: Answers, track: TrackProfile, today: dt.date
+             ) -> tuple[dict[str, dt.date | None], list[Due], list[Finding]]:
+    """Due dates by step, the printable list, and findings for late and overdue steps."""
+    filing, signing = answers.filing, answers.signing
+    events = {"negotiations": filing.negotiations_date,
+              "approval-request": filing.approval_request.date,
+              "signing": signing.date,
+              "registration": filing.registration_application.date}
+    sent: dict[str, Outgoing] = {"notice": filing.notice,
+                                 "approval-request": filing.approval_request,
+                                 "registration": filing.registration_application}
+    events_in_words = {"negotiations": _("the negotiations"),
+                       "approval-request": _("the request for approval"),
+                       "signing": _("the signing"),
+                       "registration": _("the application for registration")}
+    due: dict[str, dt.date | None] = {step.id: None for step in track.steps}
+    listing: list[Due] = []
+    found: list[Finding] = []
+    for item in deadlines.schedule(track.steps, events):
+        step, deadline = item.step, item.step.deadline
+        due[step.id] = item.due
+        rule = _("{days} {unit} days {relation} {event}").format(
+            days=deadline.days,
+            unit=_("working") if deadline.unit == "working" else _("calendar"),
+            relation=_("before") if deadline.relation == "before" else _("after"),
+            event=events_in_words[deadline.event])
+        done = sent.get(step.id, Outgoing()).date
+        late = bool(done and item.due and done > item.due)
+        overdue = not done and not step.decision and item.past(today)
+        listing.append(Due(step.id, step.title, item.due, rule, step.verified,
+                           late or overdue))
+        if late:
+            found.append(Finding("XB009", WARNING, "", _(
+                "«{title}» is dated {sent}, after its deadline {date}").format(
+                    title=step.title, sent=done.strftime("%d.%m.%Y"),
+                    date=item.due.strftime("%d.%m.%Y"))))
+        elif overdue:
+            found.append(Finding("XB008", WARNING, "", _(
+                "the deadline «{title}» ({date}) has passed").format(
+                    title=step.title, date=item.due.strftime("%d.%m.%Y"))))
+    return due, listing, found
+
+
+def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
+          today: dt.date) -> list[Finding]:
+    """Every check for ``stage``: errors first, then warnings, each group in field order."""
+    found = _parties(answers, cat) + _terms(answers) + _dates(answers)
+    found += stage_requirements(answers, stage)
+    track = profile.tracks.get(answers.track)
+    if track is None:
+        found.append(Finding("XB013", ERROR, "track", _(
+            "{profile}: the profile has no «{track}» track").format(
+                profile=profile.path, track=answers.track)))
+    elif stage != "agreement":
+        found += schedule(answers, track, today)[2]
+        found += [Finding("XB012", WARNING, "", _("not verified, check before filing: {what}")
+                          .format(what=line)) for line in profile.unverified(answers.track)]
+    return sorted(found, key=lambda f: (f.severity != ERROR, f.code))
