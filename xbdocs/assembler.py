@@ -248,7 +248,7 @@ def _capfirst(value: Any) -> Any:
 
 
 @cache
-def _environment(templates_dir: Path) -> SandboxedEnvironment:
+def environment(templates_dir: Path) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -266,7 +266,7 @@ def _environment(templates_dir: Path) -> SandboxedEnvironment:
     return env
 
 
-def _language_functions(module: ModuleType) -> dict[str, Any]:
+def language_functions(module: ModuleType) -> dict[str, Any]:
     code = module.CODE
 
     def pair(first: str, second: str) -> str:
@@ -335,7 +335,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
            forms: Forms) -> tuple[str, list[Any], _SourceMap]:
     """Render one template; return its text with value tokens, the values, its source map."""
     global _current
-    env = _environment(templates_dir)
+    env = environment(templates_dir)
     relative = f"{lang}/{name}{TEMPLATE_SUFFIX}"
     path = templates_dir / relative
     display = f"templates/{relative}"
@@ -348,7 +348,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
         raise TemplateError(_("template syntax error: {message}").format(message=exc.message),
                             display, exc.lineno) from None
     module = languages.get(lang)
-    functions = _language_functions(module)
+    functions = language_functions(module)
     state = _Render(module, forms)
     previous, _current = _current, state
     try:

@@ -40,6 +40,17 @@ MANIFEST = "manifest.json"
 PACKAGE_ZIP = "package.zip"
 
 
+class TemplateSetError(XbdocsError):
+    """A user's templates failed lint; one line per finding."""
+
+    def __init__(self, findings: list[str]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(findings))
+
+    def lines(self) -> list[str]:
+        return self.findings
+
+
 @dataclass
 class BuildResult:
     written: list[Path]
@@ -164,21 +175,48 @@ class _Package:
                 (self.stage == "all" or s.stage == self.stage)]
 
 
+def template_context(answers: Answers, profile: Profile, lang: str,
+                     cat: catalogue.Catalogue | None = None) -> dict[str, Any]:
+    """Every variable a template of ``lang`` can see (the agreement's and the paperwork's),
+    as a build would pass them: for linting templates."""
+    from xbdocs import lang as languages
+
+    track = profile.tracks[answers.track]
+    package = _Package(answers, profile, track, "all", None, None, dt.date.today(), {})
+    due = {step.id: None for step in track.steps}
+    titles = {"title": "", "genitive_title": "", "accusative_title": ""}
+    context = {**assembler.build_context(answers, lang, cat or catalogue.load()),
+               **assembler.language_functions(languages.get(lang)),
+               **package.context(titles, due, "registration", [InventoryItem("")])}
+    context["inventory"] = [InventoryItem("")]
+    return context
+
+
 def build(answers_path: Path, outdir: Path, force: bool = False,
           templates_dir: Path | None = None, stage: str = "agreement",
           profile_path: Path | None = None, letterhead: Path | None = None,
-          make_zip: bool = False, count_sheets: bool = True,
+          make_zip: bool = False, count_sheets: bool = True, make_pdf: bool = False,
           today: dt.date | None = None) -> BuildResult:
     """Build a stage's documents into ``outdir``. Nothing is written on any error."""
     today = today or dt.date.today()
     answers = answers_module.load(answers_path)
     profile = profile_module.load(profile_path)
     track = profile.tracks.get(answers.track)
+    if templates_dir is not None:
+        # A user's copy of the templates is linted first; the shipped set is by the tests.
+        from xbdocs import lint
+
+        problems = [f for f in lint.lint(templates_dir) if f.severity == checks.ERROR]
+        if problems:
+            raise TemplateSetError([str(f) for f in problems])
     findings = checks.check(answers, catalogue.load(), profile, stage, today)
     errors = [f for f in findings if f.severity == checks.ERROR]
     if errors:
         raise AnswersError([Problem(f.path, f"{f.message} [{f.code}]") for f in errors],
                            str(answers_path))
+    if make_pdf and office.soffice() is None:
+        raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
+                            "Debian: apt-get install libreoffice-writer-nogui"))
     if letterhead is not None and not letterhead.is_file():
         raise XbdocsError(_("{path}: no such letterhead file").format(path=letterhead))
 
@@ -202,6 +240,8 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     package.warnings += [f"{f.message} [{f.code}]" if not f.path else
                          f"{f.path}: {f.message} [{f.code}]" for f in findings]
 
+    if make_pdf:
+        package.files.update(office.to_pdf(package.files))
     manifest = {
         **provenance,
         "stage": stage, "track": answers.track,

@@ -44,13 +44,16 @@ def cli() -> None:
 @click.option("--letterhead", type=click.Path(dir_okay=False, path_type=Path),
               help="Build the letters on this blank (a DOCX with the header and styles).")
 @click.option("--zip", "make_zip", is_flag=True, help="Also write the package as one ZIP.")
+@click.option("--pdf", "make_pdf", is_flag=True,
+              help="Also write a PDF of each document (needs LibreOffice).")
 @click.option("--no-sheet-count", is_flag=True,
               help="Do not count sheets with LibreOffice; leave them blank.")
 @click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True,
               path_type=Path), help="Build from this copy of the templates folder.")
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
-          letterhead: Path | None, make_zip: bool, no_sheet_count: bool, force: bool,
+          letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
+          force: bool,
           templates_dir: Path | None) -> None:
     """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file, and
     with --stage the approval or registration paperwork."""
@@ -59,7 +62,8 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
     today = _today()
     result = run_build(answers, outdir, force=force, templates_dir=templates_dir,
                        stage=stage, profile_path=profile_path, letterhead=letterhead,
-                       make_zip=make_zip, count_sheets=not no_sheet_count, today=today)
+                       make_zip=make_zip, count_sheets=not no_sheet_count,
+                       make_pdf=make_pdf, today=today)
     for warning in result.warnings:
         click.echo(_("warning: {message}").format(message=warning), err=True)
     for path in result.written:
@@ -94,6 +98,37 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     loaded = answers_module.load(answers)
     findings = checks.check(loaded, catalogue.load(), profile.load(profile_path), stage,
                             _today())
+    if output_format == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        labels = {"error": _("error"), "warning": _("warning")}
+        for finding in findings:
+            click.echo(f"{labels[finding.severity]}: {finding}")
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(_("{errors} errors, {warnings} warnings").format(
+            errors=errors, warnings=len(findings) - errors), err=True)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(1)
+
+
+@cli.group()
+def templates() -> None:
+    """Work with the template sets."""
+
+
+@templates.command("lint")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True,
+                path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+def templates_lint(directory: Path | None, output_format: str) -> None:
+    """Check a templates folder (default: the shipped one): syntax, clause ids in both
+    languages, variables, figures in paired clauses. Exit code 1 on errors."""
+    import json
+
+    from xbdocs import lint
+
+    findings = lint.lint(directory)
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:

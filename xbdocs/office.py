@@ -51,9 +51,10 @@ def count_pages(pdf: Path) -> int:
     return len(_PAGE.findall(pdf.read_bytes()))
 
 
-def page_counts(files: dict[str, bytes]) -> dict[str, int]:
-    """Pages of each DOCX given as bytes by name, laid out by LibreOffice."""
-    with tempfile.TemporaryDirectory(prefix="xbdocs-pages-") as work:
+
+def _converted(files: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF bytes of each DOCX given as bytes by name (same names, .pdf)."""
+    with tempfile.TemporaryDirectory(prefix="xbdocs-pdf-") as work:
         folder = Path(work)
         paths = []
         for name, data in files.items():
@@ -61,4 +62,15 @@ def page_counts(files: dict[str, bytes]) -> dict[str, int]:
             path.write_bytes(data)
             paths.append(path)
         pdfs = convert_to_pdf(paths, folder / "pdf")
-        return {name: count_pages(pdf) for name, pdf in zip(files, pdfs, strict=True)}
+        return {pdf.name: pdf.read_bytes() for pdf in pdfs}
+
+
+def to_pdf(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A PDF for every DOCX among ``files``."""
+    return _converted({n: d for n, d in files.items() if n.endswith(".docx")})
+
+
+def page_counts(files: dict[str, bytes]) -> dict[str, int]:
+    """Pages of each DOCX given as bytes by name, laid out by LibreOffice."""
+    pdfs = _converted(files)
+    return {name: len(_PAGE.findall(pdfs[f"{Path(name).stem}.pdf"])) for name in files}
