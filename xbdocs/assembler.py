@@ -114,9 +114,14 @@ class Forms:
                 "{path}: «{text}» in the {case} case was written «{form}», but this is not "
                 "certain ({why}); if it is wrong, add the right form under forms.{lang} "
                 "(forms: {lang}: \"{text}\": {case}: …)").format(
-                    path=key[0] or _("template"), text=text, case=case, form=result.text,
-                    why=result.doubt, lang=lang))
+                    path=key[0] or _("template"), text=_shorten(str(text)), case=case,
+                    form=_shorten(result.text), why=_shorten(result.doubt), lang=lang))
         return result.text
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    """Long user text cut down for a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- the template context ---------------------------------------------------------------

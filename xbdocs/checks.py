@@ -96,7 +96,7 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
             if body in name.split()[0] and not any(head in post for head in heads):
                 found.append(Finding("XB011", WARNING, f"{path}.signatory.position.ru", _(
                     "«{post}» is an unusual post for «{name}»; expected a post with «{heads}»"
-                ).format(post=party.signatory.position.ru, name=party.name.ru,
+                ).format(post=party.signatory.position.ru[:80], name=party.name.ru[:80],
                          heads="» or «".join(heads))))
     return found
 

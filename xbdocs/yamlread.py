@@ -193,11 +193,15 @@ class State:
         self.problems.append(Problem(path, message, line or self._line(path)))
 
     def _line(self, path: str) -> int | None:
+        """The line of ``path``, or of the nearest enclosing key that has one."""
         while path:
             if path in self.lines:
                 return self.lines[path]
-            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
-        return None
+            parent = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+            if parent == path:  # a top-level key: nothing encloses it
+                break
+            path = parent
+        return self.lines.get("")
 
     def text(self, value: Any, path: str, one_line: bool = True) -> str | None:
         if value is None:

@@ -1,0 +1,82 @@
+"""A real office suite opens what we make: every sample's package through LibreOffice.
+
+Skipped when LibreOffice or poppler is missing, unless XBDOCS_REQUIRE_OFFICE=1 (as in CI),
+where their absence fails the run."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import SAMPLES
+from xbdocs import office
+from xbdocs.build import build
+
+REQUIRED = os.environ.get("XBDOCS_REQUIRE_OFFICE") == "1"
+MISSING = office.soffice() is None or shutil.which("pdftotext") is None
+# The styles ask for Times New Roman; where it is not installed (Debian), fontconfig maps it
+# to Liberation Serif, its metric twin that has every Kazakh letter. Anything else is a
+# fallback: a letter the font lacks drawn from another font.
+BODY_FONTS = ("TimesNewRoman", "LiberationSerif")
+
+pytestmark = pytest.mark.skipif(MISSING and not REQUIRED,
+                                reason="LibreOffice or poppler-utils is not installed")
+
+KEYS = {
+    "agreement.ru-kk.pdf": ["СОГЛАШЕНИЕ", "КЕЛІСІМ", "Стороны", "Тараптар", "М.П.", "М.О."],
+    "agreement.ru.pdf": ["СОГЛАШЕНИЕ", "Статья 1. Предмет Соглашения", "М.П."],
+    "agreement.kk.pdf": ["КЕЛІСІМ", "1-бап. Келісімнің мәні", "М.О."],
+    "registration-application.pdf": ["О регистрации соглашения", "Приложение:"],
+    "register-card.pdf": ["РЕГИСТРАЦИОННАЯ КАРТОЧКА"],
+}
+
+
+def _text(pdf) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text.replace("-\n", ""))
+
+
+def _fonts(pdf) -> set[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    return {line.split()[0].split("+")[-1] for line in listing if line.strip()}
+
+
+@pytest.fixture(scope="module", params=sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def package(request, tmp_path_factory):
+    if MISSING:
+        pytest.fail("XBDOCS_REQUIRE_OFFICE=1 but LibreOffice or poppler-utils is missing")
+    outdir = tmp_path_factory.mktemp(request.param.stem)
+    build(request.param, outdir, stage="all", make_pdf=True)
+    return outdir
+
+
+def test_every_document_converts_with_both_languages(package):
+    pdfs = sorted(package.glob("*.pdf"))
+    assert {p.stem for p in pdfs} == {d.stem for d in package.glob("*.docx")}
+    for name, keys in KEYS.items():
+        text = _text(package / name)
+        for key in keys:
+            assert key in text, (name, key)
+    parallel = _text(package / "agreement.ru-kk.pdf")
+    assert set("әғқңөұүі") <= set(parallel.lower())
+
+
+def test_page_counts_are_sane(package):
+    for pdf in package.glob("*.pdf"):
+        pages = office.count_pages(pdf)
+        limit = 8 if pdf.stem.startswith("agreement") else 3
+        assert 1 <= pages <= limit, (pdf.name, pages)
+
+
+def test_body_font_is_the_styled_one(package):
+    for pdf in package.glob("*.pdf"):
+        fonts = _fonts(pdf)
+        assert fonts, pdf.name
+        strays = {f for f in fonts if not f.startswith(BODY_FONTS)}
+        assert strays == set(), (pdf.name, strays)
