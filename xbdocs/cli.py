@@ -90,25 +90,13 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
 
     Exit code 0: no errors (warnings may remain); 1: errors that would get the filing
     refused."""
-    import json
-
     from xbdocs import answers as answers_module
     from xbdocs import catalogue, checks, profile
 
     loaded = answers_module.load(answers)
     findings = checks.check(loaded, catalogue.load(), profile.load(profile_path), stage,
                             _today())
-    if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
-    else:
-        labels = {"error": _("error"), "warning": _("warning")}
-        for finding in findings:
-            click.echo(f"{labels[finding.severity]}: {finding}")
-        errors = sum(f.severity == "error" for f in findings)
-        click.echo(_("{errors} errors, {warnings} warnings").format(
-            errors=errors, warnings=len(findings) - errors), err=True)
-    if any(f.severity == "error" for f in findings):
-        sys.exit(1)
+    _report(findings, output_format)
 
 
 @cli.group()
@@ -124,11 +112,17 @@ def templates() -> None:
 def templates_lint(directory: Path | None, output_format: str) -> None:
     """Check a templates folder (default: the shipped one): syntax, clause ids in both
     languages, variables, figures in paired clauses. Exit code 1 on errors."""
-    import json
 
     from xbdocs import lint
 
     findings = lint.lint(directory)
+    _report(findings, output_format)
+
+
+def _report(findings: list, output_format: str) -> None:
+    """Print findings as text lines or one JSON list; exit 1 if any is an error."""
+    import json
+
     if output_format == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
