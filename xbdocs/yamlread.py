@@ -87,7 +87,7 @@ class Reader:
     def raw(self, key: str, required: bool) -> Any:
         self.seen.add(key)
         value = self.data.get(key)
-        if value is None and required and self.data is not None:
+        if value is None and required:
             self.state.problem(self.child(key), _("required, but missing"),
                                line=self.state.lines.get(self.path))
         return value

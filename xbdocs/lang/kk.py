@@ -132,8 +132,12 @@ def inflect_word(word: str, case: str, possessive_stem: bool | None = None) -> s
     return word + (_front(suffix) if front else suffix)
 
 
+_TO_FRONT = str.maketrans("аығқ", "еігк")
+
+
 def _front(suffix: str) -> str:
-    return suffix.translate(str.maketrans("аыұғқ", "еііг к".replace(" ", "")))
+    """The front-vowel form of a suffix written with back vowels: «ның» → «нің»."""
+    return suffix.translate(_TO_FRONT)
 
 
 def inflect_phrase(phrase: str, case: str) -> Inflected:
