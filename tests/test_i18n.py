@@ -33,14 +33,23 @@ def test_every_message_has_a_russian_translation():
         "pybabel compile -d xbdocs/locale -D xbdocs")
 
 
+def _messages(stream) -> dict:
+    """The translations of a compiled catalogue, without its header: the header names the
+    Babel version that compiled it, which does not matter."""
+    import gettext
+
+    catalog = dict(gettext.GNUTranslations(stream)._catalog)
+    catalog.pop("", None)
+    return catalog
+
+
 def test_compiled_catalogue_matches_po():
     buffer = io.BytesIO()
     write_mo(buffer, _catalogue())
-    import gettext
-
-    expected = gettext.GNUTranslations(io.BytesIO(buffer.getvalue()))._catalog
-    shipped = gettext.GNUTranslations(MO.open("rb"))._catalog
-    assert shipped == expected, "run: pybabel compile -d xbdocs/locale -D xbdocs"
+    buffer.seek(0)
+    with MO.open("rb") as shipped:
+        assert _messages(shipped) == _messages(buffer), (
+            "run: pybabel compile -d xbdocs/locale -D xbdocs")
 
 
 def test_switching_language():

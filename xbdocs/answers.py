@@ -15,7 +15,7 @@ from xbdocs import catalogue as catalogue_module
 from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.errors import AnswersError, Problem
 from xbdocs.i18n import _
-from xbdocs.yamlread import Reader, State, describe, load_yaml
+from xbdocs.yamlread import Reader, State, describe, load_yaml, read_text
 
 TRACKS = ("municipal", "regional")
 LEVELS = ("regional", "district", "city")
@@ -399,14 +399,6 @@ def load(path: str | Path) -> Answers:
     """Read and validate an answers file."""
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError([Problem("", _("no such file"))], source) from None
-    except UnicodeDecodeError:
-        raise AnswersError([Problem("", _("the file is not UTF-8 text"))], source) from None
-    except OSError as exc:
-        raise AnswersError([Problem("", _("cannot read the file: {error}").format(
-            error=exc.strerror))], source) from None
+    text = read_text(path, _("an answers file (YAML)"))
     data, lines = load_yaml(text, source)
     return parse(data, lines, source)

@@ -4,7 +4,26 @@ anything else is a bug in xbdocs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: What must never reach a terminal raw: controls (C0, DEL, C1), line and paragraph
+#: separators, direction overrides and the private-use area.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ue000-\uf8ff]")
+#: A message line longer than this is cut: no input can flood the terminal.
+MAX_LINE = 400
+
+
+def printable(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` made safe to print as (part of) one line: each control or separator written
+    as an escape (\\x1b, \\u2028), and the whole cut to ``limit`` characters."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match[0])
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _UNPRINTABLE.sub(escape, text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class XbdocsError(Exception):

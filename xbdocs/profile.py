@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xbdocs.errors import AnswersError, Problem
+from xbdocs.errors import AnswersError
 from xbdocs.i18n import _
-from xbdocs.yamlread import Reader, State, load_yaml
+from xbdocs.yamlread import Reader, State, load_yaml, read_text
 
 PROFILES_DIR = Path(__file__).parent / "data" / "profiles"
 DEFAULT_PROFILE = "altai-krai"
@@ -206,11 +206,7 @@ def load(path: str | Path | None = None) -> Profile:
     """Read a profile file; by default the shipped Altai Krai profile."""
     path = Path(path) if path else PROFILES_DIR / f"{DEFAULT_PROFILE}.yaml"
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError([Problem("", _("cannot read the profile: {error}").format(
-            error=getattr(exc, "strerror", None) or exc))], source) from None
+    text = read_text(path, _("a filing profile (YAML)"))
     data, lines = load_yaml(text, source)
     state = State(lines)
     root = Reader(data, "", state)

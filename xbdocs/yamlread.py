@@ -7,63 +7,250 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from xbdocs.catalogue import Bilingual
-from xbdocs.errors import AnswersError, Problem
+from xbdocs.errors import AnswersError, Problem, printable
 from xbdocs.i18n import _
 
 MAX_TEXT = 2000
-# Characters XML 1.0 cannot hold (tab, newline and carriage return are allowed by XML but
-# not in one-line fields, which are checked separately).
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: An answers file or a profile is a page or two; anything far larger is not one.
+MAX_FILE_BYTES = 1_000_000
+#: Deeper than any answers file or profile needs (the deepest today is 5).
+MAX_DEPTH = 20
+# Characters a document cannot hold or that could act on the output: XML 1.0's forbidden
+# controls and non-characters, the C1 controls (U+0080–U+009F), and the private-use area,
+# which xbdocs keeps for its own markers. Tab, newline and carriage return are allowed by XML
+# but not in one-line fields, which are checked with _LINE_BREAKS.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
+                        "\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# Line and paragraph separators and the bidirectional overrides, which reorder what a reader
+# sees: not allowed in one-line fields.
+_LINE_BREAKS = re.compile("[\n\r\t\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_SCALARS = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+               "tag:yaml.org,2002:float"}
+
+
+def read_text(path: Path, what: str) -> str:
+    """The text of a small UTF-8 file a person wrote, or an error that names it.
+
+    Refuses what is not a regular file (a folder, a FIFO that would block, a device that never
+    ends) and anything larger than such a file can be."""
+    source = str(path)
+
+    def fail(message: str) -> AnswersError:
+        return AnswersError([Problem("", message)], source)
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise fail(_("no such file")) from None
+    except OSError as exc:
+        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(_("this is a folder; expected {what}").format(what=what))
+    if not stat.S_ISREG(info.st_mode):
+        raise fail(_("not a regular file; expected {what}").format(what=what))
+    if info.st_size > MAX_FILE_BYTES:
+        raise fail(_("too large for {what}: {size} bytes, at most {limit}").format(
+            what=what, size=info.st_size, limit=MAX_FILE_BYTES))
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(_("too large for {what}: more than {limit} bytes").format(
+            what=what, limit=MAX_FILE_BYTES))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise AnswersError([Problem("", _("the file is not UTF-8 text (a byte that UTF-8 "
+                                          "does not allow); save it as UTF-8"), line)],
+                           source) from None
 
 
 def load_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML; return the data and the line of every key path."""
+    """Parse YAML a person wrote; return the data and the line of every key path.
+
+    Only what such a file needs is accepted: mappings, lists and plain scalars. Anchors,
+    aliases, tags and merge keys are refused (an alias can expand without bound), nesting is
+    bounded, and a value that looks like a date stays text for the reader to check."""
+    if len(text) > MAX_FILE_BYTES:
+        raise AnswersError([Problem("", _("too large: more than {limit} characters").format(
+            limit=MAX_FILE_BYTES))], source)
+    builder = _EventBuilder()
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+            if builder.fatal:
+                break
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise AnswersError([Problem("", _("not valid YAML: the character U+{code:04X} is not "
+                                          "allowed; remove it").format(
+                                              code=exc.character if isinstance(
+                                                  exc.character, int) else 0), line)],
+                           source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = printable(getattr(exc, "problem", None) or str(exc), 200)
         raise AnswersError([Problem("", _("not valid YAML: {problem}").format(
             problem=problem), line)], source) from None
-    if root is None:
+    if builder.problems:
+        raise AnswersError(builder.problems, source)
+    if builder.root is None:
         raise AnswersError([Problem("", _("the file is empty"))], source)
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-    data = _Builder(lines, problems).build(root, "")
-    if problems:
-        raise AnswersError(problems, source)
-    return data, lines
+    return builder.root, builder.lines
 
 
-class _Builder(yaml.constructor.SafeConstructor):
-    def __init__(self, lines: dict[str, int], problems: list[Problem]) -> None:
-        super().__init__()
-        self.lines, self.problems = lines, problems
+class _Frame:
+    """A mapping or list under construction, and for a mapping the key awaiting its value."""
 
-    def build(self, node: yaml.Node, path: str) -> Any:
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(self.construct_object(key_node, deep=True))
-                child = f"{path}.{key}" if path else key
-                if key in result:
-                    self.problems.append(Problem(child, _("the key is given twice"),
-                                                 key_node.start_mark.line + 1))
-                self.lines[child] = key_node.start_mark.line + 1
-                result[key] = self.build(value_node, child)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, f"{path}[{index}]") for index, item in enumerate(node.value)]
-        return self.construct_object(node, deep=True)
+    def __init__(self, value: dict | list, path: str) -> None:
+        self.value, self.path = value, path
+        self.key: str | None = None
+
+    def child_path(self) -> str:
+        if isinstance(self.value, list):
+            return f"{self.path}[{len(self.value)}]"
+        return f"{self.path}.{self.key}" if self.path else str(self.key)
+
+
+class _EventBuilder:
+    """Builds plain data from parser events, one at a time, with no recursion."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.fatal = False
+        #: Depth of a subtree being skipped (a key that is not plain text), 0 if none.
+        self.skipping = 0
+
+    def problem(self, message: str, event: yaml.Event, path: str = "") -> None:
+        self.problems.append(Problem(path, message, event.start_mark.line + 1))
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.problem(_("more than one YAML document («---»); keep one"), event)
+                self.fatal = True
+            return
+        if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
+            return
+        if self.skipping:
+            if isinstance(event, yaml.CollectionStartEvent):
+                self.skipping += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                self.skipping -= 1
+            return
+        if isinstance(event, yaml.CollectionEndEvent):
+            frame = self.stack.pop()
+            self._place(frame.value)
+            return
+        where = self.stack[-1].child_path() if self.stack and self._value_expected() else (
+            self.stack[-1].path if self.stack else "")
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(_("aliases («*name») are not allowed in this file; write the value "
+                           "out"), event, where)
+            self.fatal = True
+            return
+        if event.anchor is not None:
+            self.problem(_("anchors («&{name}») are not allowed in this file; write the value "
+                           "out").format(name=printable(event.anchor, 40)), event, where)
+            self.fatal = True
+            return
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self.problem(_("tags («{tag}») are not allowed in this file; write the plain "
+                           "value").format(tag=printable(tag.replace("tag:yaml.org,2002:", "!!"), 40)),
+                         event, where)
+            self.fatal = True
+            return
+        if isinstance(event, yaml.CollectionStartEvent):
+            if self.stack and not self._value_expected():
+                self.problem(_("a key must be plain text, not a list or a section"), event,
+                             self.stack[-1].path)
+                self.skipping = 1
+                self.stack[-1].key = None
+                return
+            if len(self.stack) >= MAX_DEPTH:
+                self.problem(_("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                             event, where)
+                self.fatal = True
+                return
+            path = where
+            self.lines.setdefault(path, event.start_mark.line + 1)
+            value: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self.stack.append(_Frame(value, path))
+            return
+        self._scalar(event)
+
+    def _value_expected(self) -> bool:
+        frame = self.stack[-1]
+        return isinstance(frame.value, list) or frame.key is not None
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        kind = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if self.stack and not self._value_expected():
+            frame = self.stack[-1]
+            if kind == "tag:yaml.org,2002:merge":
+                self.problem(_("merge keys («<<») are not allowed in this file; write the "
+                               "keys out"), event, frame.path)
+                frame.key = "<<"
+                return
+            key = str(_plain(event, kind))
+            path = f"{frame.path}.{key}" if frame.path else key
+            assert isinstance(frame.value, dict)
+            if key in frame.value:
+                self.problem(_("the key is given twice"), event, path)
+            self.lines[path] = event.start_mark.line + 1
+            frame.key = key
+            return
+        if self.stack:
+            self.lines.setdefault(self.stack[-1].child_path(), event.start_mark.line + 1)
+        else:
+            self.lines.setdefault("", event.start_mark.line + 1)
+        self._place(_plain(event, kind))
+
+    def _place(self, value: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.value, list):
+            frame.value.append(value)
+        else:
+            if frame.key is None:  # the value of a refused key
+                return
+            if frame.key != "<<":
+                frame.value[frame.key] = value
+            frame.key = None
+
+
+def _plain(event: yaml.ScalarEvent, kind: str) -> Any:
+    """A scalar as None, bool, int, float or text; dates and everything else stay text."""
+    if kind in _PLAIN_TAGS:
+        node = yaml.ScalarNode(kind, event.value, event.start_mark, event.end_mark)
+        try:
+            return _SCALARS.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return event.value
+    return event.value
 
 
 class Reader:
@@ -144,22 +331,13 @@ class Reader:
 
     def date(self, key: str) -> dt.date | None:
         value = self.raw(key, False)
-        path = self.child(key)
         if value is None or value == "":
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-                try:
-                    return dt.datetime.strptime(value.strip(), pattern).date()
-                except ValueError:
-                    pass
-        self.state.problem(path, _("expected a date such as 2012-09-19 or 19.09.2012, "
-                                   "got {got}").format(got=describe(value)))
-        return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.state.problem(self.child(key), str(exc))
+            return None
 
     def items(self, key: str, required: bool = False) -> Iterator[tuple[str, Any]]:
         value = self.raw(key, required)
@@ -210,13 +388,14 @@ class State:
             self.problem(path, _("expected text, got {got}").format(got=describe(value)))
             return None
         text = str(value).strip()
-        bad = _XML_FORBIDDEN.search(text)
+        bad = _FORBIDDEN.search(text)
         if bad:
             self.problem(path, _("contains the control character U+{code:04X}, which a "
                                  "document cannot hold; remove it").format(code=ord(bad[0])))
             return None
-        if one_line and ("\n" in text or "\r" in text or "\t" in text):
-            self.problem(path, _("must be one line of text"))
+        if one_line and _LINE_BREAKS.search(text):
+            self.problem(path, _("must be one line of text (without line breaks, tabs or "
+                                 "direction marks)"))
             return None
         if len(text) > MAX_TEXT:
             self.problem(path, _("too long: {length} characters, at most {limit}").format(
@@ -241,9 +420,45 @@ class State:
         close = difflib.get_close_matches(str(value), list(options), n=1)
         hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
         shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
-        self.problem(path, _("«{got}» is not one of: {options}{hint}").format(
-            got=value, options=shown, hint=hint))
+        self.problem(path, _("{got} is not one of: {options}{hint}").format(
+            got=describe(value), options=shown, hint=hint))
         return None
+
+
+#: Dates an agreement or its paperwork can carry: from the year before the 1992 Treaty to the
+#: end of the century (deadlines count a year or so on from them).
+FIRST_DATE, LAST_DATE = dt.date(1991, 1, 1), dt.date(2099, 12, 31)
+_DATE_FORMATS = (("%d.%m.%Y", re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")),
+                 ("%Y-%m-%d", re.compile(r"\d{4}-\d{1,2}-\d{1,2}")))
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date as clerks write it (19.09.2012) or as ISO (2012-09-19), within the range an
+    agreement can have; ValueError with a message for the user otherwise."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        for pattern, shape in _DATE_FORMATS:
+            if shape.fullmatch(text):
+                try:
+                    day = dt.datetime.strptime(text, pattern).date()
+                except ValueError:
+                    raise ValueError(_("{got} is not a day of the calendar").format(
+                        got=describe(value))) from None
+                break
+        else:
+            raise ValueError(_("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
+                             .format(got=describe(value)))
+    else:
+        raise ValueError(_("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
+                         .format(got=describe(value)))
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(_("{got} is outside the years {first}–{last}").format(
+            got=describe(value), first=FIRST_DATE.year, last=LAST_DATE.year))
+    return day
 
 
 def describe(value: Any) -> str:
@@ -251,5 +466,5 @@ def describe(value: Any) -> str:
         return _("a section of keys")
     if isinstance(value, list):
         return _("a list")
-    text = repr(value) if not isinstance(value, str) else f"«{value}»"
-    return text if len(text) <= 60 else text[:57] + "…"
+    text = repr(value) if not isinstance(value, str) else f"«{printable(value, 58)}»"
+    return printable(text, 60)
