@@ -152,7 +152,7 @@ def test_user_text_is_data_not_template_or_markup():
     data["coordination"] = {
         "mode": "coordinators", "plan_years": 2,
         "russian_unit": {"ru": "отдел {{ 7*7 }} **жирный** @clause x & <b> «A» \"q\"",
-                         "kk": "бөлім {% if 1 %}x{% endif %} \ue000 ${x}"},
+                         "kk": "бөлім {% if 1 %}x{% endif %} ${x}"},
         "kazakh_unit": {"ru": "отдел & Ко", "kk": "бөлім < >"},
     }
     result = _assemble(data)
@@ -160,8 +160,23 @@ def test_user_text_is_data_not_template_or_markup():
     text = ru.text
     assert "отдел {{ 7*7 }} **жирный** @clause x & <b> «A» \"q\"" in text
     assert not any(run.bold for p in ru.paragraphs for run in p.runs)
-    assert "бөлім {% if 1 %}x{% endif %} \ue000 ${x}" in \
+    assert "бөлім {% if 1 %}x{% endif %} ${x}" in \
         result.documents["kk"].block("coordination.bodies").text
+
+
+@pytest.mark.parametrize("text", ["\ue002ref0", "\ue002refX", "\ue0000\ue001", "\ue001\ue000"])
+def test_no_text_reaches_the_placeholder_channel(text):
+    """The reader refuses private-use characters; even past it, a value that looks like a
+    marker is printed as it is, never as a reference or another value."""
+    import dataclasses
+
+    from xbdocs.catalogue import Bilingual
+
+    parsed = answers.parse(sample(), {})
+    parsed = dataclasses.replace(parsed, custom_areas=(Bilingual(f"сфера {text}", "сала"),))
+    result = assembler.assemble(parsed)
+    ru = "\n".join(block.text for block in result.documents["ru"].blocks)
+    assert f"сфера {text}" in ru
 
 
 def test_doubtful_form_is_a_warning_naming_field_and_override():

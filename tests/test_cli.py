@@ -94,17 +94,6 @@ def test_failure_mid_write_leaves_no_file(run, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_failed_rename_leaves_no_temporary(run, tmp_path, monkeypatch):
-    def no_link(source, target):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(os, "link", no_link)
-    result = run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
-    assert result.code == 1
-    assert "cannot write: Input/output error" in result.err
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_usage_errors_exit_2(run):
     assert run("build").code == 2
     assert run("frobnicate").code == 2

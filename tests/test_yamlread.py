@@ -8,7 +8,8 @@ import time
 import pytest
 
 from xbdocs.errors import AnswersError
-from xbdocs.yamlread import load_yaml, parse_date, read_text
+from xbdocs.inputs import read_text
+from xbdocs.yamlread import load_yaml, parse_date
 
 
 def _error(text: str) -> list[str]:

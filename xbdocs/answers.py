@@ -6,6 +6,7 @@ names its key path and line, and all problems are reported together.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Any
 
 from xbdocs import catalogue as catalogue_module
 from xbdocs.catalogue import Bilingual, Catalogue
-from xbdocs.errors import AnswersError, Problem
+from xbdocs.errors import AnswersError
 from xbdocs.i18n import _
-from xbdocs.yamlread import Reader, State, describe, load_yaml, read_text
+from xbdocs.inputs import read_text, text_digest
+from xbdocs.yamlread import Reader, State, describe, load_yaml
 
 TRACKS = ("municipal", "regional")
 LEVELS = ("regional", "district", "city")
@@ -124,6 +126,8 @@ class Answers:
     forms: dict[str, dict[str, dict[str, str]]]
     filing: Filing = Filing()
     source: str = ""
+    #: sha256 of the file's text (UTF-8), for the manifest and for skipping unchanged builds.
+    digest: str = ""
 
     @property
     def parties(self) -> tuple[Party, Party]:
@@ -401,4 +405,4 @@ def load(path: str | Path) -> Answers:
     source = str(path)
     text = read_text(path, _("an answers file (YAML)"))
     data, lines = load_yaml(text, source)
-    return parse(data, lines, source)
+    return dataclasses.replace(parse(data, lines, source), digest=text_digest(text))

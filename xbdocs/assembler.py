@@ -509,17 +509,14 @@ class _Parser:
                         runs.append(Run(piece, bold, italic))
                     continue
                 value = self.values[int(piece)]
-                run = Run("", bold, italic)
                 if isinstance(value, Ref):
                     self.refs.append((block, value))
-                    run.text = _TOKEN_REF_PREFIX + str(len(self.refs) - 1)
+                    runs.append(_RefRun("", bold, italic, len(self.refs) - 1))
                 else:
-                    run.text = str(value)
-                runs.append(run)
+                    runs.append(Run(str(value), bold, italic))
         merged: list[Run] = []
         for run in runs:
-            is_ref = run.text.startswith(_TOKEN_REF_PREFIX)
-            if (merged and not is_ref and not merged[-1].text.startswith(_TOKEN_REF_PREFIX)
+            if (merged and not isinstance(run, _RefRun) and not isinstance(merged[-1], _RefRun)
                     and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)):
                 merged[-1].text += run.text
             else:
@@ -527,7 +524,13 @@ class _Parser:
         return merged
 
 
-_TOKEN_REF_PREFIX = "\ue002ref"
+@dataclass
+class _RefRun(Run):
+    """A run whose text is a clause number, known only once the document is numbered. Its
+    type marks it, not its text, so no text a user gives can pose as a reference."""
+
+    ref: int = 0
+
 _DIRECTIVE_NAMES = ("@title, @dateline, @split, @text, @article, @clause, @signatures, "
                     "@party, @aside, @subject, @note, @table")
 
@@ -593,9 +596,9 @@ def _resolve_refs(rendered: _Rendered, module: ModuleType,
         paragraphs += [cell for row in block.rows for cell in row]
         for paragraph in paragraphs:
             for run in paragraph.runs + paragraph.right:
-                if not run.text.startswith(_TOKEN_REF_PREFIX):
+                if not isinstance(run, _RefRun):
                     continue
-                owner, ref = parser.refs[int(run.text[len(_TOKEN_REF_PREFIX):])]
+                owner, ref = parser.refs[run.ref]
                 if ref.target not in numbers:
                     raise TemplateError(_(
                         "reference to «{target}», which is not a numbered clause or article "

@@ -11,20 +11,18 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from xbdocs import __version__, assembler, catalogue, checks, office, output, writer
+from xbdocs import __version__, assembler, blank, catalogue, checks, lint, office, output
 from xbdocs import answers as answers_module
+from xbdocs import paperwork, writer
 from xbdocs import profile as profile_module
 from xbdocs.answers import Answers
 from xbdocs.errors import AnswersError, Problem, XbdocsError
 from xbdocs.i18n import _
 from xbdocs.lang import ru
 from xbdocs.model import Document
+from xbdocs.paperwork import InventoryItem, inventory_items
 from xbdocs.profile import Profile, TrackProfile
 
 AGREEMENT_FILES = {
@@ -59,29 +57,6 @@ class BuildResult:
     findings: list[checks.Finding] = field(default_factory=list)
 
 
-@dataclass
-class InventoryItem:
-    title: str
-    copies: int = 1
-    file: str | None = None
-    paper: bool = False
-    sheets: int | None = None
-
-
-@cache
-def _document_table() -> dict[str, Any]:
-    path = Path(__file__).parent / "data" / "documents.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
-
-
-def inventory_items(document: str, stage: str) -> list[InventoryItem]:
-    entry = _document_table()[document]
-    if isinstance(entry, dict):
-        entry = entry[stage]
-    return [InventoryItem(item["title"], file=item.get("file"),
-                          paper=bool(item.get("paper"))) for item in entry]
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -89,6 +64,8 @@ def _sha256(data: bytes) -> str:
 def _templates_digest(templates_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(templates_dir.rglob("*.txt")):
+        if not path.is_file():
+            continue
         digest.update(path.relative_to(templates_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -107,11 +84,11 @@ class _Package:
     """The documents of one build, rendered in memory."""
 
     def __init__(self, answers: Answers, profile: Profile, track: TrackProfile, stage: str,
-                 templates_dir: Path | None, letterhead: Path | None, today: dt.date,
-                 properties: dict[str, str]):
+                 templates_dir: Path | None, letterhead: bytes | None, today: dt.date,
+                 properties: dict[str, str], scratch: Path):
         self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
         self.templates_dir, self.letterhead, self.today = templates_dir, letterhead, today
-        self.properties = properties
+        self.properties, self.scratch = properties, scratch
         self.deadlines: list[checks.Due] = []
         self.files: dict[str, bytes] = {}
         self.titles: dict[str, str] = {}
@@ -131,36 +108,10 @@ class _Package:
         return assembly.documents["ru"]
 
     def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
-                attachments: list[InventoryItem]) -> dict[str, Any]:
-        filing = self.answers.filing
-        step = next((s for s in self.track.steps if s.id == step_id), None)
-        addressee = self.track.addressees.get(step.to) if step and step.to else None
-        outgoing = {"notice": filing.notice, "approval-request": filing.approval_request,
-                    "registration": filing.registration_application}.get(
-                        step_id or "", answers_module.Outgoing())
-        return {
-            "profile": {"name": self.profile.name, "basis": self.track.basis.text,
-                        "regional_act": self.track.regional_act.text},
-            "addressee": addressee.__dict__ if addressee else {},
-            "outgoing": {"number": outgoing.number, "date": outgoing.date},
-            "letterhead": self.letterhead is not None,
-            "agreement": agreement,
-            "due": due,
-            "negotiations_date": filing.negotiations_date,
-            "filing": {
-                "executor_name": filing.executor_name, "executor_phone": filing.executor_phone,
-                "approval_document": assembler.Field(filing.approval.document,
-                                                     "filing.approval.document")
-                if filing.approval.document else None,
-                "approval_number": filing.approval.number,
-                "approval_date": filing.approval.date,
-                "purpose": filing.purpose, "financing": filing.financing,
-                "expected_results": list(filing.expected_results),
-            },
-            "attachments": attachments,
-            "register_fields": list(self.track.register_fields),
-            "step_title": step.title if step else "",
-        }
+                attachments: list[InventoryItem]) -> dict:
+        return paperwork.context(self.answers, self.profile, self.track,
+                                 self.letterhead is not None, agreement, due, step_id,
+                                 attachments)
 
     def render(self, template: str, name: str, context: dict, letter: bool) -> None:
         document, doubts = assembler.assemble_single(self.answers, template, context,
@@ -175,23 +126,6 @@ class _Package:
                 (self.stage == "all" or s.stage == self.stage)]
 
 
-def template_context(answers: Answers, profile: Profile, lang: str,
-                     cat: catalogue.Catalogue | None = None) -> dict[str, Any]:
-    """Every variable a template of ``lang`` can see (the agreement's and the paperwork's),
-    as a build would pass them: for linting templates."""
-    from xbdocs import lang as languages
-
-    track = profile.tracks[answers.track]
-    package = _Package(answers, profile, track, "all", None, None, dt.date.today(), {})
-    due = {step.id: None for step in track.steps}
-    titles = {"title": "", "genitive_title": "", "accusative_title": ""}
-    context = {**assembler.build_context(answers, lang, cat or catalogue.load()),
-               **assembler.language_functions(languages.get(lang)),
-               **package.context(titles, due, "registration", [InventoryItem("")])}
-    context["inventory"] = [InventoryItem("")]
-    return context
-
-
 def build(answers_path: Path, outdir: Path, force: bool = False,
           templates_dir: Path | None = None, stage: str = "agreement",
           profile_path: Path | None = None, letterhead: Path | None = None,
@@ -204,8 +138,6 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     track = profile.tracks.get(answers.track)
     if templates_dir is not None:
         # A user's copy of the templates is linted first; the shipped set is by the tests.
-        from xbdocs import lint
-
         problems = [f for f in lint.lint(templates_dir) if f.severity == checks.ERROR]
         if problems:
             raise TemplateSetError([str(f) for f in problems])
@@ -217,8 +149,7 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     if make_pdf and office.soffice() is None:
         raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
                             "Debian: apt-get install libreoffice-writer-nogui"))
-    if letterhead is not None and not letterhead.is_file():
-        raise XbdocsError(_("{path}: no such letterhead file").format(path=letterhead))
+    letterhead_package = blank.load(letterhead) if letterhead is not None else None
 
     resolved_templates = (templates_dir or assembler.default_templates_dir()).resolve()
     provenance = {
@@ -226,39 +157,41 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
         "templates": {"set": "shipped" if templates_dir is None else str(templates_dir),
                       "version": __version__,
                       "sha256": _templates_digest(resolved_templates)},
-        "answers": {"file": answers_path.name,
-                    "sha256": _sha256(answers_path.read_bytes())},
+        "answers": {"file": answers_path.name, "sha256": answers.digest},
         "profile": {"id": profile.id, "file": Path(profile.path).name,
-                    "sha256": _sha256(Path(profile.path).read_bytes())},
+                    "sha256": profile.digest},
     }
-    package = _Package(answers, profile, track, stage, templates_dir, letterhead, today,
-                       _provenance_properties(provenance, stage))
-    agreement = _agreement_titles(package.agreement())
-    due, package.deadlines, _late = checks.schedule(answers, track, today)
-    if stage != "agreement":
-        _render_filing(package, agreement, due, count_sheets)
-    package.warnings += [f"{f.message} [{f.code}]" if not f.path else
-                         f"{f.path}: {f.message} [{f.code}]" for f in findings]
-
-    if make_pdf:
-        package.files.update(office.to_pdf(package.files))
-    manifest = {
-        **provenance,
-        "stage": stage, "track": answers.track,
-        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "files": [{"name": name, "title": package.titles.get(name, ""),
-                   "bytes": len(data), "sha256": _sha256(data)}
-                  for name, data in package.files.items()],
-        "deadlines": [{"step": d.title, "due": d.date.isoformat() if d.date else None,
-                       "rule": d.rule, "verified": d.verified} for d in package.deadlines],
-    }
-    files = {outdir / name: data for name, data in package.files.items()}
-    files[outdir / MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-                                ).encode("utf-8")
-    if make_zip:
-        files[outdir / PACKAGE_ZIP] = _zip({p.name: d for p, d in files.items()})
-    output.write_all(files, force)
-    return BuildResult(list(files), package.warnings, package.deadlines, findings)
+    with output.Package(outdir, force, previous_manifest=MANIFEST) as files:
+        package = _Package(answers, profile, track, stage, templates_dir, letterhead_package,
+                           today, _provenance_properties(provenance, stage, today),
+                           files.scratch)
+        agreement = _agreement_titles(package.agreement())
+        due, package.deadlines, _late = checks.schedule(answers, track, today)
+        if stage != "agreement":
+            _render_filing(package, agreement, due, count_sheets)
+        package.warnings += [f"{f.message} [{f.code}]" if not f.path else
+                             f"{f.path}: {f.message} [{f.code}]" for f in findings]
+        if make_pdf:
+            package.files.update(office.to_pdf(package.files, files.scratch))
+        for name, data in package.files.items():
+            files.add(name, data)
+        manifest = {
+            **provenance,
+            "stage": stage, "track": answers.track,
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "files": [{"name": name, "title": package.titles.get(name, ""),
+                       "bytes": len(data), "sha256": _sha256(data)}
+                      for name, data in package.files.items()],
+            "archive": PACKAGE_ZIP if make_zip else None,
+            "deadlines": [{"step": d.title, "due": d.date.isoformat() if d.date else None,
+                           "rule": d.rule, "verified": d.verified} for d in package.deadlines],
+        }
+        files.add(MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+                             ).encode("utf-8"))
+        if make_zip:
+            files.add(PACKAGE_ZIP, _zip(dict(files.files)))
+        written = files.commit()
+    return BuildResult(written, package.warnings, package.deadlines, findings)
 
 
 def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
@@ -285,7 +218,7 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
 
     render_all()
     if count_sheets and office.soffice():
-        counts = office.page_counts(package.files)
+        counts = office.page_counts(package.files, package.scratch)
         for items in inventories.values():
             for item in items:
                 item.sheets = counts.get(item.file or "")
@@ -301,14 +234,15 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
         package.render("inventory", f"inventory-{step.id}.docx", context, letter=False)
 
 
-def _provenance_properties(provenance: dict, stage: str) -> dict[str, str]:
-    """Where a DOCX came from, for its document properties."""
+def _provenance_properties(provenance: dict, stage: str, today: dt.date) -> dict[str, str]:
+    """Where and when a DOCX came from, for its document properties."""
     comments = (f"xbdocs {provenance['toolkit']['version']}; templates "
                 f"sha256:{provenance['templates']['sha256'][:16]}; answers "
                 f"sha256:{provenance['answers']['sha256'][:16]}; profile "
                 f"{provenance['profile']['id']}; stage {stage}")
     return {"comments": comments, "identifier": provenance["answers"]["sha256"],
-            "version": provenance["toolkit"]["version"], "content_status": stage}
+            "version": provenance["toolkit"]["version"], "content_status": stage,
+            "created": today.isoformat()}
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

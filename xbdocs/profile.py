@@ -4,13 +4,15 @@ shows the unverified ones it relied on."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xbdocs.errors import AnswersError
 from xbdocs.i18n import _
-from xbdocs.yamlread import Reader, State, load_yaml, read_text
+from xbdocs.inputs import read_text, text_digest
+from xbdocs.yamlread import Reader, State, describe, load_yaml
 
 PROFILES_DIR = Path(__file__).parent / "data" / "profiles"
 DEFAULT_PROFILE = "altai-krai"
@@ -98,6 +100,8 @@ class Profile:
     name: str
     tracks: dict[str, TrackProfile]
     path: str
+    #: sha256 of the file's text (UTF-8).
+    digest: str = ""
 
     def unverified(self, track: str) -> list[str]:
         """What the user must check before filing, each with its source."""
@@ -135,8 +139,17 @@ def _list_fact(reader: Reader | None, options: tuple[str, ...] | None) -> tuple[
     return tuple(items), fact
 
 
+#: A step id names files («inventory-ID.docx»): a short plain slug, no path.
+STEP_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
 def _step(reader: Reader, addressees: dict[str, Any]) -> Step | None:
     step_id = reader.text("id")
+    if step_id is not None and not STEP_ID.fullmatch(step_id):
+        reader.state.problem(reader.child("id"), _(
+            "{got} is not a step id: use up to 40 small Latin letters, digits and «-», "
+            "such as «approval-request»").format(got=describe(step_id)))
+        step_id = None
     title = reader.text("title")
     stage = reader.choice("stage", STAGES, default="") or None
     to = reader.choice("to", list(addressees), default="") or None
@@ -185,10 +198,13 @@ def _track(reader: Reader) -> TrackProfile | None:
                 addressees[str(key)] = Addressee(str(key), values["body"], position,
                                                  values["address"], verified, source, person)
         section.finish()
-    steps = []
+    steps: list[Step] = []
     for path, item in reader.items("steps", required=True):
         step = _step(Reader(item, path, reader.state), addressees)
-        if step:
+        if step and any(s.id == step.id for s in steps):
+            reader.state.problem(f"{path}.id", _("the step id «{id}» is used twice").format(
+                id=step.id))
+        elif step:
             steps.append(step)
     refusal, refusal_fact = _list_fact(reader.section("refusal_grounds", required=False), None)
     fields, register_fact = _list_fact(reader.section("register_fields", required=False),
@@ -225,4 +241,5 @@ def load(path: str | Path | None = None) -> Profile:
     root.finish()
     if state.problems:
         raise AnswersError(state.problems, source)
-    return Profile(profile_id or "", region or "", name or "", tracks, source)
+    return Profile(profile_id or "", region or "", name or "", tracks, source,
+                   text_digest(text))

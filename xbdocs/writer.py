@@ -354,9 +354,11 @@ def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
             setattr(core, key, properties[key])
 
 
-def _new(style: PageStyle, size: float, lang: str, line_width_mm: float, base=None):
-    """A new document; on ``base`` (a letterhead DOCX) its page, header and styles stay."""
-    doc = new_docx(str(base) if base else None)
+def _new(style: PageStyle, size: float, lang: str, line_width_mm: float,
+         base: bytes | None = None):
+    """A new document; on ``base`` (a cleaned letterhead package, see :mod:`xbdocs.blank`)
+    its page, header and styles stay."""
+    doc = new_docx(io.BytesIO(base) if base is not None else None)
     if base is not None:
         section = doc.sections[0]
         line_width_mm = (section.page_width - section.left_margin - section.right_margin) \
@@ -377,7 +379,8 @@ def _bytes(doc) -> bytes:
     return buffer.getvalue()
 
 
-def write(document: Document, style: PageStyle | None = None, base=None) -> bytes:
+def write(document: Document, style: PageStyle | None = None,
+          base: bytes | None = None) -> bytes:
     """One language, as running text; on the blank ``base`` (a DOCX) if given."""
     style = style or PageStyle()
     doc = _new(style, style.body_size, document.lang, style.text_width_mm, base)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import stat
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -17,10 +15,9 @@ import yaml
 from xbdocs.catalogue import Bilingual
 from xbdocs.errors import AnswersError, Problem, printable
 from xbdocs.i18n import _
+from xbdocs.inputs import MAX_TEXT_BYTES
 
 MAX_TEXT = 2000
-#: An answers file or a profile is a page or two; anything far larger is not one.
-MAX_FILE_BYTES = 1_000_000
 #: Deeper than any answers file or profile needs (the deepest today is 5).
 MAX_DEPTH = 20
 # Characters a document cannot hold or that could act on the output: XML 1.0's forbidden
@@ -39,55 +36,15 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org
                "tag:yaml.org,2002:float"}
 
 
-def read_text(path: Path, what: str) -> str:
-    """The text of a small UTF-8 file a person wrote, or an error that names it.
-
-    Refuses what is not a regular file (a folder, a FIFO that would block, a device that never
-    ends) and anything larger than such a file can be."""
-    source = str(path)
-
-    def fail(message: str) -> AnswersError:
-        return AnswersError([Problem("", message)], source)
-
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise fail(_("no such file")) from None
-    except OSError as exc:
-        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise fail(_("this is a folder; expected {what}").format(what=what))
-    if not stat.S_ISREG(info.st_mode):
-        raise fail(_("not a regular file; expected {what}").format(what=what))
-    if info.st_size > MAX_FILE_BYTES:
-        raise fail(_("too large for {what}: {size} bytes, at most {limit}").format(
-            what=what, size=info.st_size, limit=MAX_FILE_BYTES))
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise fail(_("too large for {what}: more than {limit} bytes").format(
-            what=what, limit=MAX_FILE_BYTES))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise AnswersError([Problem("", _("the file is not UTF-8 text (a byte that UTF-8 "
-                                          "does not allow); save it as UTF-8"), line)],
-                           source) from None
-
-
 def load_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     """Parse YAML a person wrote; return the data and the line of every key path.
 
     Only what such a file needs is accepted: mappings, lists and plain scalars. Anchors,
     aliases, tags and merge keys are refused (an alias can expand without bound), nesting is
     bounded, and a value that looks like a date stays text for the reader to check."""
-    if len(text) > MAX_FILE_BYTES:
+    if len(text) > MAX_TEXT_BYTES:
         raise AnswersError([Problem("", _("too large: more than {limit} characters").format(
-            limit=MAX_FILE_BYTES))], source)
+            limit=MAX_TEXT_BYTES))], source)
     builder = _EventBuilder()
     try:
         for event in yaml.parse(text, Loader=_Loader):

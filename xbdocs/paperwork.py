@@ -1,0 +1,92 @@
+"""The variables the filing paperwork's templates see (letters, forms, inventories), apart
+from the agreement's: the addressee, the outgoing numbers, the deadlines, the attachments.
+
+Both the build and the template lint read them from here, so lint checks a template against
+exactly what a build passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xbdocs import assembler, catalogue
+from xbdocs import lang as languages
+from xbdocs.answers import Answers, Outgoing
+from xbdocs.profile import Profile, TrackProfile
+
+
+@dataclass
+class InventoryItem:
+    title: str
+    copies: int = 1
+    file: str | None = None
+    paper: bool = False
+    sheets: int | None = None
+
+
+@cache
+def _document_table() -> dict[str, Any]:
+    path = Path(__file__).parent / "data" / "documents.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
+
+
+def inventory_items(document: str, stage: str) -> list[InventoryItem]:
+    entry = _document_table()[document]
+    if isinstance(entry, dict):
+        entry = entry[stage]
+    return [InventoryItem(item["title"], file=item.get("file"),
+                          paper=bool(item.get("paper"))) for item in entry]
+
+
+def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead: bool,
+            agreement: dict[str, str], due: dict, step_id: str | None,
+            attachments: list[InventoryItem]) -> dict[str, Any]:
+    """What a paperwork template of step ``step_id`` sees beyond the answers."""
+    filing = answers.filing
+    step = next((s for s in track.steps if s.id == step_id), None)
+    addressee = track.addressees.get(step.to) if step and step.to else None
+    outgoing = {"notice": filing.notice, "approval-request": filing.approval_request,
+                "registration": filing.registration_application}.get(step_id or "", Outgoing())
+    return {
+        "profile": {"name": profile.name, "basis": track.basis.text,
+                    "regional_act": track.regional_act.text},
+        "addressee": addressee.__dict__ if addressee else {},
+        "outgoing": {"number": outgoing.number, "date": outgoing.date},
+        "letterhead": letterhead,
+        "agreement": agreement,
+        "due": due,
+        "negotiations_date": filing.negotiations_date,
+        "filing": {
+            "executor_name": filing.executor_name, "executor_phone": filing.executor_phone,
+            "approval_document": assembler.Field(filing.approval.document,
+                                                 "filing.approval.document")
+            if filing.approval.document else None,
+            "approval_number": filing.approval.number,
+            "approval_date": filing.approval.date,
+            "purpose": filing.purpose, "financing": filing.financing,
+            "expected_results": list(filing.expected_results),
+        },
+        "attachments": attachments,
+        "register_fields": list(track.register_fields),
+        "step_title": step.title if step else "",
+    }
+
+
+def template_context(answers: Answers, profile: Profile, lang: str,
+                     cat: catalogue.Catalogue | None = None) -> dict[str, Any]:
+    """Every variable a template of ``lang`` can see (the agreement's and the paperwork's),
+    as a build would pass them: for linting templates."""
+    track = profile.tracks[answers.track]
+    due: dict[str, dt.date | None] = {step.id: None for step in track.steps}
+    titles = {"title": "", "genitive_title": "", "accusative_title": ""}
+    variables = {**assembler.build_context(answers, lang, cat or catalogue.load()),
+                 **assembler.language_functions(languages.get(lang)),
+                 **context(answers, profile, track, False, titles, due, "registration",
+                           [InventoryItem("")])}
+    variables["inventory"] = [InventoryItem("")]
+    return variables
