@@ -34,10 +34,10 @@ from types import ModuleType
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from xbdocs import catalogue as catalogue_module
 from xbdocs import lang as languages
+from xbdocs import sandbox
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.errors import TemplateError
@@ -217,12 +217,17 @@ class _Render:
     def __init__(self, module: ModuleType, forms: Forms) -> None:
         self.module, self.forms = module, forms
         self.values: list[Any] = []
+        self.size = 0
 
     def finalize(self, value: Any) -> str:
         if value is None:
             return self.finalize("")
         if isinstance(value, jinja2.Undefined):
             str(value)  # StrictUndefined raises here, inside the template's frame
+        self.size += len(str(value))
+        if self.size > sandbox.MAX_OUTPUT:
+            raise sandbox.Limit(_("the document would be longer than {limit} characters")
+                                .format(limit=sandbox.MAX_OUTPUT))
         self.values.append(value)
         return f"\ue000{len(self.values) - 1}\ue001"
 
@@ -253,9 +258,9 @@ def _capfirst(value: Any) -> Any:
 
 
 @cache
-def environment(templates_dir: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
+    env = sandbox.GuardedEnvironment(
+        loader=sandbox.FolderLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -268,6 +273,7 @@ def environment(templates_dir: Path) -> SandboxedEnvironment:
     env.filters["capfirst"] = _capfirst
     env.filters["initials"] = languages.short_name
     env.filters["with_s"] = languages.ru.with_s
+    env.guard_filters()
     return env
 
 
@@ -312,8 +318,7 @@ class _SourceMap:
         return best
 
 
-def _source_map(path: Path, display: str) -> _SourceMap:
-    text = path.read_text(encoding="utf-8")
+def _source_map(text: str, display: str) -> _SourceMap:
     lines = text.splitlines()
     directives: dict[str, int] = {}
     refs: dict[str, int] = {}
@@ -343,10 +348,8 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     env = environment(templates_dir)
     relative = f"{lang}/{name}{TEMPLATE_SUFFIX}"
     path = templates_dir / relative
-    display = f"templates/{relative}"
-    if not path.is_file():
-        raise TemplateError(_("template not found"), display)
-    source_map = _source_map(path, display)
+    display = sandbox.display_name(relative)
+    source_map = _source_map(sandbox.read_template(templates_dir, relative), display)
     try:
         template = env.get_template(relative)
     except jinja2.TemplateSyntaxError as exc:
@@ -357,7 +360,12 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     state = _Render(module, forms)
     previous, _current = _current, state
     try:
-        text = template.render({**functions, **context})
+        with sandbox.clock():
+            text = template.render({**functions, **context})
+    except sandbox.Limit as exc:
+        line = _template_line(exc, str(path))
+        raise TemplateError(_("stopped: {reason}").format(reason=exc), display, line,
+                            source_map.clause_at(line or 0)) from None
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, str(path))
         raise TemplateError(_("undefined variable: {message}").format(message=exc.message),
@@ -369,7 +377,8 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     except jinja2.TemplateError as exc:
         line = _template_line(exc, str(path))
         raise TemplateError(str(exc), display, line, source_map.clause_at(line or 0)) from None
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError,
+            IndexError) as exc:
         line = _template_line(exc, str(path))
         raise TemplateError(_("cannot render: {error}").format(error=exc), display, line,
                             source_map.clause_at(line or 0)) from None

@@ -18,8 +18,9 @@ import jinja2
 import jinja2.meta
 from jinja2 import nodes
 
-from xbdocs import assembler
+from xbdocs import assembler, sandbox
 from xbdocs.checks import ERROR, WARNING, Finding
+from xbdocs.errors import TemplateError
 from xbdocs.i18n import _
 
 SPECIMEN = Path(__file__).parent / "data" / "specimen-answers.yaml"
@@ -104,8 +105,13 @@ def lint(templates_dir: Path | None = None) -> list[Finding]:
     for lang in ("ru", "kk"):
         folder = templates_dir / lang
         for path in sorted(folder.glob(f"*{assembler.TEMPLATE_SUFFIX}")):
+            try:
+                source = sandbox.read_template(templates_dir, f"{lang}/{path.name}")
+            except TemplateError as exc:
+                found.append(Finding("XL006", ERROR, exc.file or _where(templates_dir, path),
+                                     exc.message))
+                continue
             sources[lang][path.name] = path
-            source = path.read_text(encoding="utf-8")
             try:
                 found += _variables(env, source, contexts[lang],
                                     _where(templates_dir, path))
@@ -119,8 +125,8 @@ def lint(templates_dir: Path | None = None) -> list[Finding]:
 
 
 def _pair(templates_dir: Path, ru_path: Path, kk_path: Path) -> list[Finding]:
-    ru = _clauses(ru_path.read_text(encoding="utf-8"))
-    kk = _clauses(kk_path.read_text(encoding="utf-8"))
+    ru = _clauses(sandbox.read_template(templates_dir, f"ru/{ru_path.name}"))
+    kk = _clauses(sandbox.read_template(templates_dir, f"kk/{kk_path.name}"))
     ru_ids, kk_ids = [c[0] for c in ru], [c[0] for c in kk]
     found = []
     if ru_ids != kk_ids:
