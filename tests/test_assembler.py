@@ -184,8 +184,9 @@ def test_doubtful_form_is_a_warning_naming_field_and_override():
     data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "бастык Жаркентского района"
     result = _assemble(data)
     assert "в лице бастыка Жаркентского района" in result.documents["ru"].block("preamble").text
-    warning = next(w for w in result.warnings if "бастык" in w)
+    warning = next(str(w) for w in result.warnings if "бастык" in str(w))
     assert warning.startswith("parties.kazakh.signatory.position.ru:")
+    assert warning.endswith("[XB018]")
     assert "forms: ru:" in warning
 
 
@@ -210,4 +211,5 @@ def test_answers_form_wins_over_catalogue():
 
 def test_unverified_catalogue_entries_are_warned():
     warnings = _assemble().warnings
-    assert any("pavlodar-region-akimat" in w and "not verified" in w for w in warnings)
+    assert any("pavlodar-region-akimat" in str(w) and "not verified" in str(w)
+               and w.code == "XB014" for w in warnings)

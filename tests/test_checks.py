@@ -128,12 +128,17 @@ def test_check_command_text_and_json(run, write_answers):
     path = write_answers(data)
     text = run("check", path)
     assert text.code == 1
-    assert "error: XB005 term.notice_months:" in text.out
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1)
+                if row.strip().startswith("notice_months:"))
+    assert f"error: {path}:{line}: term.notice_months: the notice period" in text.out
+    assert text.out.rstrip().endswith("[XB005]")
     assert "1 errors," in text.err
+    built = run("build", path, "-o", path.parent / "out")
+    assert f"error: {path}:{line}: term.notice_months: the notice period" in built.err
     as_json = run("check", path, "--format", "json")
     findings = json.loads(as_json.out)
-    assert {"code", "severity", "path", "message"} == set(findings[0])
-    assert findings[0]["code"] == "XB005"
+    assert {"code", "severity", "path", "message", "line", "source"} == set(findings[0])
+    assert findings[0]["code"] == "XB005" and findings[0]["line"] == line
     clean = run("check", SAMPLES / "altai-pavlodar-2012.yaml", "--stage", "agreement")
     assert clean.code == 0
 

@@ -38,7 +38,8 @@ def test_draft_shows_blanks(run, write_answers, tmp_path):
     data = sample("uglovsky-borodulikha-municipal")
     data["signing"] = {"date": None, "place": None}
     result = run("build", write_answers(data), "-o", tmp_path / "out")
-    assert "signing.date is empty" in result.err
+    assert "signing.date: empty: the documents show a blank date" in result.err
+    assert "[XB016]" in result.err and "[XB017]" in result.err
     ru = docx_text(tmp_path / "out" / "agreement.ru.docx")
     assert "«__» ____________ 20__ г." in ru
     assert "со дня его регистрации" in ru
@@ -171,5 +172,7 @@ def test_build_warns_about_a_doubtful_form(run, write_answers, tmp_path):
     data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "бастык района"
     result = run("build", write_answers(data), "-o", tmp_path)
     assert result.code == 0
-    assert "warning: parties.kazakh.signatory.position.ru: «бастык района» in the genitive" \
+    answers = write_answers(data)
+    assert "parties.kazakh.signatory.position.ru: «бастык района» in the genitive" \
         in result.err
+    assert f"warning: {answers}:" in result.err

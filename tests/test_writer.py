@@ -122,3 +122,59 @@ def test_writer_takes_any_model():
     assert cell.text == "1.1. жирный и курсив"
     assert [r.bold for r in runs if r.text == "жирный"] == [True]
     assert [r.italic for r in runs if r.text == "курсив"] == [True]
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_core_properties_carry_the_build_date_and_the_document_language(run, tmp_path,
+                                                                        monkeypatch):
+    import datetime as dt
+
+    from docx import Document
+
+    from tests.conftest import SAMPLES
+
+    monkeypatch.setenv("XBDOCS_TODAY", "03.09.2026")
+    assert run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path).code == 0
+    ru = Document(str(tmp_path / "agreement.ru.docx")).core_properties
+    kk = Document(str(tmp_path / "agreement.kk.docx")).core_properties
+    both = Document(str(tmp_path / "agreement.ru-kk.docx")).core_properties
+    assert ru.created == ru.modified == dt.datetime(2026, 9, 3, tzinfo=dt.UTC)
+    assert ru.title.startswith("СОГЛАШЕНИЕ") and ru.language == "ru-RU"
+    assert kk.title.startswith("Ресей") or "КЕЛІСІМ" in kk.title
+    assert "сентября" not in kk.title and kk.language == "kk-KZ"
+    assert ru.subject == "Соглашение о приграничном сотрудничестве"
+    assert kk.subject == "Шекара маңындағы ынтымақтастық туралы келісім"
+    assert " / " in both.title
+
+
+def test_documents_do_not_depend_on_the_message_language_or_the_hour(run, tmp_path,
+                                                                    monkeypatch):
+    import time
+
+    from tests.conftest import SAMPLES
+
+    monkeypatch.setenv("XBDOCS_TODAY", "2026-09-03")
+    sample = SAMPLES / "uglovsky-borodulikha-municipal.yaml"
+    from xbdocs.cli import main
+
+    def build(folder, lang):
+        try:
+            main(["--lang", lang, "build", str(sample), "-o", str(folder), "--stage", "all",
+                  "--no-sheet-count"])
+        except SystemExit as exc:
+            assert exc.code == 0
+
+    build(tmp_path / "en", "en")
+    time.sleep(2.1)  # a ZIP stores times to two seconds
+    build(tmp_path / "ru", "ru")
+    docx = sorted(p.name for p in (tmp_path / "en").glob("*.docx"))
+    assert len(docx) >= 10
+    for name in docx:
+        assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "ru" / name).read_bytes(), name

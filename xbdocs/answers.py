@@ -128,6 +128,8 @@ class Answers:
     source: str = ""
     #: sha256 of the file's text (UTF-8), for the manifest and for skipping unchanged builds.
     digest: str = ""
+    #: The line of each key path in the file, for messages.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def parties(self) -> tuple[Party, Party]:
@@ -183,7 +185,7 @@ def _party(reader: Reader, side: str, cat: Catalogue) -> Party | None:
     given_country = reader.choice("country", ("RU", "KZ"), default=country)
     if given_country != country:
         reader.state.problem(reader.child("country"), _(
-            "the {side} party must be from {country}").format(side=side, country=country))
+            "this party must be from {country}").format(country=country))
     regions = [r.id for r in cat.regions.values() if r.country == country]
     region = reader.choice("region", regions)
     level = reader.choice("level", LEVELS)
@@ -313,7 +315,7 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
                    custom_areas=tuple(custom_areas), cooperation_forms=tuple(cooperation),
                    coordination=coordination, term=term, entry_into_force=entry_into_force,
                    signing=signing, copies=copies or 2, forms=forms, filing=filing,
-                   source=source)
+                   source=source, lines=lines)
 
 
 def _outgoing(reader: Reader | None) -> Outgoing:

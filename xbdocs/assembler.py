@@ -41,6 +41,7 @@ from xbdocs import sandbox
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.errors import TemplateError
+from xbdocs.findings import WARNING, Finding
 from xbdocs.i18n import _
 from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 
@@ -89,7 +90,7 @@ class Forms:
     def __init__(self, catalogue_forms: dict, answer_forms: dict) -> None:
         self.catalogue_forms = catalogue_forms
         self.answer_forms = answer_forms
-        self.doubts: dict[tuple[str, str, str], str] = {}
+        self.doubts: dict[tuple[str, str, str], Finding] = {}
 
     def explicit(self, lang: str, text: str, case: str) -> str | None:
         for table in (self.answer_forms, self.catalogue_forms):
@@ -110,12 +111,12 @@ class Forms:
                   else module.inflect_phrase(str(text), case))
         if result.doubt:
             key = (getattr(text, "path", ""), str(text), case)
-            self.doubts.setdefault(key, _(
-                "{path}: «{text}» in the {case} case was written «{form}», but this is not "
+            self.doubts.setdefault(key, Finding("XB018", WARNING, key[0] or _("template"), _(
+                "«{text}» in the {case} case was written «{form}», but this is not "
                 "certain ({why}); if it is wrong, add the right form under forms.{lang} "
                 "(forms: {lang}: \"{text}\": {case}: …)").format(
-                    path=key[0] or _("template"), text=_shorten(str(text)), case=case,
-                    form=_shorten(result.text), why=_shorten(result.doubt), lang=lang))
+                    text=_shorten(str(text)), case=case, form=_shorten(result.text),
+                    why=_shorten(result.doubt), lang=lang)))
         return result.text
 
 
@@ -630,7 +631,7 @@ class Assembly:
 
     documents: dict[str, Document]
     parallel: ParallelDocument
-    warnings: list[str]
+    warnings: list[Finding]
 
 
 def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "agreement",
@@ -649,16 +650,23 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
     for item in (left, right):
         module = languages.get(item.lang)
         _resolve_refs(item, module, _number(item, module))
-    properties = _properties(answers, left.blocks)
-    documents = {item.lang: Document(item.lang, item.blocks, dict(properties))
+    documents = {item.lang: Document(item.lang, item.blocks,
+                                     _properties(answers, item.blocks, item.lang))
                  for item in (left, right)}
-    parallel = ParallelDocument(documents["ru"], documents["kk"], dict(properties))
-    return Assembly(documents, parallel, _warnings(answers, cat) + list(forms.doubts.values()))
+    parallel_properties = {
+        **_properties(answers, left.blocks, "ru"),
+        "title": f"{documents['ru'].properties['title']} / "
+                 f"{documents['kk'].properties['title']}"[:250],
+        "subject": f"{SUBJECTS['ru']} / {SUBJECTS['kk']}",
+        "language": "ru-RU, kk-KZ"}
+    parallel = ParallelDocument(documents["ru"], documents["kk"], parallel_properties)
+    doubts = [d.located(answers.source, answers.lines) for d in forms.doubts.values()]
+    return Assembly(documents, parallel, _warnings(answers, cat) + doubts)
 
 
 def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
                     templates_dir: Path | None = None, lang: str = "ru",
-                    cat: Catalogue | None = None) -> tuple[Document, list[str]]:
+                    cat: Catalogue | None = None) -> tuple[Document, list[Finding]]:
     """One document in one language (a letter, a note, an inventory) and its warnings.
 
     ``extra`` adds the variables such a document needs beyond the answers (the addressee,
@@ -674,39 +682,46 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
     _resolve_refs(item, module, _number(item, module))
     title = " ".join(p.text for b in item.blocks if b.kind in ("title", "subject")
                      for p in b.paragraphs)
-    properties = {**_properties(answers, item.blocks), "title": title[:250]}
-    return Document(lang, item.blocks, properties), list(forms.doubts.values())
+    properties = {**_properties(answers, item.blocks, lang), "title": title[:250]}
+    return Document(lang, item.blocks, properties), [
+        d.located(answers.source, answers.lines) for d in forms.doubts.values()]
 
 
-def _properties(answers: Answers, blocks: list[Block]) -> dict[str, str]:
+#: What every agreement is, in each document language (the DOCX «subject» property): fixed
+#: text, so a document's bytes never depend on the language of messages.
+SUBJECTS = {"ru": "Соглашение о приграничном сотрудничестве",
+            "kk": "Шекара маңындағы ынтымақтастық туралы келісім"}
+
+
+def _properties(answers: Answers, blocks: list[Block], lang: str) -> dict[str, str]:
     title = " ".join(p.text for b in blocks if b.kind == "title" for p in b.paragraphs)
     return {
         "title": title[:250],
-        "subject": _("Cross-border cooperation agreement"),
+        "subject": SUBJECTS[lang],
         "keywords": "xbdocs; 179-FZ; " + answers.track,
-        "language": "ru-RU, kk-KZ",
+        "language": {"ru": "ru-RU", "kk": "kk-KZ"}[lang],
     }
 
 
-def _warnings(answers: Answers, cat: Catalogue) -> list[str]:
+def _warnings(answers: Answers, cat: Catalogue) -> list[Finding]:
     warnings = []
     for party in answers.parties:
+        path = f"parties.{party.side}"
         if party.catalogue_id and not party.verified:
-            warnings.append(_(
-                "parties.{side}: the catalogue entry «{id}» is not verified against an "
-                "official act ({source}); check the official names in both languages").format(
-                    side=party.side, id=party.catalogue_id, source=party.source))
+            warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(
+                "the catalogue entry «{id}» is not verified against an official act "
+                "({source}); check the official names in both languages").format(
+                    id=party.catalogue_id, source=party.source)))
         known = cat.parties.get(party.catalogue_id or "")
         if known and known.valid_until and answers.signing.date and \
                 str(answers.signing.date.year) > known.valid_until:
-            warnings.append(_(
-                "parties.{side}: «{name}» is the name used until {year}").format(
-                    side=party.side, name=known.name.ru, year=known.valid_until))
+            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", _(
+                "«{name}» is the name used until {year}").format(
+                    name=known.name.ru, year=known.valid_until)))
     if answers.signing.date is None:
-        warnings.append(_("signing.date is empty: the documents show a blank date to fill in "
-                          "by hand"))
+        warnings.append(Finding("XB016", WARNING, "signing.date", _(
+            "empty: the documents show a blank date to fill in by hand")))
     if answers.signing.place is None:
-        warnings.append(_("signing.place is empty: the documents show a blank place to fill "
-                          "in by hand"))
-    return warnings
-
+        warnings.append(Finding("XB017", WARNING, "signing.place", _(
+            "empty: the documents show a blank place to fill in by hand")))
+    return [w.located(answers.source, answers.lines) for w in warnings]

@@ -13,12 +13,23 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xbdocs import __version__, assembler, blank, catalogue, checks, lint, office, output
+from xbdocs import (
+    __version__,
+    assembler,
+    blank,
+    catalogue,
+    checks,
+    lint,
+    office,
+    output,
+    paperwork,
+    writer,
+)
 from xbdocs import answers as answers_module
-from xbdocs import paperwork, writer
 from xbdocs import profile as profile_module
 from xbdocs.answers import Answers
-from xbdocs.errors import AnswersError, Problem, XbdocsError
+from xbdocs.errors import XbdocsError
+from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import _
 from xbdocs.lang import ru
 from xbdocs.model import Document
@@ -38,21 +49,21 @@ MANIFEST = "manifest.json"
 PACKAGE_ZIP = "package.zip"
 
 
-class TemplateSetError(XbdocsError):
-    """A user's templates failed lint; one line per finding."""
+class FindingsError(XbdocsError):
+    """Checks or template lint found errors; one line per finding."""
 
-    def __init__(self, findings: list[str]) -> None:
+    def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
-        super().__init__("\n".join(findings))
+        super().__init__("\n".join(map(str, findings)))
 
     def lines(self) -> list[str]:
-        return self.findings
+        return [str(f) for f in self.findings]
 
 
 @dataclass
 class BuildResult:
     written: list[Path]
-    warnings: list[str]
+    warnings: list[Finding]
     deadlines: list[checks.Due] = field(default_factory=list)
     findings: list[checks.Finding] = field(default_factory=list)
 
@@ -92,7 +103,7 @@ class _Package:
         self.deadlines: list[checks.Due] = []
         self.files: dict[str, bytes] = {}
         self.titles: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[Finding] = []
         self.documents = track.documents(stage) if stage != "agreement" else ["agreement"]
 
     def agreement(self) -> Document:
@@ -138,14 +149,13 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
     track = profile.tracks.get(answers.track)
     if templates_dir is not None:
         # A user's copy of the templates is linted first; the shipped set is by the tests.
-        problems = [f for f in lint.lint(templates_dir) if f.severity == checks.ERROR]
+        problems = [f for f in lint.lint(templates_dir) if f.severity == ERROR]
         if problems:
-            raise TemplateSetError([str(f) for f in problems])
+            raise FindingsError(problems)
     findings = checks.check(answers, catalogue.load(), profile, stage, today)
-    errors = [f for f in findings if f.severity == checks.ERROR]
+    errors = [f for f in findings if f.severity == ERROR]
     if errors:
-        raise AnswersError([Problem(f.path, f"{f.message} [{f.code}]") for f in errors],
-                           str(answers_path))
+        raise FindingsError(errors)
     if make_pdf and office.soffice() is None:
         raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
                             "Debian: apt-get install libreoffice-writer-nogui"))
@@ -169,8 +179,7 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
         due, package.deadlines, _late = checks.schedule(answers, track, today)
         if stage != "agreement":
             _render_filing(package, agreement, due, count_sheets)
-        package.warnings += [f"{f.message} [{f.code}]" if not f.path else
-                             f"{f.path}: {f.message} [{f.code}]" for f in findings]
+        package.warnings += findings
         if make_pdf:
             package.files.update(office.to_pdf(package.files, files.scratch))
         for name, data in package.files.items():
@@ -224,8 +233,9 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
                 item.sheets = counts.get(item.file or "")
         render_all()
     elif count_sheets:
-        package.warnings.append(_("LibreOffice is not installed, so the sheet counts in "
-                                  "the inventory and the attachments are left blank"))
+        package.warnings.append(Finding("XB019", WARNING, "", _(
+            "LibreOffice is not installed, so the sheet counts in the inventory and the "
+            "attachments are left blank")))
     for step in steps:
         if len(step.documents) < 2:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from stdnum.ru import inn as ru_inn
 from stdnum.ru import ogrn as ru_ogrn
@@ -17,26 +17,11 @@ from stdnum.ru import ogrn as ru_ogrn
 from xbdocs import deadlines
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue
-from xbdocs.i18n import _
+from xbdocs.findings import ERROR, WARNING, Finding
+from xbdocs.i18n import N_, _
 from xbdocs.profile import Profile, TrackProfile
 
-ERROR, WARNING = "error", "warning"
 MUNICIPAL_LEVELS = ("district", "city")
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    path: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.code} {where}{self.message}"
 
 
 @dataclass
@@ -63,8 +48,9 @@ def kz_bin_is_valid(number: str) -> bool:
     return False
 
 
-_IDENTIFIERS = {"inn": ("INN", ru_inn.is_valid), "ogrn": ("OGRN", ru_ogrn.is_valid),
-                "bin": ("BIN", kz_bin_is_valid)}
+_IDENTIFIERS = {"inn": (N_("INN"), ru_inn.is_valid), "ogrn": (N_("OGRN"), ru_ogrn.is_valid),
+                "bin": (N_("BIN"), kz_bin_is_valid)}
+_LEVELS = {"regional": N_("a region"), "district": N_("a district"), "city": N_("a city")}
 # Which head words a post should contain for a body («аким» for an akimat …).
 _POSTS = (("акимат", ("аким",)), ("администрац", ("глава", "губернатор")),
           ("правительств", ("губернатор", "председатель")))
@@ -84,12 +70,12 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
         if answers.track == "municipal" and party.level not in MUNICIPAL_LEVELS:
             found.append(Finding("XB002", ERROR, path, _(
                 "on the municipal track both parties must be municipal (a district or a "
-                "city), not «{level}»").format(level=party.level)))
+                "city), not {level}").format(level=_(_LEVELS.get(party.level, party.level)))))
         for key, value in party.identifiers.items():
             label, valid = _IDENTIFIERS[key]
             if not valid(value):
                 found.append(Finding("XB010", ERROR, f"{path}.{key}", _(
-                    "{label} {value} fails its check digit").format(label=label,
+                    "{label} {value} fails its check digit").format(label=_(label),
                                                                      value=value)))
         name, post = party.name.ru.lower(), party.signatory.position.ru.lower()
         for body, heads in _POSTS:
@@ -201,7 +187,8 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
 
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
           today: dt.date) -> list[Finding]:
-    """Every check for ``stage``: errors first, then warnings, each group in field order."""
+    """Every check for ``stage``: errors first, then warnings, each group by code; each
+    finding located in the answers file."""
     found = _parties(answers, cat) + _terms(answers) + _dates(answers)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
@@ -213,4 +200,5 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
         found += schedule(answers, track, today)[2]
         found += [Finding("XB012", WARNING, "", _("not verified, check before filing: {what}")
                           .format(what=line)) for line in profile.unverified(answers.track)]
-    return sorted(found, key=lambda f: (f.severity != ERROR, f.code))
+    located = [f.located(answers.source, answers.lines) for f in found]
+    return sorted(located, key=lambda f: (f.severity != ERROR, f.code))

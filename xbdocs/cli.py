@@ -1,5 +1,9 @@
 """The command line. User errors print one line per problem and exit 1; usage errors exit 2;
-a bug prints a short notice (the traceback only with XBDOCS_DEBUG=1) and exits 70."""
+a bug prints a short notice (the traceback only with XBDOCS_DEBUG=1) and exits 70.
+
+Every line printed passes through :func:`say`, which escapes control characters and cuts
+long lines, so no input can forge a message or act on the terminal. Help texts are marked
+with ``N_`` and translated when shown, in the language chosen by then."""
 
 from __future__ import annotations
 
@@ -10,10 +14,59 @@ from pathlib import Path
 import click
 
 from xbdocs import __version__
-from xbdocs.errors import XbdocsError
-from xbdocs.i18n import MESSAGE_LANGUAGES, _, set_language
+from xbdocs.errors import XbdocsError, printable
+from xbdocs.i18n import MESSAGE_LANGUAGES, N_, _, help_text, set_language, translate_click
 
 INTERNAL_ERROR = 70
+STAGES = ("agreement", "approval", "registration", "all")
+#: `build` and `check` look at the same stage unless told otherwise.
+DEFAULT_STAGE = "agreement"
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print one line safely: controls escaped, at most a few hundred characters."""
+    click.echo(printable(str(text)), err=err)
+
+
+def dump_json(data: object) -> str:
+    """JSON a person may read in a terminal: letters as they are, and the characters that
+    could act on the terminal escaped (still valid JSON)."""
+    import json
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]",
+                  lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def _localize(command: click.Command) -> None:
+    """Translate the help texts of ``command``, its parameters and subcommands into the
+    current language (their English originals are kept, so a later switch works too)."""
+    items: list = [command, *command.params]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _localize(sub)
+    for item in items:
+        original = item.__dict__.setdefault("_help_msgid", getattr(item, "help", None))
+        if original:
+            item.help = help_text(original)
+
+
+class Command(click.Command):
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _localize(self)
+        super().format_help(ctx, formatter)
+
+
+class Group(click.Group):
+    command_class = Command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _localize(self)
+        super().format_help(ctx, formatter)
+
+
+Group.group_class = Group
 
 
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -22,41 +75,43 @@ def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("xbdocs drafts Russian–Kazakh cross-border cooperation agreements."))
 @click.version_option(__version__, "--version", prog_name="xbdocs",
                       message="%(prog)s %(version)s")
 @click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), callback=_set_lang,
               is_eager=True, expose_value=False, envvar="XBDOCS_LANG",
-              help="Language of messages: ru (default) or en.")
+              help=N_("Language of messages: ru (default) or en."))
 def cli() -> None:
-    """xbdocs drafts Russian–Kazakh cross-border cooperation agreements."""
+    pass
 
 
-@cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Folder for the documents.")
-@click.option("--stage", type=click.Choice(["agreement", "approval", "registration", "all"]),
-              default="agreement", show_default=True,
-              help="What to build: the agreement alone, or with the paperwork of a stage.")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A region's filing profile (YAML); default: the Altai Krai.")
-@click.option("--letterhead", type=click.Path(dir_okay=False, path_type=Path),
-              help="Build the letters on this blank (a DOCX with the header and styles).")
-@click.option("--zip", "make_zip", is_flag=True, help="Also write the package as one ZIP.")
+_PROFILE_HELP = N_("A region's filing profile (YAML); default: the Altai Krai.")
+
+
+@cli.command(help=N_("Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS "
+                     "file, and with --stage the approval or registration paperwork."))
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path),
+              default=Path("out"), show_default=True, help=N_("Folder for the documents."))
+@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
+              help=N_("What to build: the agreement alone, or with the paperwork of a stage."))
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path),
+              help=_PROFILE_HELP)
+@click.option("--letterhead", type=click.Path(path_type=Path),
+              help=N_("Build the letters on this blank (a DOCX with the header and styles)."))
+@click.option("--zip", "make_zip", is_flag=True,
+              help=N_("Also write the package as one ZIP."))
 @click.option("--pdf", "make_pdf", is_flag=True,
-              help="Also write a PDF of each document (needs LibreOffice).")
+              help=N_("Also write a PDF of each document (needs LibreOffice)."))
 @click.option("--no-sheet-count", is_flag=True,
-              help="Do not count sheets with LibreOffice; leave them blank.")
-@click.option("--force", is_flag=True, help="Overwrite documents that already exist.")
+              help=N_("Do not count sheets with LibreOffice; leave them blank."))
+@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help="Build from this copy of the templates folder.")
+              path_type=Path), help=N_("Build from this copy of the templates folder."))
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
           letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
-          force: bool,
-          templates_dir: Path | None) -> None:
-    """Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS file, and
-    with --stage the approval or registration paperwork."""
+          force: bool, templates_dir: Path | None) -> None:
     from xbdocs.build import build as run_build
 
     today = _today()
@@ -65,31 +120,29 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
                        make_zip=make_zip, count_sheets=not no_sheet_count,
                        make_pdf=make_pdf, today=today)
     for warning in result.warnings:
-        click.echo(_("warning: {message}").format(message=warning), err=True)
+        say(_("warning: {message}").format(message=warning), err=True)
     for path in result.written:
-        click.echo(_("written: {path}").format(path=path))
+        say(_("written: {path}").format(path=path))
     if stage != "agreement" and result.deadlines:
-        click.echo(_("deadlines:"))
+        say(_("deadlines:"))
         for due in result.deadlines:
             when = due.date.strftime("%d.%m.%Y") if due.date else _("not known yet")
             flags = "" if due.verified else _(" (unverified)")
             past = _(" — PASSED") if due.past else ""
-            click.echo(f"  {when}  {due.title} — {due.rule}{flags}{past}")
+            say(f"  {when}  {due.title} — {due.rule}{flags}{past}")
 
 
-@cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--stage", type=click.Choice(["agreement", "approval", "registration", "all"]),
-              default="all", show_default=True, help="The stage to check for.")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A region's filing profile (YAML); default: the Altai Krai.")
+@cli.command(help=N_("Run every validation and legal check on ANSWERS without writing "
+                     "anything. Exit code 0: no errors (warnings may remain); 1: errors that "
+                     "would get the filing refused."))
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
+              help=N_("The stage to check for."))
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path),
+              help=_PROFILE_HELP)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True)
+              default="text", show_default=True, help=N_("How to print the findings."))
 def check(answers: Path, stage: str, profile_path: Path | None, output_format: str) -> None:
-    """Run every validation and legal check on ANSWERS without writing anything.
-
-    Exit code 0: no errors (warnings may remain); 1: errors that would get the filing
-    refused."""
     from xbdocs import answers as answers_module
     from xbdocs import catalogue, checks, profile
 
@@ -99,20 +152,19 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     _report(findings, output_format)
 
 
-@cli.group()
+@cli.group(help=N_("Work with the template sets."))
 def templates() -> None:
-    """Work with the template sets."""
+    pass
 
 
-@templates.command("lint")
+@templates.command("lint", help=N_(
+    "Check a templates folder (default: the shipped one): syntax, clause ids in both "
+    "languages, variables, figures in paired clauses. Exit code 1 on errors."))
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True,
                 path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              default="text", show_default=True)
+              default="text", show_default=True, help=N_("How to print the findings."))
 def templates_lint(directory: Path | None, output_format: str) -> None:
-    """Check a templates folder (default: the shipped one): syntax, clause ids in both
-    languages, variables, figures in paired clauses. Exit code 1 on errors."""
-
     from xbdocs import lint
 
     findings = lint.lint(directory)
@@ -121,27 +173,35 @@ def templates_lint(directory: Path | None, output_format: str) -> None:
 
 def _report(findings: list, output_format: str) -> None:
     """Print findings as text lines or one JSON list; exit 1 if any is an error."""
-    import json
 
     if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        click.echo(dump_json([f.as_dict() for f in findings]))
     else:
         labels = {"error": _("error"), "warning": _("warning")}
         for finding in findings:
-            click.echo(f"{labels[finding.severity]}: {finding}")
+            say(f"{labels[finding.severity]}: {finding}")
         errors = sum(f.severity == "error" for f in findings)
-        click.echo(_("{errors} errors, {warnings} warnings").format(
+        say(_("{errors} errors, {warnings} warnings").format(
             errors=errors, warnings=len(findings) - errors), err=True)
     if any(f.severity == "error" for f in findings):
         sys.exit(1)
 
 
 def _today():
-    """Today, or XBDOCS_TODAY (YYYY-MM-DD) to check deadlines as of another day."""
+    """Today, or XBDOCS_TODAY (19.09.2012 or 2012-09-19) to check deadlines as of another
+    day."""
     import datetime as dt
 
+    from xbdocs.yamlread import parse_date
+
     value = os.environ.get("XBDOCS_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+    if not value:
+        return dt.date.today()
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise XbdocsError(_("the environment variable XBDOCS_TODAY: {problem}").format(
+            problem=exc)) from None
 
 
 CASE_LABELS = {
@@ -155,19 +215,19 @@ KAZAKH_CASE_LABELS = {
 }
 
 
-@cli.command()
+@cli.command(help=N_("Print the case forms of PHRASE: an organisation, a post or (--person) "
+                     "a person."))
 @click.argument("phrase")
 @click.option("--lang", "language", type=click.Choice(["ru", "kk"]), default="ru",
-              show_default=True, help="Language of the phrase.")
-@click.option("--person", is_flag=True, help="The phrase is a person's full name "
-              "(Surname Name Patronymic).")
-@click.option("--gender", type=click.Choice(["m", "f"]), help="The person's gender "
-              "(required with --person for Russian).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of case: form.")
+              show_default=True, help=N_("Language of the phrase."))
+@click.option("--person", is_flag=True, help=N_("The phrase is a person's full name "
+                                                "(Surname Name Patronymic)."))
+@click.option("--gender", type=click.Choice(["m", "f"]), help=N_(
+    "The person's gender (required with --person for Russian)."))
+@click.option("--json", "as_json", is_flag=True,
+              help=N_("Print one JSON object of case: form."))
 def forms(phrase: str, language: str, person: bool, gender: str | None,
           as_json: bool) -> None:
-    """Print the case forms of PHRASE: an organisation, a post or (--person) a person."""
-    import json
 
     from xbdocs import lang as languages
     from xbdocs.errors import XbdocsError as UserError
@@ -191,36 +251,42 @@ def forms(phrase: str, language: str, person: bool, gender: str | None,
         if result.doubt and result.doubt not in doubts:
             doubts.append(result.doubt)
     if as_json:
-        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+        click.echo(dump_json(table))
     else:
         labels = CASE_LABELS if language == "ru" else KAZAKH_CASE_LABELS
         width = max(len(labels[case]) for case in table)
         for case, form in table.items():
-            click.echo(f"{labels[case]:<{width}}  {form}")
+            say(f"{labels[case]:<{width}}  {form}")
     for doubt in doubts:
-        click.echo(_("warning: not certain: {why}; give the right form in the answers file "
+        say(_("warning: not certain: {why}; give the right form in the answers file "
                      "under forms.{lang}").format(why=doubt, lang=language), err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
+    translate_click()
     try:
         cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo(_("aborted"), err=True)
+        say(_("aborted"), err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        exc.show()
+        import io
+
+        shown = io.StringIO()
+        exc.show(file=shown)
+        for line in shown.getvalue().splitlines():
+            say(line, err=True)
         sys.exit(exc.exit_code)
     except XbdocsError as exc:
         for line in exc.lines():
-            click.echo(_("error: {message}").format(message=line), err=True)
+            say(_("error: {message}").format(message=line), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # a bug in xbdocs, not the user's fault
         if os.environ.get("XBDOCS_DEBUG"):
             raise
-        click.echo(_("internal error: {error}. This is a bug in xbdocs; run again with "
+        say(_("internal error: {error}. This is a bug in xbdocs; run again with "
                      "XBDOCS_DEBUG=1 to see the details.").format(
                          error=type(exc).__name__), err=True)
         sys.exit(INTERNAL_ERROR)

@@ -1,13 +1,16 @@
 """User-facing messages through gettext: Russian by default, English on request.
 
 Messages are written in English in the code and translated by the ``xbdocs`` catalogue in
-``xbdocs/locale``. The language is process-wide, like a CLI's locale.
+``xbdocs/locale``. Click's own messages (usage errors, «Usage:», the help option) are
+translated by the ``click`` catalogue beside it. The language is process-wide, like a
+CLI's locale.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
+import sys
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -15,18 +18,20 @@ MESSAGE_LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_click: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
 
 
 def set_language(lang: str) -> None:
     """Switch the language of every message produced from now on."""
-    global _translation, _current
+    global _translation, _click, _current
     if lang not in MESSAGE_LANGUAGES:
         raise ValueError(lang)
     if lang == "en":
-        _translation = gettext.NullTranslations()
+        _translation = _click = gettext.NullTranslations()
     else:
         _translation = gettext.translation("xbdocs", LOCALE_DIR, languages=[lang], fallback=True)
+        _click = gettext.translation("click", LOCALE_DIR, languages=[lang], fallback=True)
     _current = lang
 
 
@@ -40,6 +45,32 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet: help texts are fixed at
+    import, and translated when shown, in the language chosen by then."""
+    return message
+
+
+def help_text(message: str) -> str:
+    """A help text in the current language: xbdocs's own, or one click made at import."""
+    translated = _translation.gettext(message)
+    return translated if translated != message else _click.gettext(message)
+
+
+def translate_click() -> None:
+    """Route click's own messages through the ``click`` catalogue in the current language.
+
+    Click looks its messages up with the functions it imported from gettext; they are
+    replaced in click's modules by ones that follow :func:`set_language`."""
+    for name, module in list(sys.modules.items()):
+        if name != "click" and not name.startswith("click."):
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = lambda message: _click.gettext(message)
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = lambda singular, plural, n: _click.ngettext(singular, plural, n)
 
 
 set_language(os.environ.get("XBDOCS_LANG", DEFAULT_LANGUAGE)

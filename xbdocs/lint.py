@@ -19,8 +19,8 @@ import jinja2.meta
 from jinja2 import nodes
 
 from xbdocs import assembler, sandbox
-from xbdocs.checks import ERROR, WARNING, Finding
 from xbdocs.errors import TemplateError
+from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import _
 
 SPECIMEN = Path(__file__).parent / "data" / "specimen-answers.yaml"

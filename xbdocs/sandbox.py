@@ -170,8 +170,8 @@ class GuardedEnvironment(SandboxedEnvironment):
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:
         if operator == "**":
-            if isinstance(right, int | float) and abs(right) > 64 or \
-                    isinstance(left, int | float) and abs(left) > MAX_ARGUMENT:
+            if (isinstance(right, int | float) and abs(right) > 64) or \
+                    (isinstance(left, int | float) and abs(left) > MAX_ARGUMENT):
                 raise Limit(_("a power too large for a document"))
         elif operator == "*":
             for sequence, count in ((left, right), (right, left)):
@@ -189,7 +189,7 @@ class GuardedEnvironment(SandboxedEnvironment):
                 limit=MAX_VALUE))
         return _check_size(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,  # noqa: N805
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
         _check_arguments(args, kwargs)
         return _check_size(super().call(__context, __obj, *args, **kwargs))

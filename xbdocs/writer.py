@@ -6,7 +6,9 @@ bytes; writing to disk (atomically) is the caller's business.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 
 from docx import Document as new_docx
@@ -15,6 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -352,6 +355,12 @@ def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
     for key in ("identifier", "version", "content_status", "category"):
         if key in properties:
             setattr(core, key, properties[key])
+    # The build's date, not the date python-docx's default template was made (2013).
+    when = properties.get("created")
+    moment = (dt.datetime.combine(dt.date.fromisoformat(when), dt.time(), tzinfo=dt.UTC)
+              if when else dt.datetime.now(dt.UTC).replace(microsecond=0))
+    core.created = core.modified = moment
+    core.revision = 1
 
 
 def _new(style: PageStyle, size: float, lang: str, line_width_mm: float,
@@ -373,9 +382,36 @@ def _new(style: PageStyle, size: float, lang: str, line_width_mm: float,
     return doc
 
 
+class _StampedZip:
+    """The physical writer python-docx's PackageWriter calls, with one fixed time on every
+    member: the same document on the same day gives the same bytes."""
+
+    def __init__(self, stream: io.BytesIO, when: dt.datetime) -> None:
+        self.archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+        self.date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute,
+                          when.second)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.archive.writestr(info, blob)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
 def _bytes(doc) -> bytes:
     buffer = io.BytesIO()
-    doc.save(buffer)
+    package = doc.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    stamped = _StampedZip(buffer, doc.core_properties.modified)
+    PackageWriter._write_content_types_stream(stamped, parts)
+    PackageWriter._write_pkg_rels(stamped, package.rels)
+    PackageWriter._write_parts(stamped, parts)
+    stamped.close()
     return buffer.getvalue()
 
 

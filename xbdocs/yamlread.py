@@ -14,6 +14,7 @@ import yaml
 
 from xbdocs.catalogue import Bilingual
 from xbdocs.errors import AnswersError, Problem, printable
+from xbdocs.findings import line_of
 from xbdocs.i18n import _
 from xbdocs.inputs import MAX_TEXT_BYTES
 
@@ -329,14 +330,7 @@ class State:
 
     def _line(self, path: str) -> int | None:
         """The line of ``path``, or of the nearest enclosing key that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            parent = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
-            if parent == path:  # a top-level key: nothing encloses it
-                break
-            path = parent
-        return self.lines.get("")
+        return line_of(self.lines, path) or self.lines.get("")
 
     def text(self, value: Any, path: str, one_line: bool = True) -> str | None:
         if value is None:
