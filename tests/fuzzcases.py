@@ -406,15 +406,14 @@ def run_case(case: Case, work: Path, seconds: int = SECONDS_PER_CASE) -> Outcome
     before = _listing(work)
     outdir = work / "out"
     had_out = {p for p in before if p == "out" or p.startswith("out/")}
+    args = [str(work / arg) if arg in ("profile.yaml", "blank.docx", "templates") else arg
+            for arg in case.args]
     if case.args[:1] == ["lint"]:
         argv = ["templates", "lint", str(work / "templates")]
     elif case.args[:1] == ["check-command"]:
         argv = ["check", str(work / "answers.yaml")]
     else:
-        argv = ["build", str(work / "answers.yaml"), "-o", str(outdir), *case.args]
-    for index, arg in enumerate(argv):
-        if arg in ("profile.yaml", "blank.docx", "templates"):
-            argv[index] = str(work / arg)
+        argv = ["build", str(work / "answers.yaml"), "-o", str(outdir), *args]
     err, out = io.StringIO(), io.StringIO()
     old_env = {key: os.environ.get(key) for key in case.env}
     os.environ.update(case.env)

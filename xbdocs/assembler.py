@@ -379,7 +379,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
         line = _template_line(exc, str(path))
         raise TemplateError(str(exc), display, line, source_map.clause_at(line or 0)) from None
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError,
-            IndexError) as exc:
+            IndexError, NameError) as exc:  # NameError: Jinja folds 1e400 into «inf»
         line = _template_line(exc, str(path))
         raise TemplateError(_("cannot render: {error}").format(error=exc), display, line,
                             source_map.clause_at(line or 0)) from None

@@ -34,8 +34,10 @@ MAX_TEMPLATE_BYTES = 256_000
 #: The longest value (text or list) a template may make, and the longest document text.
 MAX_VALUE = 200_000
 MAX_OUTPUT = 2_000_000
-#: Numbers a filter takes (a width, a count) beyond this make no sense in a document.
+#: Numbers a filter takes as a width or a count beyond this make no sense in a document.
 MAX_ARGUMENT = 10_000
+_SIZED_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice", "round",
+                  "format", "filesizeformat"}
 RENDER_SECONDS = 10.0
 _FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\*|\d{5,})|\{[^{}]*\{|:[^{}]*\d{5,}")
 
@@ -133,7 +135,8 @@ def _guarded_filter(name: str, function: Callable) -> Callable:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         # A filter marked pass_context / pass_eval_context / pass_environment gets that first.
         arguments = args[1:] if getattr(function, "jinja_pass_arg", None) else args
-        _check_arguments(arguments[1:], kwargs)
+        if name in _SIZED_FILTERS:
+            _check_arguments(arguments[1:], kwargs)
         if name == "replace" and len(arguments) >= 3:
             text, old, new = (str(a) for a in arguments[:3])
             if old and text.count(old) * max(len(new), 1) > MAX_VALUE:
@@ -191,7 +194,6 @@ class GuardedEnvironment(SandboxedEnvironment):
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
-        _check_arguments(args, kwargs)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
