@@ -176,3 +176,46 @@ def test_build_warns_about_a_doubtful_form(run, write_answers, tmp_path):
     assert "parties.kazakh.signatory.position.ru: «бастык района» in the genitive" \
         in result.err
     assert f"warning: {answers}:" in result.err
+
+
+def test_values_cannot_forge_or_flood_messages(run, write_answers, tmp_path):
+    data = sample()
+    data["parties"]["kazakh"]["signatory"]["gender"] = "\x1b]0;pwned\x07\nerror: forged line"
+    data["term"]["notice_month\x1b[2J"] = 1
+    data["track"] = "x" * 100_000
+    result = run("build", write_answers(data), "-o", tmp_path / "out")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert all(line.startswith("error: ") for line in lines), lines
+    assert not any(line.startswith("error: forged") for line in lines)
+    assert "\x1b" not in result.err and "\x07" not in result.err
+    assert "\\x1b]0;pwned\\x07" in result.err and "notice_month\\x1b[2J" in result.err
+    assert max(len(line) for line in lines) <= 410
+
+
+def test_today_from_the_environment(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "15.12.2026")
+    sample_path = SAMPLES / "uglovsky-borodulikha-municipal.yaml"
+    assert run("check", sample_path, "--stage", "approval").code in (0, 1)
+    monkeypatch.setenv("XBDOCS_TODAY", "tomorrow")
+    result = run("check", sample_path)
+    assert result.code == 1
+    assert "error: the environment variable XBDOCS_TODAY: expected a date" in result.err
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: p.mkdir(), "this is a folder; expected an answers file"),
+    (lambda p: os.mkfifo(p), "not a regular file"),
+    (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+])
+def test_answers_that_are_not_files(run, tmp_path, make, expected):
+    path = tmp_path / "answers.yaml"
+    make(path)
+    result = run("build", path, "-o", tmp_path / "out")
+    assert result.code == 1 and expected in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_check_and_build_share_the_stage_default(run):
+    path = SAMPLES / "altai-east-kazakhstan-2010.yaml"
+    assert run("check", path).code == 0

@@ -57,3 +57,72 @@ def test_switching_language():
     assert i18n._("no such file") == "нет такого файла"
     i18n.set_language("en")
     assert i18n._("no such file") == "no such file"
+
+
+def test_compiled_click_catalogue_matches_po():
+    po = PO.with_name("click.po")
+    with po.open("rb") as stream:
+        catalogue = read_po(stream, locale="ru")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    with po.with_suffix(".mo").open("rb") as shipped:
+        assert _messages(shipped) == _messages(buffer), (
+            "run: pybabel compile -d xbdocs/locale -D click")
+
+
+def _russian(capsys, *args):
+    from xbdocs.cli import main
+
+    i18n.set_language("ru")
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_help_is_russian_by_default(capsys):
+    code, out, _err = _russian(capsys, "build", "--help")
+    assert code == 0
+    assert "Использование: xbdocs build [OPTIONS] ANSWERS" in out
+    assert "Папка для документов." in out and "Показать эту справку и выйти." in out
+    assert "Folder for the documents" not in out
+    code, out, _err = _russian(capsys, "--help")
+    assert "Команды:" in out and "Проверить файл ответов" in out
+
+
+def test_click_usage_errors_are_russian_by_default(capsys):
+    code, _out, err = _russian(capsys, "build")
+    assert code == 2
+    assert "Ошибка: Не указан аргумент «ANSWERS»." in err or \
+        "Ошибка: Не указан аргумент 'ANSWERS'." in err
+    code, _out, err = _russian(capsys, "build", "x.yaml", "--bogus")
+    assert code == 2 and "Нет такого параметра: '--bogus'" in err
+    code, _out, err = _russian(capsys, "build", "x.yaml", "--stage", "nope")
+    assert code == 2 and "Недопустимое значение" in err
+
+
+def test_english_on_request(capsys):
+    code, out, _err = _russian(capsys, "--lang", "en", "build", "--help")
+    assert "Usage: xbdocs build" in out and "Folder for the documents." in out
+
+
+def test_russian_messages_name_things_in_russian(capsys, tmp_path):
+    import yaml
+
+    from tests.conftest import sample
+
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["russian"] = {**{k: v for k, v in data["parties"]["russian"].items()
+                                     if k != "catalogue"},
+                                  "name": {"ru": "Администрация края", "kk": "Өлке әкімшілігі"},
+                                  "region": "altai-krai", "level": "regional", "inn": "2225066565"}
+    data["parties"]["russian"]["inn"] = "2225066566"
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, out, _err = _russian(capsys, "check", str(path))
+    assert code == 1
+    assert "а не субъект (область, край)" in out and "regional" not in out.split("[")[0]
+    assert "ИНН 2225066566" in out and "INN" not in out

@@ -83,8 +83,11 @@ class _Refused(Exception):
 
 
 def _xml(data: bytes) -> etree._Element:
+    # Refused before parsing, whatever the XML library's own limits on entities are.
+    if b"<!DOCTYPE" in data or b"<!doctype" in data:
+        raise _Refused(_("a part declares a DTD, which a DOCX never needs"))
     root = etree.fromstring(data, _PARSER)
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # one written in another encoding (UTF-16)
         raise _Refused(_("a part declares a DTD, which a DOCX never needs"))
     return root
 
