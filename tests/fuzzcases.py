@@ -271,9 +271,12 @@ def _with_parts(base: bytes, replace: dict[str, bytes | str | None]) -> bytes:
     return _docx(parts)
 
 
+def _entity_body(level: int) -> str:
+    return ("&lol" + str(level - 1) + ";") * 10 if level > 1 else "&lol;" * 10
+
+
 ENTITY_BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-               + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
-                         for i in range(1, 10))
+               + "".join(f'<!ENTITY lol{i} "{_entity_body(i)}">' for i in range(1, 10))
                + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
                '2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body>'
                '</w:document>')

@@ -89,7 +89,7 @@ def test_help_is_russian_by_default(capsys):
     assert "Использование: xbdocs build [OPTIONS] ANSWERS" in out
     assert "Папка для документов." in out and "Показать эту справку и выйти." in out
     assert "Folder for the documents" not in out
-    code, out, _err = _russian(capsys, "--help")
+    _code, out, _err = _russian(capsys, "--help")
     assert "Команды:" in out and "Проверить файл ответов" in out
 
 
@@ -106,6 +106,7 @@ def test_click_usage_errors_are_russian_by_default(capsys):
 
 def test_english_on_request(capsys):
     code, out, _err = _russian(capsys, "--lang", "en", "build", "--help")
+    assert code == 0
     assert "Usage: xbdocs build" in out and "Folder for the documents." in out
 
 

@@ -80,3 +80,21 @@ def test_body_font_is_the_styled_one(package):
         assert fonts, pdf.name
         strays = {f for f in fonts if not f.startswith(BODY_FONTS)}
         assert strays == set(), (pdf.name, strays)
+
+
+def test_a_rebuild_without_pdf_removes_the_old_pdfs(package, tmp_path):
+    import shutil
+
+    from xbdocs.cli import main
+
+    outdir = tmp_path / "out"
+    shutil.copytree(package, outdir)
+    assert list(outdir.glob("*.pdf"))
+    sample = SAMPLES / "uglovsky-borodulikha-municipal.yaml"
+    try:
+        main(["build", str(sample), "-o", str(outdir), "--force", "--no-sheet-count"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert not list(outdir.glob("*.pdf"))
+    assert sorted(p.name for p in outdir.iterdir()) == [
+        "agreement.kk.docx", "agreement.ru-kk.docx", "agreement.ru.docx", "manifest.json"]

@@ -66,7 +66,7 @@ def test_a_name_that_appears_meanwhile_is_not_overwritten(tmp_path, monkeypatch)
         return real(stage, target_folder, name, force)
 
     monkeypatch.setattr(output, "_place", racing)
-    with pytest.raises(OutputError, match="b.docx: already exists"):
+    with pytest.raises(OutputError, match=r"b\.docx: already exists"):
         _package(folder, {"a.docx": b"a", "b.docx": b"b"})
     assert _names(folder) == ["b.docx"]
     assert (folder / "b.docx").read_bytes() == b"someone else's"

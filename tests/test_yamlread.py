@@ -22,8 +22,8 @@ def _error(text: str) -> list[str]:
     ("a: &x 1\nb: *x\n", "a.yaml:1: a: anchors («&x») are not allowed"),
     ("a: [1]\nb: *nowhere\n", "a.yaml:2: b: aliases («*name») are not allowed"),
     ("a: &a [*a]\n", "a.yaml:1: a: anchors («&a») are not allowed"),
-    ("a: !!python/object/apply:os.system ['true']\n", "a.yaml:1: a: tags («!!python/object/apply:os.system») "
-     "are not allowed"),
+    ("a: !!python/object/apply:os.system ['true']\n",
+     "a.yaml:1: a: tags («!!python/object/apply:os.system») are not allowed"),
     ("a: !!int abc\n", "a.yaml:1: a: tags («!!int») are not allowed"),
     ("a: !custom x\n", "a.yaml:1: a: tags («!custom») are not allowed"),
     ("a: !!binary aGVsbG8=\n", "a.yaml:1: a: tags («!!binary»)"),

@@ -52,9 +52,17 @@ def _localize(command: click.Command) -> None:
             item.help = help_text(original)
 
 
+def _localize_help_option(command: click.Command, ctx: click.Context) -> None:
+    """Click makes the help option once per command, in the language of that moment."""
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = help_text("Show this message and exit.")
+
+
 class Command(click.Command):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _localize(self)
+        _localize_help_option(self, ctx)
         super().format_help(ctx, formatter)
 
 
@@ -63,6 +71,7 @@ class Group(click.Group):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _localize(self)
+        _localize_help_option(self, ctx)
         super().format_help(ctx, formatter)
 
 

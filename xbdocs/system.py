@@ -122,12 +122,18 @@ import os, signal, subprocess, sys, threading
 child = subprocess.Popen(sys.argv[1:], start_new_session=True, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 def orphaned():
-    sys.stdin.buffer.read()          # returns when xbdocs has gone, however it ended
+    while os.read(0, 4096):          # returns b"" when xbdocs has gone, however it ended
+        pass
     os.killpg(child.pid, signal.SIGKILL)
     os._exit(1)
 threading.Thread(target=orphaned, daemon=True).start()
 signal.signal(signal.SIGTERM, lambda *a: (os.killpg(child.pid, signal.SIGKILL), os._exit(1)))
-sys.exit(child.wait())
+code = child.wait()
+try:
+    os.killpg(child.pid, signal.SIGKILL)  # what the command left running
+except OSError:
+    pass
+os._exit(code if code >= 0 else 128 - code)
 """
 
 

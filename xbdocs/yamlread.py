@@ -134,9 +134,9 @@ class _EventBuilder:
             return
         tag = getattr(event, "tag", None)
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            shown = printable(tag.replace("tag:yaml.org,2002:", "!!"), 40)
             self.problem(_("tags («{tag}») are not allowed in this file; write the plain "
-                           "value").format(tag=printable(tag.replace("tag:yaml.org,2002:", "!!"), 40)),
-                         event, where)
+                           "value").format(tag=shown), event, where)
             self.fatal = True
             return
         if isinstance(event, yaml.CollectionStartEvent):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-
 #: Sums written in words stay below a quadrillion (num2words' words run out far above).
 MAX_AMOUNT = Decimal(10) ** 15
 
