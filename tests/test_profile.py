@@ -26,52 +26,43 @@ def test_documents_by_stage():
     assert "notice" not in track.documents("registration")
 
 
-def test_broken_profile_names_the_key(tmp_path):
+def _edited(tmp_path, old: str, new: str):
+    """A copy of the shipped profile with one change, as a user would make it."""
     text = (profile.PROFILES_DIR / "altai-krai.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "p.yaml"
-    broken.write_text(text.replace("unit: working", "unit: fortnights", 1), encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _problems(path) -> str:
     with pytest.raises(AnswersError) as info:
-        profile.load(broken)
-    message = str(info.value)
+        profile.load(path)
+    return str(info.value)
+
+
+def test_broken_profile_names_the_key(tmp_path):
+    broken = _edited(tmp_path, "unit: working", "unit: fortnights")
+    message = _problems(broken)
     assert "tracks.municipal.steps[3].deadline.unit" in message
     assert "«fortnights» is not one of: calendar, working" in message
     assert message.startswith(f"{broken}:")
 
 
-@pytest.mark.parametrize("step_id, expected", [
-    ("../../../../elsewhere/pwn", "is not a step id"),
-    ("x" * 300, "is not a step id"),
-    ("a/b", "is not a step id"),
-    ("..", "is not a step id"),
-    ("шаг", "is not a step id"),
-])
-def test_step_ids_that_would_name_files_badly(tmp_path, step_id, expected):
-    text = (profile.PROFILES_DIR / "altai-krai.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "p.yaml"
-    broken.write_text(text.replace("- id: approval-request", f"- id: '{step_id}'", 1),
-                      encoding="utf-8")
-    with pytest.raises(AnswersError) as info:
-        profile.load(broken)
-    assert "tracks.municipal.steps[1].id" in str(info.value)
-    assert expected in str(info.value)
+@pytest.mark.parametrize("step_id", ["../../../../elsewhere/pwn", "x" * 300, "a/b", "..", "шаг"])
+def test_step_ids_that_would_name_files_badly(tmp_path, step_id):
+    message = _problems(_edited(tmp_path, "- id: approval-request", f"- id: '{step_id}'"))
+    assert "tracks.municipal.steps[1].id" in message and "is not a step id" in message
 
 
 def test_a_step_id_given_twice(tmp_path):
-    text = (profile.PROFILES_DIR / "altai-krai.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "p.yaml"
-    broken.write_text(text.replace("- id: approval-request", "- id: notice", 1), encoding="utf-8")
-    with pytest.raises(AnswersError) as info:
-        profile.load(broken)
-    assert "tracks.municipal.steps[1].id: the step id «notice» is used twice" in str(info.value)
+    message = _problems(_edited(tmp_path, "- id: approval-request", "- id: notice"))
+    assert "tracks.municipal.steps[1].id: the step id «notice» is used twice" in message
 
 
 def test_a_hostile_profile_writes_nothing_anywhere(run, tmp_path):
     from tests.conftest import SAMPLES
 
-    text = (profile.PROFILES_DIR / "altai-krai.yaml").read_text(encoding="utf-8")
-    hostile = tmp_path / "p.yaml"
-    hostile.write_text(text.replace("- id: approval-request", "- id: ../../elsewhere/pwn", 1),
-                       encoding="utf-8")
+    hostile = _edited(tmp_path, "- id: approval-request", "- id: ../../elsewhere/pwn")
     result = run("build", SAMPLES / "uglovsky-borodulikha-municipal.yaml", "-o",
                  tmp_path / "out", "--stage", "approval", "--profile", hostile, "--force",
                  "--no-sheet-count")
