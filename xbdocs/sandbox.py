@@ -223,6 +223,9 @@ def clock(seconds: float | None = None) -> Iterator[None]:
     exception), which stops any Python loop at its next step; it is turned into
     :class:`Limit`. Where that is not available the block runs unbounded in time."""
     seconds = RENDER_SECONDS if seconds is None else seconds
+    if not hasattr(ctypes, "pythonapi"):  # not CPython: no asynchronous exceptions
+        yield
+        return
     target = threading.get_ident()
     lock = threading.Lock()
     state = {"active": True, "fired": False}
@@ -244,12 +247,11 @@ def clock(seconds: float | None = None) -> Iterator[None]:
             with lock:
                 state["active"] = False
             watchdog.cancel()
+            if state["fired"]:  # set but not yet raised: take it back, still inside the try
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
     except _Interrupt:
         raise Limit(_("it ran longer than {seconds} s").format(seconds=int(seconds))) from None
     except RecursionError:
         raise Limit(_("it calls or includes itself without end")) from None
     except MemoryError:
         raise Limit(_("it needs more memory than the machine has")) from None
-    if state["fired"]:  # fired between the block's end and the cancel: it was not raised
-        with contextlib.suppress(Exception):
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
