@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from tests.conftest import SAMPLES, sample
-from xbdocs import answers
+from xbdocs import answers, schema
 from xbdocs.errors import AnswersError
 
 
@@ -23,7 +23,7 @@ def _problems(data) -> list[str]:
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_samples_load(path):
     loaded = answers.load(path)
-    assert loaded.track in answers.TRACKS
+    assert loaded.track in schema.TRACKS
     assert loaded.russian.country == "RU" and loaded.kazakh.country == "KZ"
 
 

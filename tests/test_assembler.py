@@ -168,12 +168,10 @@ def test_user_text_is_data_not_template_or_markup():
 def test_no_text_reaches_the_placeholder_channel(text):
     """The reader refuses private-use characters; even past it, a value that looks like a
     marker is printed as it is, never as a reference or another value."""
-    import dataclasses
-
     from xbdocs.catalogue import Bilingual
 
     parsed = answers.parse(sample(), {})
-    parsed = dataclasses.replace(parsed, custom_areas=(Bilingual(f"сфера {text}", "сала"),))
+    parsed._areas = (Bilingual(f"сфера {text}", "сала"),)  # past the reader's checks
     result = assembler.assemble(parsed)
     ru = "\n".join(block.text for block in result.documents["ru"].blocks)
     assert f"сфера {text}" in ru

@@ -162,7 +162,7 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
                           signatory.gender),
             "gender": signatory.gender,
             "position": _bi(signatory.position, lang, f"{base}.signatory.position"),
-            "acts_on": _bi(signatory.acts_on, lang, f"{base}.signatory.acts_on"),
+            "acts_on": _bi(signatory.acts_on_text, lang, f"{base}.signatory.acts_on"),
         }),
     })
 
@@ -192,9 +192,9 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
         "russian_party": _party_view(answers.russian, lang, cat),
         "kazakh_party": _party_view(answers.kazakh, lang, cat),
         "areas": [Field(a[lang], f"areas[{i}]") for i, a in
-                  enumerate(answers.areas + answers.custom_areas)],
+                  enumerate(answers.area_labels)],
         "cooperation_forms": [Field(f[lang], f"cooperation_forms[{i}]") for i, f in
-                              enumerate(answers.cooperation_forms)],
+                              enumerate(answers.cooperation_labels)],
         "coordination": _Obj({
             "mode": coordination.mode, "plan_years": coordination.plan_years,
             "russian_unit": _bi(coordination.russian_unit, lang, "coordination.russian_unit"),
@@ -705,7 +705,7 @@ def _properties(answers: Answers, blocks: list[Block], lang: str) -> dict[str, s
 
 def _warnings(answers: Answers, cat: Catalogue) -> list[Finding]:
     warnings = []
-    for party in answers.parties:
+    for party in answers.both_parties:
         path = f"parties.{party.side}"
         if party.catalogue_id and not party.verified:
             warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(

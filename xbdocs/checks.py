@@ -58,7 +58,7 @@ _POSTS = (("акимат", ("аким",)), ("администрац", ("глав
 
 def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
     found = []
-    for party in answers.parties:
+    for party in answers.both_parties:
         path = f"parties.{party.side}"
         region = cat.regions.get(party.region)
         if region is not None and not region.border:

@@ -161,6 +161,27 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     _report(findings, output_format)
 
 
+@cli.command("schema", help=N_(
+    "Print the JSON Schema of the answers file, for an editor's completion and checks "
+    "(see docs/answers.md)."))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help=N_("Write it to this file instead of printing it."))
+@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
+def schema_command(output: Path | None, force: bool) -> None:
+    from xbdocs import catalogue, schema
+    from xbdocs import output as output_module
+
+    text = dump_json(schema.json_schema(catalogue.load())) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with output_module.Package(output.parent if str(output.parent) else Path("."),
+                               force) as package:
+        package.add(output.name, text.encode("utf-8"))
+        for path in package.commit():
+            say(_("written: {path}").format(path=path))
+
+
 @cli.group(help=N_("Work with the template sets."))
 def templates() -> None:
     pass

@@ -335,26 +335,9 @@ class State:
     def text(self, value: Any, path: str, one_line: bool = True) -> str | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(path, _("expected text, got {got}").format(got=describe(value)))
-            return None
-        text = str(value).strip()
-        bad = _FORBIDDEN.search(text)
-        if bad:
-            self.problem(path, _("contains the control character U+{code:04X}, which a "
-                                 "document cannot hold; remove it").format(code=ord(bad[0])))
-            return None
-        if one_line and _LINE_BREAKS.search(text):
-            self.problem(path, _("must be one line of text (without line breaks, tabs or "
-                                 "direction marks)"))
-            return None
-        if len(text) > MAX_TEXT:
-            self.problem(path, _("too long: {length} characters, at most {limit}").format(
-                length=len(text), limit=MAX_TEXT))
-            return None
-        if not text:
-            self.problem(path, _("must not be empty"))
-            return None
+        text, message = check_text(value, one_line)
+        if message:
+            self.problem(path, message)
         return text
 
     def bilingual(self, value: Any, path: str) -> Bilingual | None:
@@ -374,6 +357,26 @@ class State:
         self.problem(path, _("{got} is not one of: {options}{hint}").format(
             got=describe(value), options=shown, hint=hint))
         return None
+
+
+def check_text(value: Any, one_line: bool = True) -> tuple[str | None, str | None]:
+    """A text field's value, stripped, or a message saying what is wrong with it."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None, _("expected text, got {got}").format(got=describe(value))
+    text = str(value).strip()
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        return None, _("contains the control character U+{code:04X}, which a document "
+                       "cannot hold; remove it").format(code=ord(bad[0]))
+    if one_line and _LINE_BREAKS.search(text):
+        return None, _("must be one line of text (without line breaks, tabs or direction "
+                       "marks)")
+    if len(text) > MAX_TEXT:
+        return None, _("too long: {length} characters, at most {limit}").format(
+            length=len(text), limit=MAX_TEXT)
+    if not text:
+        return None, _("must not be empty")
+    return text, None
 
 
 #: Dates an agreement or its paperwork can carry: from the year before the 1992 Treaty to the
