@@ -41,6 +41,26 @@ from xbdocs.catalogue import Catalogue
 from xbdocs.i18n import N_, _
 from xbdocs.yamlread import MAX_TEXT, check_text, describe, parse_date
 
+#: The choices of each choice field, with what a person reads for each (translated where
+#: shown). The keys are what the answers file holds.
+LABELS: dict[str, str] = {
+    "municipal": N_(
+        "municipal: a border district or city with a Kazakh district akimat (179-FZ, Art. 12)"
+    ),
+    "regional": N_("regional: the region itself with a Kazakh oblast akimat (4-FZ)"),
+    "district": N_("a district"),
+    "city": N_("a city"),
+    "male": N_("male"),
+    "female": N_("female"),
+    "coordinators": N_("a coordinating unit on each side"),
+    "working-group": N_("a joint working group"),
+    "registration": N_("after registration"),
+    "signing": N_("on signing"),
+    "notifications": N_("after the parties notify each other"),
+    "village": N_("a village"),
+    "settlement": N_("a settlement"),
+}
+LABELS["regional-level"] = N_("a region")
 TRACKS = ("municipal", "regional")
 LEVELS = ("regional", "district", "city")
 GENDERS = ("male", "female")
@@ -60,6 +80,7 @@ def _catalogue(info: ValidationInfo) -> Catalogue:
 
 
 # --- value types ------------------------------------------------------------------------------
+
 
 def _text(value: Any) -> str:
     text, message = check_text(value, one_line=True)
@@ -88,16 +109,19 @@ def _whole(low: int, high: int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise problem(_("expected a whole number, got {got}").format(got=describe(value)))
         if not low <= value <= high:
-            raise problem(_("expected a number from {low} to {high}, got {got}").format(
-                low=low, high=high, got=value))
+            raise problem(
+                _("expected a number from {low} to {high}, got {got}").format(
+                    low=low, high=high, got=value
+                )
+            )
         return value
+
     return check
 
 
 def _yes_no(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise problem(_("expected yes or no (true/false), got {got}").format(
-            got=describe(value)))
+        raise problem(_("expected yes or no (true/false), got {got}").format(got=describe(value)))
     return value
 
 
@@ -108,8 +132,11 @@ def one_of(value: Any, options: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(str(value), list(options), n=1)
     hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
     shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
-    raise problem(_("{got} is not one of: {options}{hint}").format(
-        got=describe(value), options=shown, hint=hint))
+    raise problem(
+        _("{got} is not one of: {options}{hint}").format(
+            got=describe(value), options=shown, hint=hint
+        )
+    )
 
 
 def _choice(options: tuple[str, ...]):
@@ -118,37 +145,60 @@ def _choice(options: tuple[str, ...]):
 
 def _digits(length: int):
     def check(value: Any) -> str:
-        text = str(value).strip() if isinstance(value, str | int) and \
-            not isinstance(value, bool) else ""
+        text = (
+            str(value).strip()
+            if isinstance(value, str | int) and not isinstance(value, bool)
+            else ""
+        )
         if not (text.isascii() and text.isdigit() and len(text) == length):
-            raise problem(_("expected {length} digits, got {got}").format(
-                length=length, got=describe(value)))
+            raise problem(
+                _("expected {length} digits, got {got}").format(length=length, got=describe(value))
+            )
         return text
+
     return check
 
 
 def _from_catalogue(table: str):
     """A code from one of the catalogue's tables (areas, forms of cooperation, acts)."""
+
     def check(value: Any, info: ValidationInfo) -> str:
         return one_of(value, list(getattr(_catalogue(info), table)))
+
     return check
 
 
-Text = Annotated[str, BeforeValidator(_text),
-                 WithJsonSchema({"type": "string", "maxLength": MAX_TEXT, "minLength": 1})]
-OptionalText = Annotated[str | None, BeforeValidator(_optional_text),
-                         WithJsonSchema({"type": ["string", "null"], "maxLength": MAX_TEXT})]
-Date = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema({
-    "type": ["string", "null"], "pattern": r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})$",
-    "description": "19.09.2012 or 2012-09-19"})]
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TEXT, "minLength": 1}),
+]
+OptionalText = Annotated[
+    str | None,
+    BeforeValidator(_optional_text),
+    WithJsonSchema({"type": ["string", "null"], "maxLength": MAX_TEXT}),
+]
+Date = Annotated[
+    dt.date | None,
+    BeforeValidator(_date),
+    WithJsonSchema(
+        {
+            "type": ["string", "null"],
+            "pattern": r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})$",
+            "description": "19.09.2012 or 2012-09-19",
+        }
+    ),
+]
 YesNo = Annotated[bool, BeforeValidator(_yes_no), WithJsonSchema({"type": "boolean"})]
 
 
 def _or_none(check):
     """A check that lets an empty value through, for optional fields: one validator, not a
     union (a union would report an error for each of its branches)."""
+
     def optional(value: Any, *args: Any) -> Any:
         return None if value is None else check(value, *args)
+
     return optional
 
 
@@ -160,24 +210,30 @@ def Whole(low: int, high: int, optional: bool = False) -> Any:
     schema = {"type": "integer", "minimum": low, "maximum": high}
     check = _whole(low, high)
     if optional:
-        return Annotated[int | None, BeforeValidator(_or_none(check)),
-                         WithJsonSchema(_nullable(schema))]
+        return Annotated[
+            int | None, BeforeValidator(_or_none(check)), WithJsonSchema(_nullable(schema))
+        ]
     return Annotated[int, BeforeValidator(check), WithJsonSchema(schema)]
 
 
 def Choice(options: tuple[str, ...], optional: bool = False) -> Any:
     schema = {"type": "string", "enum": list(options)}
     if optional:
-        return Annotated[str | None, BeforeValidator(_or_none(_choice(options))),
-                         WithJsonSchema({**_nullable(schema), "enum": [*options, None]})]
+        return Annotated[
+            str | None,
+            BeforeValidator(_or_none(_choice(options))),
+            WithJsonSchema({**_nullable(schema), "enum": [*options, None]}),
+        ]
     return Annotated[str, BeforeValidator(_choice(options)), WithJsonSchema(schema)]
 
 
 def Digits(length: int) -> Any:
     """Optional always: identifiers are."""
-    return Annotated[str | None, BeforeValidator(_or_none(_digits(length))),
-                     WithJsonSchema({"type": ["string", "null"],
-                                     "pattern": rf"^\d{{{length}}}$"})]
+    return Annotated[
+        str | None,
+        BeforeValidator(_or_none(_digits(length))),
+        WithJsonSchema({"type": ["string", "null"], "pattern": rf"^\d{{{length}}}$"}),
+    ]
 
 
 def _plain_text(value: Any) -> str:
@@ -192,22 +248,24 @@ CATALOGUE_KEY = "x-xbdocs-catalogue"
 
 
 def CatalogueCode(table: str) -> Any:
-    return Annotated[str, BeforeValidator(_from_catalogue(table)),
-                     WithJsonSchema({"type": "string", CATALOGUE_KEY: table})]
+    return Annotated[
+        str,
+        BeforeValidator(_from_catalogue(table)),
+        WithJsonSchema({"type": "string", CATALOGUE_KEY: table}),
+    ]
 
 
 class Model(BaseModel):
     """Unknown keys are errors; values are checked by the types above, not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False,
-                              validate_default=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False)
 
 
 class Bilingual(Model):
     """A text in both document languages."""
 
-    ru: Text = Field(description=N_("In Russian."))
-    kk: Text = Field(description=N_("In Kazakh."))
+    ru: Text = Field(title=N_("in Russian"), description=N_("In Russian."))
+    kk: Text = Field(title=N_("in Kazakh"), description=N_("In Kazakh."))
 
     @property
     def pair(self) -> BilingualText:
@@ -224,6 +282,7 @@ def _model(text: BilingualText | None) -> Bilingual | None:
 
 # --- the sections -----------------------------------------------------------------------------
 
+
 def _act_code(value: Any, info: ValidationInfo) -> str:
     return one_of(value, list(_catalogue(info).acts))
 
@@ -231,21 +290,39 @@ def _act_code(value: Any, info: ValidationInfo) -> str:
 #: Tags of union branches; they appear in an error's location and are dropped from paths.
 BRANCH = "§"
 ActsOn = Annotated[
-    Annotated[str, BeforeValidator(_act_code), Tag(f"{BRANCH}code"),
-              WithJsonSchema({"type": "string", CATALOGUE_KEY: "acts"})]
+    Annotated[
+        str,
+        BeforeValidator(_act_code),
+        Tag(f"{BRANCH}code"),
+        WithJsonSchema({"type": "string", CATALOGUE_KEY: "acts"}),
+    ]
     | Annotated[Bilingual, Tag(f"{BRANCH}text")],
-    Discriminator(lambda value: f"{BRANCH}code" if isinstance(value, str) else f"{BRANCH}text")]
+    Discriminator(lambda value: f"{BRANCH}code" if isinstance(value, str) else f"{BRANCH}text"),
+]
 
 
 class Signatory(Model):
-    name: Bilingual = Field(description=N_("Full name: surname, name, patronymic."))
-    gender: Choice(GENDERS) = Field(description=N_(
-        "male or female: chooses «действующего/действующей» and the name's endings."))
-    position: Bilingual = Field(description=N_("The post, in the nominative: «глава "
-                                               "Угловского района»."))
-    acts_on: ActsOn = Field(description=N_(
-        "What the signatory acts on: charter, regulation, kz-local-government-law, or your "
-        "own text in both languages."))
+    name: Bilingual = Field(
+        title=N_("The signatory's full name (surname, name, patronymic)"),
+        description=N_("Full name: surname, name, patronymic."),
+    )
+    gender: Choice(GENDERS) = Field(
+        title=N_("The signatory's gender"),
+        description=N_(
+            "male or female: chooses «действующего/действующей» and the name's endings."
+        ),
+    )
+    position: Bilingual = Field(
+        title=N_("The signatory's post, in the nominative: «глава Угловского района»"),
+        description=N_("The post, in the nominative: «глава Угловского района»."),
+    )
+    acts_on: ActsOn = Field(
+        title=N_("What the signatory acts on"),
+        description=N_(
+            "What the signatory acts on: charter, regulation, kz-local-government-law, or your "
+            "own text in both languages."
+        ),
+    )
     _acts_on_text: BilingualText | None = PrivateAttr(None)
 
     @property
@@ -255,33 +332,54 @@ class Signatory(Model):
 
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> Signatory:
-        self._acts_on_text = (_catalogue(info).acts[self.acts_on].label
-                              if isinstance(self.acts_on, str) else self.acts_on.pair)
+        self._acts_on_text = (
+            _catalogue(info).acts[self.acts_on].label
+            if isinstance(self.acts_on, str)
+            else self.acts_on.pair
+        )
         return self
 
 
 class Party(Model):
     """A party: a catalogue id, or the party's own description."""
 
-    catalogue: Annotated[str | None, BeforeValidator(_or_none(_plain_text)),
-                         WithJsonSchema({"type": ["string", "null"],
-                                         CATALOGUE_KEY: "parties"})] = Field(
-        None, description=N_(
-        "An id from the catalogue (docs/answers.md lists them); its names need not be given."))
-    name: Bilingual | None = Field(None, description=N_(
-        "The body's official name in both languages (when not from the catalogue)."))
-    country: Choice(("RU", "KZ"), optional=True) = Field(None, description=N_(
-        "RU or KZ; given by the side."))
-    region: Annotated[str | None, BeforeValidator(_or_none(_plain_text)),
-                      WithJsonSchema({"type": ["string", "null"],
-                                      CATALOGUE_KEY: "regions"})] = Field(
-        None, description=N_("A region id from the catalogue."))
-    level: Choice(LEVELS, optional=True) = Field(None, description=N_(
-        "regional, district or city."))
+    catalogue: Annotated[
+        str | None,
+        BeforeValidator(_or_none(_plain_text)),
+        WithJsonSchema({"type": ["string", "null"], CATALOGUE_KEY: "parties"}),
+    ] = Field(
+        None,
+        title=N_("Which body is the party"),
+        description=N_(
+            "An id from the catalogue (docs/answers.md lists them); its names need not be given."
+        ),
+    )
+    name: Bilingual | None = Field(
+        None,
+        title=N_("The body's official name"),
+        description=N_("The body's official name in both languages (when not from the catalogue)."),
+    )
+    country: Choice(("RU", "KZ"), optional=True) = Field(
+        None, description=N_("RU or KZ; given by the side.")
+    )
+    region: Annotated[
+        str | None,
+        BeforeValidator(_or_none(_plain_text)),
+        WithJsonSchema({"type": ["string", "null"], CATALOGUE_KEY: "regions"}),
+    ] = Field(None, title=N_("The region"), description=N_("A region id from the catalogue."))
+    level: Choice(LEVELS, optional=True) = Field(
+        None, title=N_("The kind of body"), description=N_("regional, district or city.")
+    )
     address: Bilingual | None = Field(None, description=N_("The postal address."))
-    inn: Digits(10) = Field(None, description=N_("INN: 10 digits (Russian party)."))
-    ogrn: Digits(13) = Field(None, description=N_("OGRN: 13 digits (Russian party)."))
-    bin: Digits(12) = Field(None, description=N_("BIN: 12 digits (Kazakh party)."))
+    inn: Digits(10) = Field(
+        None, title=N_("INN (Enter to skip)"), description=N_("INN: 10 digits (Russian party).")
+    )
+    ogrn: Digits(13) = Field(
+        None, title=N_("OGRN (Enter to skip)"), description=N_("OGRN: 13 digits (Russian party).")
+    )
+    bin: Digits(12) = Field(
+        None, title=N_("BIN (Enter to skip)"), description=N_("BIN: 12 digits (Kazakh party).")
+    )
     signatory: Signatory = Field(description=N_("Who signs for the party."))
 
     _side: str = PrivateAttr("")
@@ -306,8 +404,11 @@ class Party(Model):
 
     @property
     def identifiers(self) -> dict[str, str]:
-        return {key: value for key in ("inn", "ogrn", "bin")
-                if (value := getattr(self, key)) is not None}
+        return {
+            key: value
+            for key in ("inn", "ogrn", "bin")
+            if (value := getattr(self, key)) is not None
+        }
 
     def place(self, side: str, info: ValidationInfo) -> list[tuple[str, str]]:
         """Resolve the party as the ``side`` party; return (key, message) problems."""
@@ -315,8 +416,11 @@ class Party(Model):
         country = "RU" if side == "russian" else "KZ"
         cat = _catalogue(info)
         found: list[tuple[str, str]] = []
-        wrong_ids = [key for key in ("inn", "ogrn") if getattr(self, key)] if country == "KZ" \
+        wrong_ids = (
+            [key for key in ("inn", "ogrn") if getattr(self, key)]
+            if country == "KZ"
             else (["bin"] if self.bin else [])
+        )
         for key in wrong_ids:
             found.append((key, _("not for a party from {country}").format(country=country)))
         if self.catalogue is not None:
@@ -327,18 +431,24 @@ class Party(Model):
                 return [*found, ("catalogue", exc.context["message"])]
             for key in ("name", "region", "level", "address", "country"):
                 if key in self.model_fields_set:
-                    found.append((key, _("give either «catalogue» or the party's own "
-                                         "description, not both")))
+                    found.append(
+                        (key, _("give either «catalogue» or the party's own description, not both"))
+                    )
             known = cat.parties[self.catalogue]
-            for key, value in (("name", _model(known.name)), ("country", known.country),
-                               ("region", known.region), ("level", known.level),
-                               ("address", _model(known.address))):
+            for key, value in (
+                ("name", _model(known.name)),
+                ("country", known.country),
+                ("region", known.region),
+                ("level", known.level),
+                ("address", _model(known.address)),
+            ):
                 object.__setattr__(self, key, value)
             self._verified, self._source = known.verified, known.source
             return found
         if self.country is not None and self.country != country:
-            found.append(("country", _("this party must be from {country}").format(
-                country=country)))
+            found.append(
+                ("country", _("this party must be from {country}").format(country=country))
+            )
         object.__setattr__(self, "country", country)
         for key in ("name", "region", "level"):
             if getattr(self, key) is None:
@@ -354,47 +464,73 @@ class Party(Model):
 
 
 class Parties(Model):
-    russian: Party = Field(description=N_("The Russian party (the municipality or the "
-                                          "region)."))
+    russian: Party = Field(description=N_("The Russian party (the municipality or the region)."))
     kazakh: Party = Field(description=N_("The Kazakh party (the akimat)."))
 
     @model_validator(mode="after")
     def _sides(self, info: ValidationInfo) -> Parties:
-        errors = [(side, key, message) for side in ("russian", "kazakh")
-                  for key, message in getattr(self, side).place(side, info)]
+        errors = [
+            (side, key, message)
+            for side in ("russian", "kazakh")
+            for key, message in getattr(self, side).place(side, info)
+        ]
         if errors:
             raise _located(errors)
         return self
 
 
 class Coordination(Model):
-    mode: Choice(COORDINATION_MODES) = Field(description=N_(
-        "coordinators (a unit on each side) or working-group."))
-    plan_years: Whole(1, 10) = Field(2, description=N_(
-        "Years the plan of joint events covers."))
-    russian_unit: Bilingual | None = Field(None, description=N_(
-        "The Russian side's coordinating unit (with coordinators)."))
-    kazakh_unit: Bilingual | None = Field(None, description=N_(
-        "The Kazakh side's coordinating unit (with coordinators)."))
+    mode: Choice(COORDINATION_MODES) = Field(
+        title=N_("Who coordinates the work"),
+        description=N_("coordinators (a unit on each side) or working-group."),
+    )
+    plan_years: Whole(1, 10) = Field(
+        2,
+        title=N_("Years the plan of joint events covers"),
+        description=N_("Years the plan of joint events covers."),
+    )
+    russian_unit: Bilingual | None = Field(
+        None,
+        title=N_("The Russian side's coordinating unit"),
+        description=N_("The Russian side's coordinating unit (with coordinators)."),
+    )
+    kazakh_unit: Bilingual | None = Field(
+        None,
+        title=N_("The Kazakh side's coordinating unit"),
+        description=N_("The Kazakh side's coordinating unit (with coordinators)."),
+    )
 
     @model_validator(mode="after")
     def _units(self) -> Coordination:
         if self.mode == "coordinators":
-            missing = [(None, key, _("required, but missing"))
-                       for key in ("russian_unit", "kazakh_unit") if getattr(self, key) is None]
+            missing = [
+                (None, key, _("required, but missing"))
+                for key in ("russian_unit", "kazakh_unit")
+                if getattr(self, key) is None
+            ]
             if missing:
                 raise _located(missing)
         return self
 
 
 class Term(Model):
-    years: Whole(1, 99) = Field(description=N_("The agreement runs for this many years."))
-    renewal: YesNo = Field(False, description=N_(
-        "Renewed automatically unless a party gives notice."))
-    renewal_years: Whole(1, 99, optional=True) = Field(None, description=N_(
-        "Each renewal's length in years (default: the same as years)."))
-    notice_months: Whole(1, 60) = Field(description=N_(
-        "Notice of termination, in months before the term ends."))
+    years: Whole(1, 99) = Field(
+        title=N_("Term in years"), description=N_("The agreement runs for this many years.")
+    )
+    renewal: YesNo = Field(
+        False,
+        title=N_("Renewed automatically"),
+        description=N_("Renewed automatically unless a party gives notice."),
+    )
+    renewal_years: Whole(1, 99, optional=True) = Field(
+        None,
+        title=N_("Each renewal, in years"),
+        description=N_("Each renewal's length in years (default: the same as years)."),
+    )
+    notice_months: Whole(1, 60) = Field(
+        title=N_("Notice of termination, in months"),
+        description=N_("Notice of termination, in months before the term ends."),
+    )
 
     @property
     def renewal_years_given(self) -> bool:
@@ -405,8 +541,15 @@ class Term(Model):
     @model_validator(mode="after")
     def _renewal(self) -> Term:
         if not self.renewal and "renewal_years" in self.model_fields_set:
-            raise _located([(None, "renewal_years", _(
-                "given, but «renewal» is off; remove it or set «renewal: true»"))])
+            raise _located(
+                [
+                    (
+                        None,
+                        "renewal_years",
+                        _("given, but «renewal» is off; remove it or set «renewal: true»"),
+                    )
+                ]
+            )
         if self.renewal and self.renewal_years is None:
             object.__setattr__(self, "renewal_years", self.years)
         if not self.renewal:
@@ -415,57 +558,95 @@ class Term(Model):
 
 
 class Signing(Model):
-    date: Date = Field(None, description=N_(
-        "The date of signing; empty for a draft (a blank to fill in by hand)."))
-    place: Bilingual | None = Field(None, description=N_(
-        "The settlement's name; empty for a blank."))
-    place_kind: Choice(SETTLEMENTS) = Field("city", description=N_(
-        "city, village or settlement."))
+    date: Date = Field(
+        None,
+        title=N_("Date of signing (Enter: leave a blank)"),
+        description=N_("The date of signing; empty for a draft (a blank to fill in by hand)."),
+    )
+    place: Bilingual | None = Field(
+        None,
+        title=N_("Place of signing (Enter: leave a blank)"),
+        description=N_("The settlement's name; empty for a blank."),
+    )
+    place_kind: Choice(SETTLEMENTS) = Field(
+        "city", title=N_("The place is"), description=N_("city, village or settlement.")
+    )
 
 
 class Outgoing(Model):
     """An outgoing letter's registration number and date; either may still be blank."""
 
-    number: OptionalText = Field(None, description=N_("The outgoing number."))
-    date: Date = Field(None, description=N_("The outgoing date."))
+    number: OptionalText = Field(
+        None,
+        title=N_("Outgoing number (Enter: leave a blank)"),
+        description=N_("The outgoing number."),
+    )
+    date: Date = Field(
+        None, title=N_("Outgoing date (Enter: leave a blank)"), description=N_("The outgoing date.")
+    )
 
 
 class Approval(Model):
     """The region's decision approving the draft (согласование)."""
 
-    document: OptionalText = Field(None, description=N_(
-        "The kind of document, in the nominative: «распоряжение Правительства Алтайского "
-        "края»."))
-    number: OptionalText = Field(None, description=N_("Its number."))
-    date: Date = Field(None, description=N_("Its date."))
+    document: OptionalText = Field(
+        None,
+        title=N_("The approval: the kind of document"),
+        description=N_(
+            "The kind of document, in the nominative: «распоряжение Правительства Алтайского края»."
+        ),
+    )
+    number: OptionalText = Field(
+        None, title=N_("The approval's number"), description=N_("Its number.")
+    )
+    date: Date = Field(None, title=N_("The approval's date"), description=N_("Its date."))
 
 
 class Executor(Model):
-    name: Text = Field(description=N_("The executor's full name, for the letters' foot."))
-    phone: Text = Field(description=N_("The executor's phone."))
+    name: Text = Field(
+        title=N_("The executor's full name"),
+        description=N_("The executor's full name, for the letters' foot."),
+    )
+    phone: Text = Field(title=N_("The executor's phone"), description=N_("The executor's phone."))
 
 
 class Filing(Model):
     """What the approval and registration paperwork needs beyond the agreement."""
 
-    executor: Executor | None = Field(None, description=N_(
-        "Who prepared the letters (required for the paperwork)."))
-    negotiations_date: Date = Field(None, description=N_(
-        "When negotiations start (the notice is due before it)."))
-    notice: Outgoing = Field(default_factory=Outgoing, description=N_(
-        "The notice of negotiations."))
-    approval_request: Outgoing = Field(default_factory=Outgoing, description=N_(
-        "The request for approval."))
-    registration_application: Outgoing = Field(default_factory=Outgoing, description=N_(
-        "The application for registration."))
-    approval: Approval = Field(default_factory=Approval, description=N_(
-        "The region's approval (required for registration)."))
-    purpose: OptionalText = Field(None, description=N_("The purpose, for the explanatory "
-                                                       "note."))
-    expected_results: list[Text] = Field(default_factory=list, description=N_(
-        "Expected results, for the explanatory note."))
-    financing: OptionalText = Field(None, description=N_("Financing, for the explanatory "
-                                                         "note."))
+    executor: Executor | None = Field(
+        None, description=N_("Who prepared the letters (required for the paperwork).")
+    )
+    negotiations_date: Date = Field(
+        None,
+        title=N_("Date the negotiations start"),
+        description=N_("When negotiations start (the notice is due before it)."),
+    )
+    notice: Outgoing = Field(
+        default_factory=Outgoing, description=N_("The notice of negotiations.")
+    )
+    approval_request: Outgoing = Field(
+        default_factory=Outgoing, description=N_("The request for approval.")
+    )
+    registration_application: Outgoing = Field(
+        default_factory=Outgoing, description=N_("The application for registration.")
+    )
+    approval: Approval = Field(
+        default_factory=Approval,
+        description=N_("The region's approval (required for registration)."),
+    )
+    purpose: OptionalText = Field(
+        None,
+        title=N_("The purpose of the agreement"),
+        description=N_("The purpose, for the explanatory note."),
+    )
+    expected_results: list[Text] = Field(
+        default_factory=list,
+        title=N_("An expected result (Enter: no more)"),
+        description=N_("Expected results, for the explanatory note."),
+    )
+    financing: OptionalText = Field(
+        None, title=N_("Financing"), description=N_("Financing, for the explanatory note.")
+    )
 
     @property
     def executor_name(self) -> str | None:
@@ -495,9 +676,15 @@ def _forms(value: Any) -> Any:
                 continue
             for case in entry:
                 if case not in cases:
-                    errors.append((None, f"{code}.{nominative}.{case}", _(
-                        "«{case}» is not one of: {options}").format(
-                            case=case, options=", ".join(cases))))
+                    errors.append(
+                        (
+                            None,
+                            f"{code}.{nominative}.{case}",
+                            _("«{case}» is not one of: {options}").format(
+                                case=case, options=", ".join(cases)
+                            ),
+                        )
+                    )
     if errors:
         raise _located(errors)
     return value
@@ -510,34 +697,64 @@ class Answers(Model):
     """An answers file: who agrees with whom, on what, for how long, and the filing."""
 
     format: Whole(1, 1) = Field(1, description=N_("The file format's version: 1."))
-    track: Choice(TRACKS) = Field(description=N_(
-        "municipal (179-FZ Art. 12: a district or city with an akimat) or regional (4-FZ: "
-        "the region with an oblast akimat)."))
-    subject: Bilingual | None = Field(None, description=N_(
-        "The kind of cooperation in the title («о … сотрудничестве»); default: "
-        "приграничном / шекара маңындағы."))
+    track: Choice(TRACKS) = Field(
+        title=N_("Which agreement"),
+        description=N_(
+            "municipal (179-FZ Art. 12: a district or city with an akimat) or regional (4-FZ: "
+            "the region with an oblast akimat)."
+        ),
+    )
+    subject: Bilingual | None = Field(
+        None,
+        description=N_(
+            "The kind of cooperation in the title («о … сотрудничестве»); default: "
+            "приграничном / шекара маңындағы."
+        ),
+    )
     parties: Parties = Field(description=N_("The two parties."))
-    areas: list[CatalogueCode("areas")] = Field(default_factory=list, description=N_(
-        "Areas of cooperation: codes from the catalogue (179-FZ)."))
-    custom_areas: list[Bilingual] = Field(default_factory=list, description=N_(
-        "Areas of your own, in both languages."))
+    areas: list[CatalogueCode("areas")] = Field(
+        default_factory=list,
+        title=N_("Areas of cooperation"),
+        description=N_("Areas of cooperation: codes from the catalogue (179-FZ)."),
+    )
+    custom_areas: list[Bilingual] = Field(
+        default_factory=list,
+        title=N_("An area of your own (Enter: no more)"),
+        description=N_("Areas of your own, in both languages."),
+    )
     cooperation_forms: list[CatalogueCode("cooperation_forms")] = Field(
-        default_factory=list, description=N_("Forms of cooperation: codes from the "
-                                             "catalogue."))
-    custom_cooperation_forms: list[Bilingual] = Field(default_factory=list, description=N_(
-        "Forms of cooperation of your own, in both languages."))
+        default_factory=list,
+        title=N_("Forms of cooperation"),
+        description=N_("Forms of cooperation: codes from the catalogue."),
+    )
+    custom_cooperation_forms: list[Bilingual] = Field(
+        default_factory=list,
+        title=N_("A form of your own (Enter: no more)"),
+        description=N_("Forms of cooperation of your own, in both languages."),
+    )
     coordination: Coordination = Field(description=N_("Who coordinates the work."))
     term: Term = Field(description=N_("Term, renewal and notice."))
-    entry_into_force: Choice(ENTRY_INTO_FORCE, optional=True) = Field(None, description=N_(
-        "municipal: registration (always). regional: signing (default) or notifications."))
-    signing: Signing = Field(default_factory=Signing, description=N_(
-        "Date and place of signing."))
-    copies: Whole(2, 10) = Field(2, description=N_(
-        "Originals signed, each in Russian and Kazakh."))
-    forms: Forms = Field(default_factory=dict, description=N_(
-        "Case forms you give yourself: forms: {ru: {nominative: {case: form}}}."))
-    filing: Filing = Field(default_factory=Filing, description=N_(
-        "What the approval and registration paperwork needs."))
+    entry_into_force: Choice(ENTRY_INTO_FORCE, optional=True) = Field(
+        None,
+        title=N_("The agreement takes effect"),
+        description=N_(
+            "municipal: registration (always). regional: signing (default) or notifications."
+        ),
+    )
+    signing: Signing = Field(default_factory=Signing, description=N_("Date and place of signing."))
+    copies: Whole(2, 10) = Field(
+        2,
+        title=N_("Originals signed"),
+        description=N_("Originals signed, each in Russian and Kazakh."),
+    )
+    forms: Forms = Field(
+        default_factory=dict,
+        description=N_("Case forms you give yourself: forms: {ru: {nominative: {case: form}}}."),
+    )
+    filing: Filing = Field(
+        default_factory=Filing,
+        description=N_("What the approval and registration paperwork needs."),
+    )
 
     _source: str = PrivateAttr("")
     _digest: str = PrivateAttr("")
@@ -591,28 +808,48 @@ class Answers(Model):
         cat = _catalogue(info)
         errors: list[tuple[str | None, str, str]] = []
         if not self.areas and not self.custom_areas:
-            errors.append((None, "areas", _("name at least one area of cooperation")
-                           if "areas" in self.model_fields_set else _("required, but missing")))
+            errors.append(
+                (
+                    None,
+                    "areas",
+                    _("name at least one area of cooperation")
+                    if "areas" in self.model_fields_set
+                    else _("required, but missing"),
+                )
+            )
         if not self.cooperation_forms and not self.custom_cooperation_forms:
-            errors.append((None, "cooperation_forms",
-                           _("name at least one form of cooperation")))
+            errors.append((None, "cooperation_forms", _("name at least one form of cooperation")))
         default_entry = "registration" if self.track == "municipal" else "signing"
         if self.entry_into_force is None:
             object.__setattr__(self, "entry_into_force", default_entry)
         if self.track == "municipal" and self.entry_into_force != "registration":
-            errors.append((None, "entry_into_force", _(
-                "a municipal agreement takes effect only after registration (179-FZ Art. 12 "
-                "and the regional law); use «registration» or leave the key out")))
+            errors.append(
+                (
+                    None,
+                    "entry_into_force",
+                    _(
+                        "a municipal agreement takes effect only after registration "
+                        "(179-FZ Art. 12 and the regional law); use «registration» or leave "
+                        "the key out"
+                    ),
+                )
+            )
         if self.track == "regional" and self.entry_into_force == "registration":
-            errors.append((None, "entry_into_force", _(
-                "on the regional track choose «signing» or «notifications»")))
+            errors.append(
+                (
+                    None,
+                    "entry_into_force",
+                    _("on the regional track choose «signing» or «notifications»"),
+                )
+            )
         if errors:
             raise _located(errors)
         self._areas = tuple(cat.areas[code].label for code in self.areas) + tuple(
-            a.pair for a in self.custom_areas)
+            a.pair for a in self.custom_areas
+        )
         self._forms_of_cooperation = tuple(
-            cat.cooperation_forms[code].label for code in self.cooperation_forms) + tuple(
-            f.pair for f in self.custom_cooperation_forms)
+            cat.cooperation_forms[code].label for code in self.cooperation_forms
+        ) + tuple(f.pair for f in self.custom_cooperation_forms)
         return self
 
 
@@ -620,12 +857,18 @@ def _located(problems: list[tuple[str | None, str, str]]) -> PydanticCustomError
     """Problems a model validator found, each at a key below the model: an error can name
     only the model itself, so they travel in its context and the reader unpacks them as
     (prefix, key, message)."""
-    return PydanticCustomError("xbdocs_located", "{message}", {
-        "message": "; ".join(m for _s, _k, m in problems),
-        "problems": [(side, key, message) for side, key, message in problems]})
+    return PydanticCustomError(
+        "xbdocs_located",
+        "{message}",
+        {
+            "message": "; ".join(m for _s, _k, m in problems),
+            "problems": [(side, key, message) for side, key, message in problems],
+        },
+    )
 
 
 # --- the JSON Schema ----------------------------------------------------------------------------
+
 
 def json_schema(cat: Catalogue) -> dict[str, Any]:
     """The answers file's JSON Schema, for editors: catalogue ids as enums, descriptions in
@@ -651,5 +894,8 @@ def json_schema(cat: Catalogue) -> dict[str, Any]:
                 visit(value)
 
     visit(document)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "xbdocs answers", **document}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "xbdocs answers",
+        **document,
+    }
