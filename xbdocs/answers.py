@@ -7,7 +7,6 @@ into xbdocs's messages.
 
 from __future__ import annotations
 
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from xbdocs.errors import AnswersError, Problem, printable
 from xbdocs.findings import line_of
 from xbdocs.i18n import _
 from xbdocs.inputs import read_text, text_digest
-from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory
+from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
 from xbdocs.yamlread import describe, load_yaml
 
 __all__ = ["Answers", "Outgoing", "Party", "Signatory", "load", "parse"]
@@ -115,16 +114,5 @@ def _fields_at(root: type[BaseModel], location: tuple) -> set[str]:
         if isinstance(part, int) or str(part).startswith(BRANCH):
             continue
         field = model.model_fields.get(str(part))
-        model = _model_in(field.annotation) if field else None
+        model = model_in(field.annotation) if field else None
     return set(model.model_fields) if model else set()
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The first model class inside a (possibly Annotated, Optional or list) annotation."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_in(argument)
-        if found:
-            return found
-    return None

@@ -47,6 +47,8 @@ class Region:
     name: Bilingual
     #: Borders the other country (domain.md §4).
     border: bool = True
+    #: Regions of the other country it borders, where known (domain.md §4).
+    neighbours: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def load() -> Catalogue:
     regions = {}
     for item in _read("regions.yaml")["regions"]:
         regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"),
-                                     bool(item.get("border", True)))
+                                     bool(item.get("border", True)),
+                                     tuple(item.get("neighbours", ())))
         _add_forms(forms, item)
     parties = {}
     for item in _read("parties.yaml")["parties"]:

@@ -48,7 +48,7 @@ def kz_bin_is_valid(number: str) -> bool:
     return False
 
 
-_IDENTIFIERS = {"inn": (N_("INN"), ru_inn.is_valid), "ogrn": (N_("OGRN"), ru_ogrn.is_valid),
+IDENTIFIER_CHECKS = {"inn": (N_("INN"), ru_inn.is_valid), "ogrn": (N_("OGRN"), ru_ogrn.is_valid),
                 "bin": (N_("BIN"), kz_bin_is_valid)}
 _LEVELS = {"regional": N_("a region"), "district": N_("a district"), "city": N_("a city")}
 # Which head words a post should contain for a body («аким» for an akimat …).
@@ -72,7 +72,7 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
                 "on the municipal track both parties must be municipal (a district or a "
                 "city), not {level}").format(level=_(_LEVELS.get(party.level, party.level)))))
         for key, value in party.identifiers.items():
-            label, valid = _IDENTIFIERS[key]
+            label, valid = IDENTIFIER_CHECKS[key]
             if not valid(value):
                 found.append(Finding("XB010", ERROR, f"{path}.{key}", _(
                     "{label} {value} fails its check digit").format(label=_(label),

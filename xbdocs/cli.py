@@ -15,7 +15,16 @@ import click
 
 from xbdocs import __version__
 from xbdocs.errors import XbdocsError, printable
-from xbdocs.i18n import MESSAGE_LANGUAGES, N_, _, help_text, set_language, translate_click
+from xbdocs.i18n import (
+    MESSAGE_LANGUAGES,
+    N_,
+    UI_LANGUAGES,
+    _,
+    help_text,
+    locale_language,
+    set_language,
+    translate_click,
+)
 
 INTERNAL_ERROR = 70
 STAGES = ("agreement", "approval", "registration", "all")
@@ -81,6 +90,7 @@ Group.group_class = Group
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value:
         set_language(value)
+        ctx.meta["xbdocs.lang"] = value
     return value
 
 
@@ -159,6 +169,33 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     findings = checks.check(loaded, catalogue.load(), profile.load(profile_path), stage,
                             _today())
     _report(findings, output_format)
+
+
+@cli.command(help=N_(
+    "Answer questions and get the answers file, with no YAML to write; with --build also "
+    "the documents. Ctrl-C keeps the answers given; --resume goes on."))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("answers.yaml"),
+              show_default=True, help=N_("The answers file to write."))
+@click.option("--resume", is_flag=True, help=N_("Go on with an interrupted interview."))
+@click.option("--build", "build_dir", type=click.Path(path_type=Path),
+              help=N_("Then build the documents into this folder."))
+@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
+              help=N_("What to build: the agreement alone, or with the paperwork of a stage."))
+@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
+@click.option("--ui-lang", type=click.Choice(UI_LANGUAGES),
+              help=N_("Language of the questions: ru, en or kk (default: the locale's, else "
+                      "ru)."))
+def interview(output: Path, resume: bool, build_dir: Path | None, stage: str, force: bool,
+              ui_lang: str | None) -> None:
+    from xbdocs.interview import terminal
+
+    chosen = click.get_current_context().find_root().meta.get("xbdocs.lang")
+    language = ui_lang or (None if chosen else locale_language())
+    if language:
+        set_language(language)
+    code = terminal.run(output, stage, resume, build_dir, force, _today())
+    if code:
+        sys.exit(code)
 
 
 @cli.command("schema", help=N_(

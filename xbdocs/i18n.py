@@ -15,6 +15,8 @@ from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 MESSAGE_LANGUAGES = ("ru", "en")
+#: The interview also speaks Kazakh; what its catalogue lacks is shown in Russian.
+UI_LANGUAGES = ("ru", "en", "kk")
 DEFAULT_LANGUAGE = "ru"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
@@ -25,14 +27,26 @@ _current = "en"
 def set_language(lang: str) -> None:
     """Switch the language of every message produced from now on."""
     global _translation, _click, _current
-    if lang not in MESSAGE_LANGUAGES:
+    if lang not in UI_LANGUAGES:
         raise ValueError(lang)
     if lang == "en":
         _translation = _click = gettext.NullTranslations()
     else:
-        _translation = gettext.translation("xbdocs", LOCALE_DIR, languages=[lang], fallback=True)
-        _click = gettext.translation("click", LOCALE_DIR, languages=[lang], fallback=True)
+        chain = [lang, DEFAULT_LANGUAGE] if lang != DEFAULT_LANGUAGE else [lang]
+        _translation = gettext.translation("xbdocs", LOCALE_DIR, languages=chain,
+                                           fallback=True)
+        _click = gettext.translation("click", LOCALE_DIR, languages=chain, fallback=True)
     _current = lang
+
+
+def locale_language() -> str:
+    """The interface language the environment's locale asks for (kk, en), else Russian."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            return code if code in UI_LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:

@@ -899,3 +899,73 @@ def json_schema(cat: Catalogue) -> dict[str, Any]:
         "title": "xbdocs answers",
         **document,
     }
+
+
+# --- reading the schema by key path -------------------------------------------------------------
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The first model class inside a (possibly Annotated, Optional or list) annotation."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = model_in(argument)
+        if found:
+            return found
+    return None
+
+
+def field_at(path: str) -> Any:
+    """The pydantic FieldInfo of a key path such as ``parties.russian.signatory.name``."""
+    model: type[BaseModel] | None = Answers
+    info = None
+    for part in path.split("."):
+        if model is None or part not in model.model_fields:
+            raise KeyError(path)
+        info = model.model_fields[part]
+        model = model_in(info.annotation)
+    return info
+
+
+def choices_at(path: str, cat: Catalogue) -> list[str]:
+    """The values a choice field takes: its options, or a catalogue table's ids."""
+    import typing
+
+    def search(metadata: list, annotation: Any) -> list[str] | None:
+        for item in metadata:
+            schema = getattr(item, "json_schema", None) or {}
+            if CATALOGUE_KEY in schema:
+                return list(getattr(cat, schema[CATALOGUE_KEY]))
+            if "enum" in schema:
+                return [value for value in schema["enum"] if value is not None]
+        for argument in typing.get_args(annotation):
+            found = search(list(getattr(argument, "__metadata__", ())), argument)
+            if found is not None:
+                return found
+        return None
+
+    info = field_at(path)
+    return search(list(info.metadata), info.annotation) or []
+
+
+def check_value(path: str, value: Any, cat: Catalogue) -> Any:
+    """``value`` validated as the field at ``path`` validates it in a file; ValueError with
+    the message otherwise."""
+    from typing import Annotated as Annotated_
+
+    from pydantic import TypeAdapter, ValidationError
+
+    info = field_at(path)
+    annotation = Annotated_[(info.annotation, *info.metadata)] if info.metadata else \
+        info.annotation
+    try:
+        return TypeAdapter(annotation).validate_python(value, context={"catalogue": cat})
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        if error["type"] == "xbdocs":
+            raise ValueError(error["ctx"]["message"]) from None
+        if error["type"] == "xbdocs_located":
+            raise ValueError(error["ctx"]["message"]) from None
+        raise ValueError(error["msg"]) from None

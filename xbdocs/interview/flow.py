@@ -1,0 +1,466 @@
+"""The interview's questions: which field of the answers each one fills, in what order, and
+when it is asked. Their texts, choices and validation come from the schema
+(:mod:`xbdocs.schema`), so the interview checks an answer exactly as the answers file is
+checked; this module adds only the order, the conditions and the defaults a clerk expects.
+
+The state is the answers as a plain dict, the same shape as the YAML file, so a draft, the
+written file and the schema all speak of the same keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from xbdocs import schema
+from xbdocs.catalogue import Catalogue
+from xbdocs.i18n import N_, _, help_text
+
+STAGES = ("agreement", "approval", "registration", "all")
+#: Common practice (domain.md §3): 5 years, renewed for 5, notice 6 months before expiry.
+COMMON_TERM = {"years": 5, "renewal": True, "renewal_years": 5, "notice_months": 6}
+#: Acts a signatory commonly acts on, by side.
+DEFAULT_ACT = {"russian": "charter", "kazakh": "kz-local-government-law"}
+
+
+class Invalid(ValueError):
+    """An answer that cannot be taken; the message says why and what is expected."""
+
+
+@dataclass
+class Session:
+    """What has been answered so far."""
+
+    values: dict[str, Any]
+    stage: str
+    cat: Catalogue
+    #: Ids of the questions answered, in the order they were answered.
+    done: list[str] = field(default_factory=list)
+    #: Facts of the interview itself, not of the answers (a party described by hand …).
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, path: str, default: Any = None) -> Any:
+        node: Any = self.values
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def put(self, path: str, value: Any) -> None:
+        """Set a value; an empty one removes the key, and sections left empty with it."""
+        parts = path.split(".")
+        nodes = [self.values]
+        for part in parts[:-1]:
+            nodes.append(nodes[-1].setdefault(part, {}))
+        if value is None or value == [] or value == "":
+            nodes[-1].pop(parts[-1], None)
+            for depth in range(len(parts) - 1, 0, -1):
+                if nodes[depth]:
+                    break
+                nodes[depth - 1].pop(parts[depth - 1], None)
+        else:
+            nodes[-1][parts[-1]] = value
+
+    def paperwork(self, *stages: str) -> bool:
+        """The chosen stage needs the paperwork of one of ``stages``."""
+        return self.stage in (*stages, "all")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    #: The key path it fills; its title in the schema is the question's text.
+    path: str
+    #: choice | party | text | optional-text | date | yes-no | number | identifier | areas |
+    #: own-items | lines | preview | term
+    kind: str
+    when: Callable[[Session], bool] = lambda session: True
+    default: Callable[[Session], Any] | None = None
+    #: Questions whose answers this one depends on: changed, they ask this one again.
+    after: tuple[str, ...] = ()
+    #: The text when the schema's title is not the whole question.
+    text: str | None = None
+
+
+def _side(side: str) -> str:
+    return f"parties.{side}"
+
+
+def _manual(side: str) -> Callable[[Session], bool]:
+    return lambda s: bool(s.notes.get(f"manual.{side}"))
+
+
+def _party_questions(side: str) -> list[Question]:
+    base, who = _side(side), f"{side}-party"
+    signatory = f"{base}.signatory"
+    manual = _manual(side)
+    identifiers = ("inn", "ogrn") if side == "russian" else ("bin",)
+    return [
+        Question(who, f"{base}.catalogue", "party", after=("track",),
+                 text=N_("The Russian party") if side == "russian" else N_("The Kazakh party")),
+        Question(f"{side}-name-ru", f"{base}.name.ru", "text", manual, after=(who,)),
+        Question(f"{side}-name-kk", f"{base}.name.kk", "text", manual, after=(who,)),
+        Question(f"{side}-region", f"{base}.region", "choice", manual, after=(who,)),
+        Question(f"{side}-level", f"{base}.level", "choice",
+                 lambda s: manual(s) and s.get("track") == "municipal", after=(who, "track")),
+        *[Question(f"{side}-{key}", f"{base}.{key}", "identifier",
+                   lambda s: s.paperwork("approval", "registration"), after=(who,))
+          for key in identifiers],
+        Question(f"{side}-signatory-ru", f"{signatory}.name.ru", "text", after=(who,)),
+        Question(f"{side}-signatory-kk", f"{signatory}.name.kk", "text",
+                 lambda s: side == "kazakh", after=(f"{side}-signatory-ru",),
+                 default=lambda s: s.get(f"{signatory}.name.ru")),
+        Question(f"{side}-gender", f"{signatory}.gender", "choice",
+                 lambda s: gender_from_name(s.get(f"{signatory}.name.kk") or
+                                            s.get(f"{signatory}.name.ru") or "") is None,
+                 after=(f"{side}-signatory-ru", f"{side}-signatory-kk")),
+        Question(f"{side}-post-ru", f"{signatory}.position.ru", "text", after=(who,)),
+        Question(f"{side}-post-kk", f"{signatory}.position.kk", "text", after=(who,)),
+        Question(f"{side}-acts-on", f"{signatory}.acts_on", "choice", after=(who,),
+                 default=lambda s: DEFAULT_ACT[side]),
+        Question(f"{side}-preview", signatory, "preview",
+                 after=(f"{side}-signatory-ru", f"{side}-signatory-kk", f"{side}-gender",
+                        f"{side}-post-ru", f"{side}-acts-on"),
+                 text=N_("In the agreement this will read")),
+    ]
+
+
+def _filing(*stages: str) -> Callable[[Session], bool]:
+    return lambda s: s.paperwork(*stages)
+
+
+QUESTIONS: list[Question] = [
+    Question("track", "track", "choice"),
+    *_party_questions("russian"),
+    *_party_questions("kazakh"),
+    Question("areas", "areas", "areas"),
+    Question("custom-areas", "custom_areas", "own-items"),
+    Question("forms", "cooperation_forms", "areas"),
+    Question("custom-forms", "custom_cooperation_forms", "own-items"),
+    Question("coordination", "coordination.mode", "choice",
+             default=lambda s: "working-group"),
+    Question("russian-unit-ru", "coordination.russian_unit.ru", "text",
+             lambda s: s.get("coordination.mode") == "coordinators", after=("coordination",)),
+    Question("russian-unit-kk", "coordination.russian_unit.kk", "text",
+             lambda s: s.get("coordination.mode") == "coordinators", after=("coordination",)),
+    Question("kazakh-unit-ru", "coordination.kazakh_unit.ru", "text",
+             lambda s: s.get("coordination.mode") == "coordinators", after=("coordination",)),
+    Question("kazakh-unit-kk", "coordination.kazakh_unit.kk", "text",
+             lambda s: s.get("coordination.mode") == "coordinators", after=("coordination",)),
+    Question("plan-years", "coordination.plan_years", "number", default=lambda s: 2),
+    Question("term", "term", "term",
+             text=N_("Term: 5 years, renewed automatically for 5 years, notice 6 months "
+                     "before the end — as is common. Take these?")),
+    Question("term-years", "term.years", "number", lambda s: s.notes.get("term.own"),
+             after=("term",), default=lambda s: 5),
+    Question("term-renewal", "term.renewal", "yes-no", lambda s: s.notes.get("term.own"),
+             after=("term",), default=lambda s: True),
+    Question("term-renewal-years", "term.renewal_years", "number",
+             lambda s: s.notes.get("term.own") and s.get("term.renewal"),
+             after=("term", "term-renewal"), default=lambda s: s.get("term.years")),
+    Question("term-notice", "term.notice_months", "number", lambda s: s.notes.get("term.own"),
+             after=("term",), default=lambda s: 6),
+    Question("entry", "entry_into_force", "choice", lambda s: s.get("track") == "regional",
+             after=("track",), default=lambda s: "signing"),
+    Question("signing-date", "signing.date", "date"),
+    Question("signing-place-ru", "signing.place.ru", "optional-text"),
+    Question("signing-place-kk", "signing.place.kk", "text",
+             lambda s: bool(s.get("signing.place.ru")), after=("signing-place-ru",),
+             default=lambda s: s.get("signing.place.ru")),
+    Question("signing-place-kind", "signing.place_kind", "choice",
+             lambda s: bool(s.get("signing.place.ru")), after=("signing-place-ru",),
+             default=lambda s: "city"),
+    Question("executor-name", "filing.executor.name", "text",
+             _filing("approval", "registration")),
+    Question("executor-phone", "filing.executor.phone", "text",
+             _filing("approval", "registration")),
+    Question("negotiations", "filing.negotiations_date", "date", _filing("approval")),
+    Question("notice-number", "filing.notice.number", "optional-text", _filing("approval")),
+    Question("notice-date", "filing.notice.date", "date", _filing("approval")),
+    Question("request-number", "filing.approval_request.number", "optional-text",
+             _filing("approval")),
+    Question("request-date", "filing.approval_request.date", "date", _filing("approval")),
+    Question("purpose", "filing.purpose", "optional-text", _filing("approval")),
+    Question("results", "filing.expected_results", "lines", _filing("approval")),
+    Question("financing", "filing.financing", "optional-text", _filing("approval"),
+             default=lambda s: _("No additional spending from the budget is required.")),
+    Question("approval-document", "filing.approval.document", "text",
+             _filing("registration"),
+             default=lambda s: _approval_document(s)),
+    Question("approval-number", "filing.approval.number", "text", _filing("registration")),
+    Question("approval-date", "filing.approval.date", "date", _filing("registration")),
+    Question("application-number", "filing.registration_application.number", "optional-text",
+             _filing("registration")),
+    Question("application-date", "filing.registration_application.date", "date",
+             _filing("registration")),
+]
+BY_ID = {question.id: question for question in QUESTIONS}
+#: Fields of the answers the interview does not ask: defaults a clerk rarely changes, kept
+#: editable in the written file. A test checks that every field of the schema is asked or
+#: named here, so a new field cannot be forgotten.
+NOT_ASKED = {
+    "format": N_("always 1"),
+    "subject": N_("the default wording «приграничном» is used"),
+    "copies": N_("2 originals, as is usual"),
+    "forms": N_("given in the preview when a form is wrong"),
+    "parties.russian.address": N_("from the catalogue, or added in the file"),
+    "parties.kazakh.address": N_("from the catalogue, or added in the file"),
+    "parties.russian.country": N_("given by the side"),
+    "parties.kazakh.country": N_("given by the side"),
+    "parties.kazakh.level": N_("asked only on the municipal track"),
+    "parties.russian.bin": N_("a Russian party has none"),
+    "parties.kazakh.inn": N_("a Kazakh party has none"),
+    "parties.kazakh.ogrn": N_("a Kazakh party has none"),
+}
+
+
+def _approval_document(session: Session) -> str:
+    region = session.get("parties.russian.catalogue")
+    known = session.cat.parties.get(region or "")
+    region_id = known.region if known else session.get("parties.russian.region")
+    entry = session.cat.regions.get(region_id or "")
+    if entry:
+        from xbdocs.lang import ru
+
+        return f"распоряжение Правительства {ru.inflect_phrase(entry.name.ru, 'genitive').text}"
+    return ""
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+def pending(session: Session) -> Question | None:
+    """The next question to ask, or None when everything the stage needs is answered."""
+    for question in QUESTIONS:
+        if question.id not in session.done and question.when(session):
+            return question
+    return None
+
+
+def forget(session: Session, question_id: str) -> list[str]:
+    """Forget an answer and every answer that depends on it; return the ids forgotten."""
+    forgotten = [question_id]
+    for question in QUESTIONS:
+        if any(dep in forgotten for dep in question.after) and question.id in session.done:
+            forgotten.append(question.id)
+    session.done = [q for q in session.done if q not in forgotten]
+    return forgotten
+
+
+def title(question: Question) -> str:
+    """The question's text in the interface language."""
+    if question.text:
+        return help_text(question.text)
+    path = question.path
+    if path.endswith((".ru", ".kk")):
+        parent = schema.field_at(path.rsplit(".", 1)[0])
+        part = _("in Russian") if path.endswith(".ru") else _("in Kazakh")
+        return f"{help_text(parent.title or path)} — {part}"
+    info = schema.field_at(path)
+    return help_text(info.title or path)
+
+
+def label(question: Question) -> str:
+    """The question's text shortened for the review: what it asked, not how."""
+    text = title(question)
+    head, _sep, tail = text.partition(" — ")
+    for mark in (" (", ": «", ":", "?"):
+        head = head.split(mark)[0]
+    return f"{head} — {tail}" if tail else head
+
+
+def choices(question: Question, session: Session) -> list[tuple[str, str]]:
+    """(value, label) of each choice, in the order shown."""
+    cat = session.cat
+    if question.kind == "party":
+        return party_choices(question.path.split(".")[1], session)
+    if question.path.endswith(".region"):
+        country = "RU" if ".russian." in question.path else "KZ"
+        return [(r.id, r.name.ru) for r in cat.regions.values()
+                if r.country == country and r.border]
+    if question.path.endswith(".level"):
+        return [(value, _(schema.LABELS[value])) for value in ("district", "city")]
+    if question.path.endswith("acts_on"):
+        return [(code, entry.label.ru) for code, entry in cat.acts.items()]
+    if question.kind == "areas":
+        table = cat.areas if question.path == "areas" else cat.cooperation_forms
+        return [(code, entry.label.ru) for code, entry in table.items()]
+    options = schema.choices_at(question.path, cat)
+    if question.path == "entry_into_force":
+        options = [o for o in options if o != "registration"]
+    return [(value, help_text(schema.LABELS.get(value, value))) for value in options]
+
+
+def party_choices(side: str, session: Session) -> list[tuple[str, str]]:
+    """Catalogue parties of the side that fit the track; the Kazakh list starts with the
+    Russian party's neighbours."""
+    cat = session.cat
+    country = "RU" if side == "russian" else "KZ"
+    track = session.get("track")
+    found = [p for p in cat.parties.values() if p.country == country and not p.valid_until
+             and (track != "municipal" or p.level in ("district", "city"))
+             and (track != "regional" or p.level == "regional")]
+    if side == "kazakh":
+        near = neighbours(session)
+        found.sort(key=lambda p: (p.region not in near, p.name.ru))
+    else:
+        found.sort(key=lambda p: p.name.ru)
+    return [(p.id, p.name.ru) for p in found]
+
+
+def neighbours(session: Session) -> set[str]:
+    """Kazakh regions next to the Russian party's region (the catalogue's regions data)."""
+    cat = session.cat
+    russian = cat.parties.get(session.get("parties.russian.catalogue") or "")
+    region = russian.region if russian else session.get("parties.russian.region")
+    entry = cat.regions.get(region or "")
+    return set(getattr(entry, "neighbours", ()) or ())
+
+
+_PATRONYMIC = (
+    (re.compile(r"(ович|евич|ич|ұлы|улы|оглы)$", re.I), "male"),
+    (re.compile(r"(овна|евна|ична|инична|қызы|кызы|гызы)$", re.I), "female"),
+)
+
+
+def gender_from_name(full_name: str) -> str | None:
+    """male or female from the patronymic (-ович, -овна, -ұлы, -қызы), or None if it does
+    not tell."""
+    words = full_name.split()
+    for word in reversed(words[1:]):
+        for pattern, gender in _PATRONYMIC:
+            if pattern.search(word):
+                return gender
+    return None
+
+
+def check(question: Question, raw: str, session: Session) -> Any:
+    """The value of an answer typed as ``raw``, checked as the answers file checks it."""
+    text = raw.strip()
+    kind = question.kind
+    if kind in ("choice", "party"):
+        return _pick_one(text, choices(question, session), allow_none=kind == "party")
+    if kind == "areas":
+        return _pick_many(text, choices(question, session))
+    if kind == "yes-no":
+        return yes_no(text)
+    if kind == "number":
+        if not re.fullmatch(r"-?\d{1,6}", text):
+            raise Invalid(_("expected a whole number, got {got}").format(got=f"«{text}»"))
+        return _schema_value(question.path, int(text), session)
+    if kind == "date":
+        if not text:
+            return None
+        return _schema_value(question.path, text, session).isoformat()
+    if kind == "identifier":
+        if not text:
+            return None
+        value = _schema_value(question.path, text, session)
+        from xbdocs.checks import IDENTIFIER_CHECKS
+
+        label, valid = IDENTIFIER_CHECKS[question.path.rsplit(".", 1)[-1]]
+        if not valid(value):
+            raise Invalid(_("{label} {value} fails its check digit").format(
+                label=_(label), value=value))
+        return value
+    if kind in ("optional-text", "lines", "own-items") and not text:
+        return None
+    return _schema_value(question.path if kind not in ("lines", "own-items") else None, text,
+                         session)
+
+
+def _schema_value(path: str | None, value: Any, session: Session) -> Any:
+    try:
+        if path is None:
+            return schema.check_value("filing.executor.name", value, session.cat)
+        return schema.check_value(path, value, session.cat)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+
+
+YES = ("да", "д", "yes", "y", "иә", "и", "true", "1")
+NO = ("нет", "н", "no", "n", "жоқ", "ж", "false", "0")
+
+
+def yes_no(text: str) -> bool:
+    word = text.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise Invalid(_("answer yes or no (да/нет, y/n)"))
+
+
+def _pick_one(text: str, options: list[tuple[str, str]], allow_none: bool = False) -> str | None:
+    if allow_none and text == "0":
+        return None
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1][0]
+    for value, _label in options:
+        if text == value:
+            return value
+    found = [value for value, label in options
+             if text and (text.lower() in label.lower() or text.lower() in value.lower())]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise Invalid(_("«{text}» fits several: {names}; type more of the name or the "
+                        "number").format(text=text, names=", ".join(
+                            label for value, label in options if value in found[:6])))
+    raise Invalid(_("type a number from 1 to {count} or a part of the name").format(
+        count=len(options)))
+
+
+def _pick_many(text: str, options: list[tuple[str, str]]) -> list[str]:
+    picked: list[str] = []
+    for part in re.split(r"[\s,;]+", text.strip()):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)-(\d+)", part)
+        numbers = range(int(match[1]), int(match[2]) + 1) if match else None
+        if numbers is None and part.isdigit():
+            numbers = range(int(part), int(part) + 1)
+        if numbers is None:
+            value = _pick_one(part, options)
+            numbers = range(0)
+            if value and value not in picked:
+                picked.append(value)
+        for number in numbers:
+            if not 1 <= number <= len(options):
+                raise Invalid(_("type numbers from 1 to {count}, such as «1 3 5-7»").format(
+                    count=len(options)))
+            value = options[number - 1][0]
+            if value not in picked:
+                picked.append(value)
+    if not picked:
+        raise Invalid(_("choose at least one: numbers such as «1 3 5-7»"))
+    return picked
+
+
+def shown(question: Question, session: Session) -> str:
+    """The answer as the review screen shows it."""
+    value = session.get(question.path)
+    if question.kind == "preview":
+        return _("accepted")
+    if question.kind == "term":
+        term = session.values.get("term", {})
+        return _("{years} years, renewal {renewal}, notice {months} months").format(
+            years=term.get("years"), renewal=term.get("renewal_years") or _("off"),
+            months=term.get("notice_months"))
+    if question.kind == "party" and value is None and session.notes.get(
+            f"manual.{question.path.split('.')[1]}"):
+        return _("described by hand")
+    labels = dict(choices(question, session)) if question.kind in (
+        "choice", "party", "areas") else {}
+    if isinstance(value, list):
+        if question.kind == "own-items":
+            return "; ".join(item.get("ru", "") for item in value) or "—"
+        return "; ".join(labels.get(v, str(v)) for v in value) or "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None or value == "":
+        return "—"
+    return labels.get(value, str(value))
