@@ -20,7 +20,7 @@ def _items(name: str, key: str) -> list[dict]:
     ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
-    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border"}),
+    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border", "neighbours"}),
 ])
 def test_entries_have_exactly_their_keys(name, key, keys):
     for item in _items(name, key):

@@ -263,6 +263,13 @@ def title(question: Question) -> str:
     return help_text(info.title or path)
 
 
+def _local(text: Any) -> str:
+    """A catalogue text in the interface language (Kazakh or Russian)."""
+    from xbdocs.i18n import current_language
+
+    return text.kk if current_language() == "kk" else text.ru
+
+
 def label(question: Question) -> str:
     """The question's text shortened for the review: what it asked, not how."""
     text = title(question)
@@ -279,15 +286,15 @@ def choices(question: Question, session: Session) -> list[tuple[str, str]]:
         return party_choices(question.path.split(".")[1], session)
     if question.path.endswith(".region"):
         country = "RU" if ".russian." in question.path else "KZ"
-        return [(r.id, r.name.ru) for r in cat.regions.values()
+        return [(r.id, _local(r.name)) for r in cat.regions.values()
                 if r.country == country and r.border]
     if question.path.endswith(".level"):
         return [(value, _(schema.LABELS[value])) for value in ("district", "city")]
     if question.path.endswith("acts_on"):
-        return [(code, entry.label.ru) for code, entry in cat.acts.items()]
+        return [(code, _local(entry.label)) for code, entry in cat.acts.items()]
     if question.kind == "areas":
         table = cat.areas if question.path == "areas" else cat.cooperation_forms
-        return [(code, entry.label.ru) for code, entry in table.items()]
+        return [(code, _local(entry.label)) for code, entry in table.items()]
     options = schema.choices_at(question.path, cat)
     if question.path == "entry_into_force":
         options = [o for o in options if o != "registration"]
@@ -308,7 +315,7 @@ def party_choices(side: str, session: Session) -> list[tuple[str, str]]:
         found.sort(key=lambda p: (p.region not in near, p.name.ru))
     else:
         found.sort(key=lambda p: p.name.ru)
-    return [(p.id, p.name.ru) for p in found]
+    return [(p.id, _local(p.name)) for p in found]
 
 
 def neighbours(session: Session) -> set[str]:
@@ -345,7 +352,7 @@ def check(question: Question, raw: str, session: Session) -> Any:
         return _pick_one(text, choices(question, session), allow_none=kind == "party")
     if kind == "areas":
         return _pick_many(text, choices(question, session))
-    if kind == "yes-no":
+    if kind in ("yes-no", "term"):
         return yes_no(text)
     if kind == "number":
         if not re.fullmatch(r"-?\d{1,6}", text):

@@ -35,7 +35,7 @@ class Stopped(Exception):
 
 class Terminal:
     def __init__(self) -> None:
-        self.stdin = click.get_text_stream("stdin")
+        self.stdin = sys.stdin
         self.answers_read = 0
 
     def say(self, text: str = "") -> None:
@@ -146,7 +146,7 @@ def _ask(terminal: Terminal, session: Session, question: Question) -> None:
     if kind == "party":
         terminal.say(f"  {0:>2}) " + _("not in this list: describe it"))
     if kind == "areas":
-        terminal.say(_("  Several at once: «1 3 5-7»."))
+        terminal.say("  " + _("Several at once: «1 3 5-7»."))
     default = _default(question, session)
     shown = _shown_default(question, session, default, options)
     prompt = f"[{shown}] >" if shown else ">"
