@@ -313,7 +313,7 @@ class Signatory(Model):
         ),
     )
     position: Bilingual = Field(
-        title=N_("The signatory's post, in the nominative: «глава Угловского района»"),
+        title=N_("The signatory's post (in the nominative)"),
         description=N_("The post, in the nominative: «глава Угловского района»."),
     )
     acts_on: ActsOn = Field(

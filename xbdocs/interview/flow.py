@@ -252,15 +252,29 @@ def forget(session: Session, question_id: str) -> list[str]:
 
 def title(question: Question) -> str:
     """The question's text in the interface language."""
+    base, part = _title_parts(question)
+    return f"{base} — {part}" if part else base
+
+
+def _title_parts(question: Question) -> tuple[str, str]:
+    """The field's title, and «in Russian»/«in Kazakh» for a part of a bilingual field."""
     if question.text:
-        return help_text(question.text)
+        return help_text(question.text), ""
     path = question.path
     if path.endswith((".ru", ".kk")):
         parent = schema.field_at(path.rsplit(".", 1)[0])
         part = _("in Russian") if path.endswith(".ru") else _("in Kazakh")
-        return f"{help_text(parent.title or path)} — {part}"
-    info = schema.field_at(path)
-    return help_text(info.title or path)
+        return help_text(parent.title or path), part
+    return help_text(schema.field_at(path).title or path), ""
+
+
+def label(question: Question) -> str:
+    """The question's text shortened for the review: what it asked, not how."""
+    base, part = _title_parts(question)
+    base = re.sub(r"\s*\([^)]*\)", "", base)
+    for mark in (":", "?"):
+        base = base.split(mark)[0]
+    return f"{base.strip()} — {part}" if part else base.strip()
 
 
 def _local(text: Any) -> str:
@@ -468,6 +482,8 @@ def shown(question: Question, session: Session) -> str:
         return "; ".join(labels.get(v, str(v)) for v in value) or "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if question.kind == "date" and isinstance(value, str):
+        return ".".join(reversed(value.split("-")))
     if value is None or value == "":
         return "—"
     return labels.get(value, str(value))

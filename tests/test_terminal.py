@@ -1,0 +1,90 @@
+"""The interview in a real terminal (tmux), not only through CliRunner: typed answers, a
+Ctrl-C that keeps them, a resume that finishes, all read back from the screen.
+
+Skipped without tmux, unless XBDOCS_REQUIRE_TERMINAL=1 (as in CI), where that fails."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from tests.test_interview import MUNICIPAL
+from xbdocs.interview import store
+
+REQUIRED = os.environ.get("XBDOCS_REQUIRE_TERMINAL") == "1"
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None and not REQUIRED,
+                                reason="tmux is not installed")
+
+
+class Screen:
+    def __init__(self, name: str, folder, command: str) -> None:
+        self.name = name
+        env = f"XBDOCS_TODAY=2026-11-27 LANG=ru_RU.UTF-8 PYTHONPATH={shlex.quote(os.getcwd())}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "150", "-y", "50",
+                        f"cd {shlex.quote(str(folder))} && {env} {command}; "
+                        "echo EXIT=$?; sleep 120"], check=True)
+
+    def text(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-t", self.name, "-p", "-S", "-200"],
+                              capture_output=True, text=True, check=True).stdout
+
+    def wait_for(self, what: str, seconds: float = 30) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            screen = self.text()
+            if what in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"«{what}» did not appear:\n{self.text()}")
+
+    def type(self, line: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", line], check=True)
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "Enter"], check=True)
+        time.sleep(0.15)
+
+    def key(self, key: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+
+
+def test_interview_in_a_real_terminal(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.fail("XBDOCS_REQUIRE_TERMINAL=1 but tmux is missing")
+    command = f"{shlex.quote(sys.executable)} -m xbdocs interview -o a.yaml --build out"
+    first = Screen(f"xbdocs-test-{os.getpid()}-1", tmp_path, command)
+    try:
+        first.wait_for("1. Какое соглашение")
+        for line in MUNICIPAL[:6]:
+            first.type(line)
+        first.wait_for("В соглашении будет написано")
+        screen = first.wait_for("действующей на основании Устава")
+        assert "в лице главы Угловского района Петровой Елены Викторовны" in screen
+        first.key("C-c")
+        screen = first.wait_for("EXIT=1")
+        assert "xbdocs interview -o a.yaml --resume" in screen
+        assert "Traceback" not in screen
+    finally:
+        first.close()
+    assert store.draft_path(tmp_path / "a.yaml").exists()
+    second = Screen(f"xbdocs-test-{os.getpid()}-2", tmp_path, f"{command} --resume")
+    try:
+        second.wait_for("В соглашении будет написано")
+        for line in MUNICIPAL[6:]:
+            second.type(line)
+        screen = second.wait_for("EXIT=", 90)
+        assert "EXIT=0" in screen, screen
+        assert "agreement.ru-kk.docx" in screen
+    finally:
+        second.close()
+    data = yaml.safe_load((tmp_path / "a.yaml").read_text(encoding="utf-8"))
+    assert data["parties"]["kazakh"]["catalogue"] == "abai-borodulikha-district-akimat"
+    assert (tmp_path / "out" / "agreement.ru.docx").is_file()
