@@ -19,11 +19,13 @@ from xbdocs.interview import flow, store
 MUNICIPAL = [
     "1",                                   # track: municipal
     "угл",                                 # Russian party: by part of its name
+    "",                                    # no INN yet
     "Петрова Елена Викторовна",
     "глава Угловского района", "Углов ауданының басшысы",
     "",                                    # acts on: the charter (default)
     "",                                    # the preview is right
     "бородул",                             # the Kazakh party
+    "",                                    # no BIN yet
     "Жумабаев Ерлан Серикович", "Жұмабаев Ерлан Серікұлы",
     "аким Бородулихинского района", "Бородулиха ауданының әкімі",
     "",                                    # acts on: the Kazakh law (default)
@@ -40,8 +42,8 @@ MUNICIPAL = [
     "",                                    # review: all correct
 ]
 REGIONAL = [
-    "2", "правительство", "Томенко Виктор Петрович", "Губернатор Алтайского края",
-    "Алтай өлкесінің Губернаторы", "", "", "павлодар", "Байханов Асаин Куандыкович",
+    "2", "правительство", "", "Томенко Виктор Петрович", "Губернатор Алтайского края",
+    "Алтай өлкесінің Губернаторы", "", "", "павлодар", "", "Байханов Асаин Куандыкович",
     "Байханов Асайын Қуандықұлы", "аким Павлодарской области", "Павлодар облысының әкімі",
     "", "", "1-3", "", "1", "", "1",
     "отдел внешних связей", "сыртқы байланыстар бөлімі", "управление экономики",
@@ -114,7 +116,7 @@ def test_regional_interview(tmp_path):
 
 
 def test_the_kazakh_list_starts_with_the_neighbours(tmp_path):
-    result = _interview(tmp_path, MUNICIPAL[:7])
+    result = _interview(tmp_path, MUNICIPAL[:8])
     listing = result.output.split("Казахстанская сторона")[1].splitlines()[1:4]
     assert all("области Абай" in line or "Павлодарской" in line or
                "Восточно-Казахстанской" in line for line in listing), listing
@@ -139,9 +141,9 @@ def test_mistakes_are_explained_and_asked_again(tmp_path):
 def test_identifiers_are_checked_at_once(tmp_path):
     script = list(MUNICIPAL)
     # The approval stage also asks for INN/OGRN, BIN and the filing's answers.
-    script[2:2] = ["2279001237", "2279001236", ""]    # wrong check digit, right, no OGRN
+    script[2:3] = ["2279001237", "2279001236", ""]    # wrong check digit, right, no OGRN
     at = script.index("Жумабаев Ерлан Серикович")
-    script[at:at] = ["123456789012", ""]               # a BIN that fails, then none
+    script[at - 1:at] = ["123456789012", ""]           # a BIN that fails, then none
     at = script.index("")  # the first default after the Russian party: acts on
     del at
     tail = script.index("Угловское") + 3
@@ -149,9 +151,8 @@ def test_identifiers_are_checked_at_once(tmp_path):
                          "01-15/54", "20.11.2026", "", "", "Развитие торговли",
                          "ярмарки", "", ""]
     result = _interview(tmp_path, script, "--stage", "approval")
-    assert "ИНН 2279001237 не проходит проверку контрольной цифры" in result.output or \
-        "2279001237" in result.output
-    assert "БИН 123456789012" in result.output
+    assert "ИНН 2279001237: неверное контрольное число" in result.output
+    assert "БИН 123456789012: неверное контрольное число" in result.output
     assert result.exit_code == 0, result.output
     data = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
     assert data["parties"]["russian"]["inn"] == "2279001236"
@@ -161,7 +162,7 @@ def test_identifiers_are_checked_at_once(tmp_path):
 
 def test_an_edit_from_the_review_asks_only_what_depends_on_it(tmp_path):
     script = list(MUNICIPAL)
-    script[-1:] = ["21", "нет", "3", "", "", "12", ""]   # change the term: own values
+    script[-1:] = ["23", "нет", "3", "", "", "12", ""]   # change the term: own values
     result = _interview(tmp_path, script)
     assert result.exit_code == 0, result.output
     after_edit = result.output.split("Ваши ответы:")[1]
@@ -172,7 +173,7 @@ def test_an_edit_from_the_review_asks_only_what_depends_on_it(tmp_path):
                             "notice_months": 12}
 
 
-@pytest.mark.parametrize("stops", [(2,), (6, 14), (9, 16, 25)])
+@pytest.mark.parametrize("stops", [(2,), (6, 14), (9, 16, 26)])
 def test_resume_after_interruptions(tmp_path, stops):
     """The input ends (as at Ctrl-D) after some answers; each --resume goes on; the file is
     the same as without interruptions."""
@@ -248,3 +249,31 @@ def test_draft_is_plain_json(tmp_path):
     draft = json.loads(store.draft_path(tmp_path / "answers.yaml").read_text())
     assert draft["values"]["track"] == "municipal"
     assert draft["done"][:2] == ["track", "russian-party"]
+
+
+def test_a_party_described_by_hand(tmp_path):
+    script = list(MUNICIPAL)
+    at = script.index("бородул")
+    script[at:at + 1] = ["0", "акимат района Шарбакты Павлодарской области",
+                         "Павлодар облысы Шарбақты ауданының әкімдігі", "павлодар", "1"]
+    result = _interview(tmp_path, script)
+    assert result.exit_code == 0, result.output
+    kazakh = yaml.safe_load((tmp_path / "answers.yaml").read_text())["parties"]["kazakh"]
+    assert kazakh["name"]["kk"] == "Павлодар облысы Шарбақты ауданының әкімдігі"
+    assert kazakh["region"] == "pavlodar" and kazakh["level"] == "district"
+    assert "catalogue" not in kazakh
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_typing_never_breaks_it(tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    noise = ["", "0", "1", "99", "-1", "да", "нет", "1 3 5-7", "1-99", "abc", "\x1b[2J",
+             "31.02.2027", "2026-12-15", "x" * 3000, "угл", "\ue002ref0", "2279001237", " "]
+    script = [rng.choice(noise + MUNICIPAL) for _ in range(rng.randrange(5, 80))]
+    result = _interview(tmp_path, script)
+    assert result.exit_code in (0, 1), (result.exit_code, result.output[-2000:])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "\x1b" not in result.output

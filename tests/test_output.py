@@ -72,6 +72,24 @@ def test_a_name_that_appears_meanwhile_is_not_overwritten(tmp_path, monkeypatch)
     assert (folder / "b.docx").read_bytes() == b"someone else's"
 
 
+def test_a_document_held_open_elsewhere(tmp_path, monkeypatch):
+    """On Windows a file open in Word cannot be replaced: the set is kept as it was."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.docx").write_bytes(b"old")
+    real = os.replace
+
+    def held(source, target):
+        if str(target).endswith("a.docx") and "old" in str(target):
+            raise PermissionError(13, "Permission denied")
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", held)
+    with pytest.raises(OutputError, match="is it open in Word or another program"):
+        _package(folder, {"a.docx": b"new", "b.docx": b"b"}, force=True)
+    assert _names(folder) == ["a.docx"] and (folder / "a.docx").read_bytes() == b"old"
+
+
 def _failing_for(name, real):
     def replace(source, target):
         if str(target).endswith(name) and "new" in str(source):

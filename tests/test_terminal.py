@@ -63,7 +63,7 @@ def test_interview_in_a_real_terminal(tmp_path):
     first = Screen(f"xbdocs-test-{os.getpid()}-1", tmp_path, command)
     try:
         first.wait_for("1. Какое соглашение")
-        for line in MUNICIPAL[:6]:
+        for line in MUNICIPAL[:7]:
             first.type(line)
         first.wait_for("В соглашении будет написано")
         screen = first.wait_for("действующей на основании Устава")
@@ -78,7 +78,7 @@ def test_interview_in_a_real_terminal(tmp_path):
     second = Screen(f"xbdocs-test-{os.getpid()}-2", tmp_path, f"{command} --resume")
     try:
         second.wait_for("В соглашении будет написано")
-        for line in MUNICIPAL[6:]:
+        for line in MUNICIPAL[7:]:
             second.type(line)
         screen = second.wait_for("EXIT=", 90)
         assert "EXIT=0" in screen, screen

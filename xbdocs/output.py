@@ -150,6 +150,11 @@ class Package:
                 paths=_quote(self.folder / taken.name))) from None
         except OSError as exc:
             self._undo(done, stale)
+            if isinstance(exc, PermissionError):
+                raise OutputError(_("{path}: cannot replace a document: {error}; is it open "
+                                    "in Word or another program? Close it and try again")
+                                  .format(path=_quote(self.folder), error=exc.strerror)
+                                  ) from None
             raise OutputError(_("{path}: cannot write: {error}").format(
                 path=_quote(self.folder), error=exc.strerror)) from None
         system.fsync_folder(self.folder)

@@ -569,7 +569,7 @@ class Signing(Model):
         description=N_("The settlement's name; empty for a blank."),
     )
     place_kind: Choice(SETTLEMENTS) = Field(
-        "city", title=N_("The place is"), description=N_("city, village or settlement.")
+        "city", title=N_("Kind of settlement"), description=N_("city, village or settlement.")
     )
 
 

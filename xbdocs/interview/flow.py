@@ -106,8 +106,10 @@ def _party_questions(side: str) -> list[Question]:
         Question(f"{side}-region", f"{base}.region", "choice", manual, after=(who,)),
         Question(f"{side}-level", f"{base}.level", "choice",
                  lambda s: manual(s) and s.get("track") == "municipal", after=(who, "track")),
+        # INN and BIN go on the register card; the OGRN only into the paperwork.
         *[Question(f"{side}-{key}", f"{base}.{key}", "identifier",
-                   lambda s: s.paperwork("approval", "registration"), after=(who,))
+                   (lambda s: True) if key != "ogrn" else
+                   (lambda s: s.paperwork("approval", "registration")), after=(who,))
           for key in identifiers],
         Question(f"{side}-signatory-ru", f"{signatory}.name.ru", "text", after=(who,)),
         Question(f"{side}-signatory-kk", f"{signatory}.name.kk", "text",
@@ -282,15 +284,6 @@ def _local(text: Any) -> str:
     from xbdocs.i18n import current_language
 
     return text.kk if current_language() == "kk" else text.ru
-
-
-def label(question: Question) -> str:
-    """The question's text shortened for the review: what it asked, not how."""
-    text = title(question)
-    head, _sep, tail = text.partition(" — ")
-    for mark in (" (", ": «", ":", "?"):
-        head = head.split(mark)[0]
-    return f"{head} — {tail}" if tail else head
 
 
 def choices(question: Question, session: Session) -> list[tuple[str, str]]:
