@@ -19,7 +19,7 @@ from xbdocs.findings import line_of
 from xbdocs.i18n import _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
-from xbdocs.yamlread import describe, load_yaml
+from xbdocs.yamlread import describe, load_yaml, unknown_key
 
 __all__ = ["Answers", "Outgoing", "Party", "Signatory", "load", "parse"]
 
@@ -85,13 +85,7 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     if kind == "missing":
         return _("required, but missing")
     if kind == "extra_forbidden":
-        known = sorted(_fields_at(root, error["loc"][:-1]))
-        import difflib
-
-        close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
-        hint = (_("did you mean «{key}»?").format(key=close[0]) if close else
-                _("expected one of: {keys}").format(keys=", ".join(known)))
-        return _("unknown key; {hint}").format(hint=hint)
+        return unknown_key(error["loc"][-1], _fields_at(root, error["loc"][:-1]))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return _("expected a section of keys, got {got}").format(got=describe(value))
     if kind in ("list_type", "tuple_type"):

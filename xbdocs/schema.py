@@ -19,7 +19,6 @@ Strict types: a YAML ``yes`` is a boolean, ``"5"`` is not a number, a date is
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Annotated, Any
 
 from pydantic import (
@@ -39,7 +38,7 @@ from pydantic_core import PydanticCustomError
 from xbdocs.catalogue import Bilingual as BilingualText
 from xbdocs.catalogue import Catalogue
 from xbdocs.i18n import N_, _
-from xbdocs.yamlread import MAX_TEXT, check_text, describe, parse_date
+from xbdocs.yamlread import MAX_TEXT, check_text, describe, not_one_of, parse_date
 
 #: The choices of each choice field, with what a person reads for each (translated where
 #: shown). The keys are what the answers file holds.
@@ -127,16 +126,10 @@ def _yes_no(value: Any) -> bool:
 
 def one_of(value: Any, options: list[str] | tuple[str, ...]) -> str:
     """``value`` if it is one of ``options``; else an error with the closest option."""
-    if isinstance(value, str) and value in options:
-        return value
-    close = difflib.get_close_matches(str(value), list(options), n=1)
-    hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
-    shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
-    raise problem(
-        _("{got} is not one of: {options}{hint}").format(
-            got=describe(value), options=shown, hint=hint
-        )
-    )
+    message = not_one_of(value, options)
+    if message:
+        raise problem(message)
+    return value
 
 
 def _choice(options: tuple[str, ...]):

@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from xbdocs.catalogue import Bilingual
 from xbdocs.errors import AnswersError, Problem, printable
 from xbdocs.findings import line_of
 from xbdocs.i18n import _
@@ -249,12 +248,6 @@ class Reader:
             return None  # an optional text left empty: not given yet
         return self.state.text(value, self.child(key))
 
-    def bilingual(self, key: str, required: bool = True) -> Bilingual | None:
-        value = self.raw(key, required)
-        if value is None:
-            return None
-        return self.state.bilingual(value, self.child(key))
-
     def integer(self, key: str, low: int, high: int, default: int | None = None) -> int | None:
         value = self.raw(key, default is None)
         path = self.child(key)
@@ -287,16 +280,6 @@ class Reader:
             return default
         return self.state.choice(value, options, self.child(key)) or default
 
-    def date(self, key: str) -> dt.date | None:
-        value = self.raw(key, False)
-        if value is None or value == "":
-            return None
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            self.state.problem(self.child(key), str(exc))
-            return None
-
     def items(self, key: str, required: bool = False) -> Iterator[tuple[str, Any]]:
         value = self.raw(key, required)
         path = self.child(key)
@@ -312,12 +295,16 @@ class Reader:
     def finish(self) -> None:
         for key in self.data:
             if key not in self.seen:
-                known = sorted(self.seen)
-                close = difflib.get_close_matches(str(key), known, n=1)
-                hint = (_("did you mean «{key}»?").format(key=close[0]) if close else
-                        _("expected one of: {keys}").format(keys=", ".join(known)))
-                self.state.problem(self.child(str(key)), _("unknown key; {hint}").format(
-                    hint=hint))
+                self.state.problem(self.child(str(key)), unknown_key(key, self.seen))
+
+
+def unknown_key(key: Any, known: set[str] | list[str]) -> str:
+    """The message for a key the section does not have, naming the closest it does."""
+    known = sorted(known)
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = (_("did you mean «{key}»?").format(key=close[0]) if close else
+            _("expected one of: {keys}").format(keys=", ".join(known)))
+    return _("unknown key; {hint}").format(hint=hint)
 
 
 class State:
@@ -340,23 +327,23 @@ class State:
             self.problem(path, message)
         return text
 
-    def bilingual(self, value: Any, path: str) -> Bilingual | None:
-        reader = Reader(value, path, self)
-        if not isinstance(value, dict):
-            return None
-        ru, kk = reader.text("ru"), reader.text("kk")
-        reader.finish()
-        return Bilingual(ru, kk) if ru and kk else None
-
     def choice(self, value: Any, options: tuple[str, ...] | list[str], path: str) -> str | None:
-        if isinstance(value, str) and value in options:
-            return value
-        close = difflib.get_close_matches(str(value), list(options), n=1)
-        hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
-        shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
-        self.problem(path, _("{got} is not one of: {options}{hint}").format(
-            got=describe(value), options=shown, hint=hint))
+        message = not_one_of(value, options)
+        if message:
+            self.problem(path, message)
+            return None
+        return value
+
+
+def not_one_of(value: Any, options: tuple[str, ...] | list[str]) -> str | None:
+    """Why ``value`` is not one of ``options`` (naming the closest), or None if it is."""
+    if isinstance(value, str) and value in options:
         return None
+    close = difflib.get_close_matches(str(value), list(options), n=1)
+    hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
+    shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
+    return _("{got} is not one of: {options}{hint}").format(got=describe(value),
+                                                             options=shown, hint=hint)
 
 
 def check_text(value: Any, one_line: bool = True) -> tuple[str | None, str | None]:
