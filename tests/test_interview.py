@@ -277,3 +277,28 @@ def test_random_typing_never_breaks_it(tmp_path, seed):
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         repr(result.exception)
     assert "\x1b" not in result.output
+
+
+def test_the_whole_filing_from_the_interview(tmp_path):
+    """--stage all asks what the paperwork needs, in the procedure's order, and builds every
+    document of the package."""
+    script = list(MUNICIPAL)
+    script[2:3] = ["2279001236", ""]                        # INN; no OGRN
+    at = script.index("Угловское") + 3
+    script[at:at] = [
+        "Орлова Ирина Сергеевна", "+7 (38579) 2-21-43",     # executor
+        "01.12.2026", "01-15/54", "20.11.2026",             # negotiations; the notice
+        "01-15/60", "03.12.2026",                           # the request for approval
+        "Развитие торговли", "ярмарки", "", "",             # purpose, results, financing
+        "", "112-р", "09.12.2026",                          # the approval
+        "01-15/70", "16.12.2026",                           # the application
+    ]
+    result = _interview(tmp_path, script, "--stage", "all", "--build", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output[-3000:]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert {"notice.docx", "approval-request.docx", "registration-application.docx",
+            "register-card.docx", "inventory-registration.docx"} <= set(names)
+    data = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
+    assert data["filing"]["approval"] == {
+        "document": "распоряжение Правительства Алтайского края", "number": "112-р",
+        "date": __import__("datetime").date(2026, 12, 9)}
