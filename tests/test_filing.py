@@ -234,3 +234,13 @@ def test_every_sample_builds_its_whole_filing_set(path, tmp_path):
     assert {"registration-application.docx", "register-card.docx", "copy-certification.docx",
             "approval-request.docx", "explanatory-note.docx", "notice.docx",
             "inventory-registration.docx", "manifest.json"} <= names
+
+
+@pytest.mark.parametrize("years, expected", [(1, "по 1 (одному) году"), (2, "по 2 (два) года"),
+                                             (5, "по 5 (пять) лет")])
+def test_renewal_periods_after_po_in_every_document(tmp_path, write_answers, years, expected):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["term"].update(renewal=True, renewal_years=years, years=5, notice_months=6)
+    _build(write_answers(data), tmp_path / "out")
+    for name in ("agreement.ru.docx", "explanatory-note.docx", "register-card.docx"):
+        assert expected in docx_text(tmp_path / "out" / name), name

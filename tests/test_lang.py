@@ -209,3 +209,24 @@ def test_an_int_is_roubles_not_kopecks():
 ])
 def test_kazakh_ordinals(number, expected):
     assert kk.ordinal(number) == expected
+
+
+#: After the distributive «по» (issue 10): known-correct forms for 1–25 years.
+DISTRIBUTIVE = {
+    1: "1 (одному) году", 2: "2 (два) года", 3: "3 (три) года", 4: "4 (четыре) года",
+    5: "5 (пять) лет", 6: "6 (шесть) лет", 7: "7 (семь) лет", 8: "8 (восемь) лет",
+    9: "9 (девять) лет", 10: "10 (десять) лет", 11: "11 (одиннадцать) лет",
+    12: "12 (двенадцать) лет", 13: "13 (тринадцать) лет", 14: "14 (четырнадцать) лет",
+    15: "15 (пятнадцать) лет", 16: "16 (шестнадцать) лет", 17: "17 (семнадцать) лет",
+    18: "18 (восемнадцать) лет", 19: "19 (девятнадцать) лет", 20: "20 (двадцать) лет",
+    21: "21 (двадцати одному) году", 22: "22 (двадцать два) года",
+    23: "23 (двадцать три) года", 24: "24 (двадцать четыре) года",
+    25: "25 (двадцать пять) лет",
+}
+
+
+@pytest.mark.parametrize("number", sorted(DISTRIBUTIVE))
+def test_distributive_po(number):
+    from xbdocs.lang import ru
+
+    assert ru.count(number, "год", "distributive") == DISTRIBUTIVE[number]

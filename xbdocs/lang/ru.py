@@ -88,7 +88,13 @@ def number_words(number: int, case: str = "nominative", gender: str = "masc") ->
 
 @lru_cache(maxsize=256)
 def count(number: int, unit: str, case: str = "nominative") -> str:
-    """«5 (пять) лет», «6 (шесть) месяцев», «в 2 (двух) экземплярах»: figure, words, noun."""
+    """«5 (пять) лет», «6 (шесть) месяцев», «в 2 (двух) экземплярах»: figure, words, noun.
+
+    ``case="distributive"`` is the form after the distributive «по»: the dative for a
+    number ending in one («по 1 (одному) году», «по 21 (двадцати одному) году»), the
+    accusative otherwise («по 2 (два) года», «по 5 (пять) лет»), as legal texts write it."""
+    if case == "distributive":
+        case = "dative" if number % 10 == 1 and number % 100 != 11 else "accusative"
     noun = _morph().parse(unit)[0]
     gender = noun.tag.gender or "masc"
     grammeme = _OPENCORPORA_CASE[case]
