@@ -74,10 +74,11 @@ def test_notice_period_shorter_than_term():
     assert _codes(data)["XB005"].path == "term.notice_months"
 
 
-def test_renewal_period_given():
+def test_the_documented_renewal_default_is_not_warned():
     data = sample()
     del data["term"]["renewal_years"]
-    assert _codes(data)["XB006"].severity == "warning"
+    assert "XB006" not in _codes(data)
+    assert answers.parse(data, {}).term.renewal_years == data["term"]["years"]
 
 
 def test_dates_in_order():

@@ -219,3 +219,10 @@ def test_answers_that_are_not_files(run, tmp_path, make, expected):
 def test_check_and_build_share_the_stage_default(run):
     path = SAMPLES / "altai-east-kazakhstan-2010.yaml"
     assert run("check", path).code == 0
+
+
+@pytest.mark.parametrize("gender", ["female", "f", "ж"])
+def test_forms_takes_the_answers_files_gender_words(run, gender):
+    result = run("forms", "Иванова Любовь Петровна", "--person", "--gender", gender, "--json")
+    assert result.code == 0, result.err
+    assert "Ивановой" in result.out

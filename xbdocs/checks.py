@@ -94,10 +94,7 @@ def _terms(answers: Answers) -> list[Finding]:
         found.append(Finding("XB005", ERROR, "term.notice_months", _(
             "the notice period ({months} months) must be shorter than the term ({years} "
             "years)").format(months=term.notice_months, years=term.years)))
-    if term.renewal and not term.renewal_years_given:
-        found.append(Finding("XB006", WARNING, "term.renewal_years", _(
-            "renewal is on but its period is not given; the term's {years} years are used"
-        ).format(years=term.years)))
+    # XB006 (renewal period not given) is retired: the documented default applies.
     for index, area in enumerate(answers.custom_areas):
         found.append(Finding("XB004", WARNING, f"custom_areas[{index}]", _(
             "«{area}» is not an area named by 179-FZ: allowed within the party's competence, "

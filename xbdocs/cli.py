@@ -271,6 +271,9 @@ def _today():
             problem=exc)) from None
 
 
+#: What --gender takes: the answers file's words, and their short forms.
+GENDER_WORDS = {"male": "male", "female": "female", "m": "male", "f": "female",
+                "м": "male", "ж": "female"}
 CASE_LABELS = {
     "nominative": "именительный", "genitive": "родительный", "dative": "дательный",
     "accusative": "винительный", "instrumental": "творительный",
@@ -289,8 +292,9 @@ KAZAKH_CASE_LABELS = {
               show_default=True, help=N_("Language of the phrase."))
 @click.option("--person", is_flag=True, help=N_("The phrase is a person's full name "
                                                 "(Surname Name Patronymic)."))
-@click.option("--gender", type=click.Choice(["m", "f"]), help=N_(
-    "The person's gender (required with --person for Russian)."))
+@click.option("--gender", type=click.Choice(GENDER_WORDS), help=N_(
+    "The person's gender, as in the answers file: male or female (also m/f, м/ж); required "
+    "with --person for Russian."))
 @click.option("--json", "as_json", is_flag=True,
               help=N_("Print one JSON object of case: form."))
 def forms(phrase: str, language: str, person: bool, gender: str | None,
@@ -303,15 +307,14 @@ def forms(phrase: str, language: str, person: bool, gender: str | None,
     if not phrase:
         raise UserError(_("the phrase is empty"))
     if person and language == "ru" and not gender:
-        raise UserError(_("--person needs --gender m or f: a Russian name declines by "
+        raise UserError(_("--person needs --gender male or female: a Russian name declines by "
                           "gender, and xbdocs does not guess it"))
     module = languages.get(language)
     table: dict[str, str] = {}
     doubts: list[str] = []
     for case in module.CASES:
         if person:
-            result = module.inflect_person(phrase, case,
-                                           {"m": "male", "f": "female"}.get(gender or ""))
+            result = module.inflect_person(phrase, case, GENDER_WORDS.get(gender or ""))
         else:
             result = module.inflect_phrase(phrase, case)
         table[case] = result.text

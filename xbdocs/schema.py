@@ -525,12 +525,6 @@ class Term(Model):
         description=N_("Notice of termination, in months before the term ends."),
     )
 
-    @property
-    def renewal_years_given(self) -> bool:
-        """False when renewal is on and its period was left out (the term's length is
-        used)."""
-        return "renewal_years" in self.model_fields_set or not self.renewal
-
     @model_validator(mode="after")
     def _renewal(self) -> Term:
         if not self.renewal and "renewal_years" in self.model_fields_set:
