@@ -226,3 +226,24 @@ def test_forms_takes_the_answers_files_gender_words(run, gender):
     result = run("forms", "Иванова Любовь Петровна", "--person", "--gender", gender, "--json")
     assert result.code == 0, result.err
     assert "Ивановой" in result.out
+
+
+@pytest.mark.parametrize("kind, expected", [
+    (None, "2027 жылғы 15 сәуірде ____________ қаласында/ауылында әрқайсысы"),
+    ("village", "____________ ауылында әрқайсысы"),
+])
+def test_kazakh_blanks_keep_their_endings(run, write_answers, tmp_path, kind, expected):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["signing"] = {"date": "2027-04-15", "place": None, **(
+        {"place_kind": kind} if kind else {})}
+    assert run("build", write_answers(data), "-o", tmp_path / "out").code == 0
+    kk = docx_text(tmp_path / "out" / "agreement.kk.docx")
+    assert expected in kk
+
+
+def test_a_kazakh_blank_date_and_place(run, write_answers, tmp_path):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["signing"] = {"date": None, "place": None}
+    assert run("build", write_answers(data), "-o", tmp_path / "out").code == 0
+    kk = docx_text(tmp_path / "out" / "agreement.kk.docx")
+    assert "20__ жылғы «__» ____________ ____________ қаласында/ауылында әрқайсысы" in kk

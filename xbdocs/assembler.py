@@ -177,6 +177,12 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
         place = signing.place[lang]
         place_phrase = Field(f"{settlement} {place}" if lang == "ru" else f"{place} {settlement}",
                              f"signing.place.{lang}")
+    elif lang == "kk":
+        # A blank still reads as Kazakh: «____________ қаласы», in the locative «…
+        # қаласында»; when the kind was not given, both common kinds, one to strike out.
+        kinds = (settlement if "place_kind" in signing.model_fields_set else
+                 "/".join(cat.settlements[kind].label.kk for kind in ("city", "village")))
+        place_phrase = Field(f"{languages.kk.BLANK_PLACE} {kinds}", "signing.place.kk")
     references = [
         _Obj({"title": Field(ref.title[lang], f"catalogue:reference {ref.id}"),
               "date": ref.date, "number": ref.number})

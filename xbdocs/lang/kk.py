@@ -145,6 +145,11 @@ def inflect_phrase(phrase: str, case: str) -> Inflected:
     if case == "nominative":
         return Inflected(phrase)
     head, _sep, last = phrase.rpartition(" ")
+    if "/" in last:  # alternatives for a blank to strike out: «қаласы/ауылы» → each inflected
+        forms = [inflect_phrase(f"{head} {word}".strip(), case) for word in last.split("/")]
+        words = [form.text.rpartition(" ")[2] for form in forms]
+        doubt = next((form.doubt for form in forms if form.doubt), None)
+        return Inflected(f"{head} {'/'.join(words)}" if head else "/".join(words), doubt)
     possessive_stem, doubt = _possessive_guess(phrase)
     inflected = inflect_word(last, case, possessive_stem)
     return Inflected(f"{head} {inflected}" if head else inflected, doubt)
