@@ -211,3 +211,61 @@ def test_unverified_catalogue_entries_are_warned():
     warnings = _assemble().warnings
     assert any("pavlodar-region-akimat" in str(w) and "not verified" in str(w)
                and w.code == "XB014" for w in warnings)
+
+
+def _texts(name: str) -> tuple[str, str]:
+    result = _assemble(name=name)
+    return tuple("\n".join(b.text for b in result.documents[lang].blocks) for lang in ("ru", "kk"))
+
+
+def test_a_municipal_preamble_speaks_of_the_two_districts():
+    ru, kk = _texts("uglovsky-borodulikha-municipal")
+    assert ("для социально-экономического развития Угловского района Алтайского края и "
+            "Бородулихинского района области Абай") in ru
+    assert "Алтай өлкесі Углов ауданы мен Абай облысы Бородулиха ауданының" in kk
+    ru, kk = _texts("altai-pavlodar-2012")
+    assert "развития Алтайского края и Павлодарской области" in ru
+    assert "Алтай өлкесі мен Павлодар облысының" in kk
+
+
+@pytest.mark.parametrize("name, budget", [
+    ("uglovsky-borodulikha-municipal", "в бюджете соответствующего муниципального образования"),
+    ("altai-pavlodar-2012", "в бюджете соответствующего субъекта Российской Федерации"),
+])
+def test_financing_leaves_no_door_to_cross_funding(name, budget):
+    ru, kk = _texts(name)
+    assert budget in ru and "в соответствии с бюджетным законодательством государств Сторон" in ru
+    assert "иной порядок" not in ru and "өзге тәртіпті" not in kk
+    assert "бюджет заңнамасына сәйкес" in kk
+
+
+def test_amendments_follow_the_agreements_own_approval_on_the_municipal_track():
+    ru, kk = _texts("uglovsky-borodulikha-municipal")
+    assert "вступают в силу после их согласования и регистрации в том же порядке" in ru
+    assert "келісілгеннен және тіркелгеннен кейін күшіне енеді" in kk
+    ru, _kk = _texts("altai-pavlodar-2012")
+    assert "вступают в силу в порядке, предусмотренном п. 9.1" in ru
+
+
+@pytest.mark.parametrize("body, ru_territory", [
+    ("Администрация Угловского района Алтайского края", "Угловского района Алтайского края"),
+    ("акимат района Шарбакты Павлодарской области", "района Шарбакты Павлодарской области"),
+    ("Правительство Алтайского края", "Алтайского края"),
+    ("Отдел культуры", None),
+])
+def test_territory_from_a_russian_name(body, ru_territory):
+    from xbdocs.lang import ru
+
+    assert ru.territory(body) == ru_territory
+
+
+@pytest.mark.parametrize("body, kk_territory", [
+    ("Алтай өлкесі Углов ауданының әкімшілігі", "Алтай өлкесі Углов ауданы"),
+    ("Шығыс Қазақстан облысы Риддер қаласының әкімдігі", "Шығыс Қазақстан облысы Риддер қаласы"),
+    ("Алтай өлкесінің Үкіметі", "Алтай өлкесі"),
+    ("Мәдениет бөлімі", None),
+])
+def test_territory_from_a_kazakh_name(body, kk_territory):
+    from xbdocs.lang import kk
+
+    assert kk.territory(body) == kk_territory

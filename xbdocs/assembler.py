@@ -153,6 +153,10 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
         "name": Field(party.name[lang], f"{name_path}.{lang}" if not party.catalogue_id
                       else name_path),
         "region": Field(region.name[lang], f"catalogue:region {region.id}"),
+        # The territory the body governs, from its name: in Russian already in the
+        # genitive («Угловского района Алтайского края»), in Kazakh in the nominative
+        # («Алтай өлкесі Углов ауданы»); None when the name does not tell.
+        "territory": languages.get(lang).territory(party.name[lang]),
         "level": party.level,
         "country": party.country,
         "address": _bi(party.address, lang, f"{base}.address"),

@@ -7,6 +7,8 @@ several words only the last word takes the ending.
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from decimal import Decimal
 from functools import cache
@@ -239,3 +241,22 @@ def clause_ref(number: str, case: str = "nominative", possessive_form: bool = Fa
 
 def gendered(gender: str, masculine: str, feminine: str) -> str:
     return masculine
+
+
+#: The body nouns that end a Kazakh name, after its territory in the genitive
+#: («Алтай өлкесі Углов ауданының | әкімшілігі»).
+_BODIES = ("әкімшілігі", "әкімдігі", "үкіметі", "аппараты")
+_GENITIVE = re.compile(r"(ның|нің|дың|дің|тың|тің)$")
+
+
+def territory(body: str) -> str | None:
+    """The territory a body governs, in the nominative («Алтай өлкесі Углов ауданы»), from
+    the body's name; None when the name does not end in a known body."""
+    rest, _sep, last = body.strip().rpartition(" ")
+    if last.lower() not in _BODIES or not rest:
+        return None
+    head, _sep, word = rest.rpartition(" ")
+    nominative = _GENITIVE.sub("", word)
+    if nominative == word:
+        return None
+    return f"{head} {nominative}".strip()

@@ -156,3 +156,15 @@ def clause_ref(number: str, case: str = "nominative", possessive: bool = False) 
 
 def gendered(gender: str, masculine: str, feminine: str) -> str:
     return feminine if gender == "female" else masculine
+
+
+#: Head nouns of the bodies that sign: what follows them in a name is the territory, already
+#: in the genitive («Администрация | Угловского района Алтайского края»).
+_BODIES = ("администрация", "акимат", "правительство", "аппарат")
+
+
+def territory(body: str) -> str | None:
+    """The territory a body governs, in the genitive, from the body's name; None when the
+    name does not start with a known body."""
+    head, _sep, rest = body.strip().partition(" ")
+    return rest if head.lower() in _BODIES and rest else None
