@@ -7,9 +7,8 @@ several words only the last word takes the ending.
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache
 
