@@ -244,3 +244,27 @@ def test_renewal_periods_after_po_in_every_document(tmp_path, write_answers, yea
     _build(write_answers(data), tmp_path / "out")
     for name in ("agreement.ru.docx", "explanatory-note.docx", "register-card.docx"):
         assert expected in docx_text(tmp_path / "out" / name), name
+
+
+def test_a_list_whose_items_have_commas_takes_semicolons(tmp_path):
+    _build(MUNICIPAL, tmp_path / "out", "approval")
+    notice = docx_text(tmp_path / "out" / "notice.docx")
+    assert "сельское хозяйство, лесное и рыбное хозяйство; " in notice
+
+
+@pytest.mark.parametrize("items, text", [
+    (["экономика", "культура"], "экономика, культура"),
+    (["экономика", "сельское хозяйство, лесное и рыбное хозяйство"],
+     "экономика; сельское хозяйство, лесное и рыбное хозяйство"),
+])
+def test_listing(items, text):
+    from xbdocs.lang import listing
+
+    assert listing(items) == text
+
+
+def test_the_register_card_names_signers_without_a_gender(tmp_path):
+    _build(MUNICIPAL, tmp_path / "out")
+    card = docx_text(tmp_path / "out" / "register-card.docx")
+    assert "Лицо, подписавшее соглашение от российской стороны" in card
+    assert "Подписал " not in card

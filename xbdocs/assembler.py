@@ -284,6 +284,7 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     env.filters["capfirst"] = _capfirst
     env.filters["initials"] = languages.short_name
     env.filters["with_s"] = languages.ru.with_s
+    env.filters["listing"] = languages.listing
     env.guard_filters()
     return env
 

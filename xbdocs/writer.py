@@ -24,7 +24,8 @@ from docx.shared import Mm, Pt, RGBColor
 from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
-ITEM_MARK = "– "
+#: The mark of a list item: the same dash as in the text («—»), one dash style throughout.
+ITEM_MARK = "— "
 
 
 @dataclass(frozen=True)

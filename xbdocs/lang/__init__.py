@@ -22,3 +22,11 @@ def short_name(full_name: str) -> str:
         return surname
     # A no-break space keeps the initials on the surname's line.
     return "".join(f"{name[0]}." for name in given) + f"\u00a0{surname}"
+
+
+def listing(items) -> str:
+    """A list in running text: commas between its items, or semicolons when an item has a
+    comma of its own («сельское хозяйство, лесное и рыбное хозяйство; культура»)."""
+    texts = [str(item) for item in items]
+    separator = "; " if any("," in text for text in texts) else ", "
+    return separator.join(texts)
