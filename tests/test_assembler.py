@@ -269,3 +269,18 @@ def test_territory_from_a_kazakh_name(body, kk_territory):
     from xbdocs.lang import kk
 
     assert kk.territory(body) == kk_territory
+
+
+def test_kazakh_wording_a_reviewer_asked_for():
+    _ru, kk = _texts("uglovsky-borodulikha-municipal")
+    assert "1-бап. Келісімнің нысанасы" in kk
+    assert "әрқайсысы қазақ және орыс тілдерінде" in kk and "әрі екі мәтіннің де күші бірдей" in kk
+    assert ("Қазақстан Республикасының Үкіметі мен Ресей Федерациясының Үкіметі арасындағы "
+            "өңіраралық") in kk
+
+
+def test_russian_citations_in_legal_order():
+    ru, _kk = _texts("uglovsky-borodulikha-municipal")
+    assert ("Федерального закона от 26 июля 2017 года № 179-ФЗ «Об основах приграничного "
+            "сотрудничества»") in ru
+    assert "от 25 мая 1992 года; Конвенции" in ru

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(MISSING and not REQUIRED,
 KEYS = {
     "agreement.ru-kk.pdf": ["СОГЛАШЕНИЕ", "КЕЛІСІМ", "Стороны", "Тараптар", "М.П.", "М.О."],
     "agreement.ru.pdf": ["СОГЛАШЕНИЕ", "Статья 1. Предмет Соглашения", "М.П."],
-    "agreement.kk.pdf": ["КЕЛІСІМ", "1-бап. Келісімнің мәні", "М.О."],
+    "agreement.kk.pdf": ["КЕЛІСІМ", "1-бап. Келісімнің нысанасы", "М.О."],
     "registration-application.pdf": ["О регистрации соглашения", "Приложение:"],
     "register-card.pdf": ["РЕГИСТРАЦИОННАЯ КАРТОЧКА"],
 }

@@ -189,6 +189,12 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
         place_phrase = Field(f"{languages.kk.BLANK_PLACE} {kinds}", "signing.place.kk")
     references = [
         _Obj({"title": Field(ref.title[lang], f"catalogue:reference {ref.id}"),
+              # A title with a name in quotes splits into the act's kind and its name, for
+              # the Russian order: «Федерального закона от … № … «Об основах …»».
+              "kind": Field(ref.title[lang].partition(" «")[0], f"catalogue:reference {ref.id}")
+              if " «" in ref.title[lang] else None,
+              "name": "«" + ref.title[lang].partition(" «")[2]
+              if " «" in ref.title[lang] else None,
               "date": ref.date, "number": ref.number})
         for ref in sorted(cat.references, key=lambda r: r.date)
         if answers.track in ref.tracks and (signing.date is None or ref.date <= signing.date)
