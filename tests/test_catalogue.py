@@ -20,7 +20,8 @@ def _items(name: str, key: str) -> list[dict]:
     ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
-    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border", "neighbours"}),
+    ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border", "neighbours",
+                                 "neighbours_verified"}),
 ])
 def test_entries_have_exactly_their_keys(name, key, keys):
     for item in _items(name, key):

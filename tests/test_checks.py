@@ -151,3 +151,33 @@ def test_build_stops_on_check_errors(run, write_answers, tmp_path):
     result = run("build", write_answers(data), "-o", tmp_path / "out")
     assert result.code == 1 and "[XB005]" in result.err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kazakh, code, severity", [
+    ("atyrau-region-akimat", "XB001", "error"),            # the Altai Krai is far from Atyrau
+    ("kostanay-region-akimat", "XB001", "error"),
+    ("east-kazakhstan-region-akimat", None, None),
+    ("abai-region-akimat", None, None),
+])
+def test_the_parties_must_border_each_other(kazakh, code, severity):
+    data = sample()
+    data["parties"]["kazakh"]["catalogue"] = kazakh
+    found = {f.code: f for f in checks.check(answers.parse(data, {}), catalogue.load(),
+                                             profile.load(), "agreement", TODAY)}
+    if code is None:
+        assert "XB001" not in found and "XB020" not in found
+    else:
+        assert found[code].severity == severity
+        assert found[code].path == "parties.kazakh.catalogue"
+        assert "Павлодарская область" in found[code].message
+
+
+def test_an_unverified_map_of_neighbours_only_warns():
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["russian"] = {
+        "name": {"ru": "Администрация Кизильского района", "kk": "Қызыл ауданының әкімшілігі"},
+        "region": "chelyabinsk", "level": "district",
+        "signatory": data["parties"]["russian"]["signatory"]}
+    found = {f.code: f for f in checks.check(answers.parse(data, {}), catalogue.load(),
+                                             profile.load(), "agreement", TODAY)}
+    assert found["XB020"].severity == "warning" and "XB001" not in found

@@ -49,6 +49,8 @@ class Region:
     border: bool = True
     #: Regions of the other country it borders, where known (domain.md §4).
     neighbours: tuple[str, ...] = ()
+    #: Whether ``neighbours`` was checked against a source (else it is the common map).
+    neighbours_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def load() -> Catalogue:
     for item in _read("regions.yaml")["regions"]:
         regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"),
                                      bool(item.get("border", True)),
-                                     tuple(item.get("neighbours", ())))
+                                     tuple(item.get("neighbours", ())),
+                                     bool(item.get("neighbours_verified", False)))
         _add_forms(forms, item)
     parties = {}
     for item in _read("parties.yaml")["parties"]:

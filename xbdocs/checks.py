@@ -87,6 +87,27 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
     return found
 
 
+def _neighbours(answers: Answers, cat: Catalogue) -> list[Finding]:
+    """The parties' regions must border each other (the catalogue's map of neighbours)."""
+    russian = cat.regions.get(answers.russian.region or "")
+    kazakh = cat.regions.get(answers.kazakh.region or "")
+    if russian is None or kazakh is None or not (russian.border and kazakh.border) \
+            or not russian.neighbours or kazakh.id in russian.neighbours:
+        return []
+    path = ("parties.kazakh.catalogue" if answers.kazakh.catalogue_id else
+            "parties.kazakh.region")
+    near = ", ".join(cat.regions[r].name.ru for r in russian.neighbours if r in cat.regions)
+    if russian.neighbours_verified:
+        return [Finding("XB001", ERROR, path, _(
+            "«{kazakh}» does not border «{russian}», which borders only: {near}; cross-border "
+            "cooperation is between neighbouring territories").format(
+                kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
+    return [Finding("XB020", WARNING, path, _(
+        "«{kazakh}» is not known to border «{russian}» (its neighbours in the catalogue: "
+        "{near}; that list is not yet checked against a source)").format(
+            kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
+
+
 def _terms(answers: Answers) -> list[Finding]:
     found = []
     term = answers.term
@@ -186,7 +207,8 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
           today: dt.date) -> list[Finding]:
     """Every check for ``stage``: errors first, then warnings, each group by code; each
     finding located in the answers file."""
-    found = _parties(answers, cat) + _terms(answers) + _dates(answers)
+    found = _parties(answers, cat) + _neighbours(answers, cat) + _terms(answers) + \
+        _dates(answers)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:
