@@ -59,3 +59,32 @@ def test_border_geography():
 def test_references_carry_dates_and_sources():
     for reference in catalogue.load().references:
         assert reference.source and reference.tracks
+
+
+def test_catalogue_list_near_a_party(run):
+    result = run("catalogue", "list", "--near", "altai-uglovsky-district")
+    assert result.code == 0
+    ids = [line.split()[0] for line in result.out.splitlines()]
+    assert "abai-borodulikha-district-akimat" in ids and "pavlodar" in ids
+    assert "atyrau-region-akimat" not in ids and "altai-loktevsky-district" not in ids
+    assert "Абай облысы Бородулиха ауданының әкімдігі" in result.out
+
+
+def test_catalogue_list_as_json(run):
+    import json
+
+    result = run("catalogue", "list", "--kind", "area", "--format", "json")
+    areas = json.loads(result.out)
+    assert {"id", "ru", "kk", "verified", "source"} <= set(areas[0])
+    assert any(a["id"] == "agriculture" for a in areas)
+
+
+def test_catalogue_show(run):
+    result = run("catalogue", "show", "altai-uglovsky-district")
+    assert result.code == 0
+    assert "kk: Алтай өлкесі Углов ауданының әкімшілігі" in result.out
+    assert "not verified" in result.out
+    missing = run("catalogue", "show", "altai-uglovsky")
+    assert missing.code == 1 and "did you mean «altai-uglovsky-district»" in missing.err
+    far = run("catalogue", "list", "--near", "nowhere")
+    assert far.code == 1 and "is not a party or a region" in far.err

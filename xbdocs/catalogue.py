@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from xbdocs.errors import CatalogueError
-from xbdocs.i18n import _
+from xbdocs.i18n import N_, _
 
 DATA_DIR = Path(__file__).parent / "data"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -164,3 +164,77 @@ def load() -> Catalogue:
         areas_source=areas["source"],
         forms=forms,
     )
+
+
+# --- listing the catalogue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One catalogue entry as `xbdocs catalogue` shows it."""
+
+    id: str
+    kind: str
+    ru: str
+    kk: str
+    verified: bool
+    source: str
+    region: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return {"party": N_("a party"), "area": N_("an area of cooperation"),
+                "form": N_("a form of cooperation"), "region": N_("a region"),
+                "act": N_("what a signatory acts on")}[self.kind]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "ru": self.ru, "kk": self.kk,
+                "verified": self.verified, "source": self.source, "region": self.region}
+
+
+def entries(cat: Catalogue, kind: str | None = None, near: str | None = None) -> list[Listed]:
+    """The catalogue's entries of ``kind`` (all kinds by default); with ``near``, only the
+    parties and regions across the border from that party or region."""
+    found: list[Listed] = []
+    if kind in (None, "party"):
+        found += [Listed(p.id, "party", p.name.ru, p.name.kk, p.verified, p.source, p.region)
+                  for p in cat.parties.values()]
+    if kind in (None, "region"):
+        found += [Listed(r.id, "region", r.name.ru, r.name.kk, True, "domain.md §4")
+                  for r in cat.regions.values()]
+    for table, label in ((cat.areas, "area"), (cat.cooperation_forms, "form"),
+                         (cat.acts, "act")):
+        if kind in (None, label):
+            found += [Listed(code, label, item.label.ru, item.label.kk, True,
+                             cat.areas_source if label == "area" else "xbdocs")
+                      for code, item in table.items()]
+    if near is not None:
+        regions = _across(cat, near)
+        found = [e for e in found if e.kind in ("party", "region") and
+                 (e.region in regions or (e.kind == "region" and e.id in regions))]
+    return found
+
+
+def _across(cat: Catalogue, near: str) -> set[str]:
+    """The regions across the border from a party's or a region's region."""
+    party = cat.parties.get(near)
+    region_id = party.region if party else near
+    if region_id not in cat.regions:
+        raise CatalogueError(_("«{id}» is not a party or a region of the catalogue; «xbdocs "
+                               "catalogue list» shows them").format(id=near))
+    region = cat.regions[region_id]
+    if region.country == "RU":
+        return set(region.neighbours)
+    return {r.id for r in cat.regions.values() if region_id in r.neighbours}
+
+
+def entry(cat: Catalogue, entry_id: str) -> Listed:
+    for item in entries(cat):
+        if item.id == entry_id:
+            return item
+    import difflib
+
+    close = difflib.get_close_matches(entry_id, [item.id for item in entries(cat)], n=1)
+    hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
+    raise CatalogueError(_("«{id}» is not in the catalogue{hint}").format(id=entry_id,
+                                                                         hint=hint))

@@ -198,6 +198,47 @@ def interview(output: Path, resume: bool, build_dir: Path | None, stage: str, fo
         sys.exit(code)
 
 
+@cli.group("catalogue", help=N_(
+    "What the catalogue knows: parties, areas of cooperation, regions; their ids, names in "
+    "both languages, whether they are verified and where they come from."))
+def catalogue_group() -> None:
+    pass
+
+
+CATALOGUE_KINDS = ("party", "area", "form", "region", "act")
+
+
+@catalogue_group.command("list", help=N_("List the catalogue's entries with their ids."))
+@click.option("--kind", type=click.Choice(CATALOGUE_KINDS), help=N_("Only entries of this kind."))
+@click.option("--near", help=N_("Only parties and regions next to this party or region (an id)."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help=N_("How to print the findings."))
+def catalogue_list(kind: str | None, near: str | None, output_format: str) -> None:
+    from xbdocs import catalogue
+
+    entries = catalogue.entries(catalogue.load(), kind, near)
+    if output_format == "json":
+        click.echo(dump_json([entry.as_dict() for entry in entries]))
+        return
+    for entry in entries:
+        flag = "" if entry.verified else " " + _("(not verified)")
+        say(f"{entry.id:<44} {entry.ru} / {entry.kk}{flag}")
+
+
+@catalogue_group.command("show", help=N_("Everything the catalogue says about one entry."))
+@click.argument("entry_id")
+def catalogue_show(entry_id: str) -> None:
+    from xbdocs import catalogue
+
+    entry = catalogue.entry(catalogue.load(), entry_id)
+    say(f"{entry.id} ({_(entry.kind_label)})")
+    say(f"  ru: {entry.ru}")
+    say(f"  kk: {entry.kk}")
+    if entry.region:
+        say("  " + _("region: {region}").format(region=entry.region))
+    say("  " + (_("verified") if entry.verified else _("not verified")) + f": {entry.source}")
+
+
 @cli.command("schema", help=N_(
     "Print the JSON Schema of the answers file, for an editor's completion and checks "
     "(see docs/answers.md)."))

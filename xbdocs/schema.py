@@ -344,7 +344,7 @@ class Party(Model):
         None,
         title=N_("Which body is the party"),
         description=N_(
-            "An id from the catalogue (docs/answers.md lists them); its names need not be given."
+            "An id from the catalogue («xbdocs catalogue list»); its names need not be given."
         ),
     )
     name: Bilingual | None = Field(
