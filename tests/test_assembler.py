@@ -284,3 +284,11 @@ def test_russian_citations_in_legal_order():
     assert ("Федерального закона от 26 июля 2017 года № 179-ФЗ «Об основах приграничного "
             "сотрудничества»") in ru
     assert "от 25 мая 1992 года; Конвенции" in ru
+
+
+def test_municipal_areas_within_powers_are_worded_as_assistance():
+    ru, kk = _texts("uglovsky-borodulikha-municipal")
+    assert "содействие в борьбе с эпидемиями в пределах полномочий Сторон." in ru
+    assert "орман және балық шаруашылығын дамытуға жәрдемдесу" in kk
+    ru, _kk = _texts("altai-pavlodar-2012")
+    assert "содействие" not in ru.split("Статья 3")[0].split("Статья 2")[1]

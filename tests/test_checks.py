@@ -181,3 +181,20 @@ def test_an_unverified_map_of_neighbours_only_warns():
     found = {f.code: f for f in checks.check(answers.parse(data, {}), catalogue.load(),
                                              profile.load(), "agreement", TODAY)}
     assert found["XB020"].severity == "warning" and "XB001" not in found
+
+
+def test_areas_beyond_a_districts_powers():
+    data = sample("uglovsky-borodulikha-municipal")
+    findings = [f for f in checks.check(answers.parse(data, {}), catalogue.load(),
+                                        profile.load(), "agreement", TODAY) if f.code == "XB021"]
+    assert [f.path for f in findings] == ["areas[1]", "areas[5]"]
+    assert all(f.severity == "warning" for f in findings)
+    regional = checks.check(answers.load(SAMPLES / "altai-pavlodar-2012.yaml"),
+                            catalogue.load(), profile.load(), "agreement", TODAY)
+    assert not [f for f in regional if f.code == "XB021"]
+
+
+def test_the_powers_table_says_where_it_comes_from():
+    cat = catalogue.load()
+    assert "131-FZ" in cat.powers_source and "[P]" in cat.powers_source
+    assert cat.areas["epidemics"].municipal.ru.startswith("содействие")

@@ -38,6 +38,9 @@ class Entry:
 
     code: str
     label: Bilingual
+    #: For an area outside a municipal district's own powers: its wording on the municipal
+    #: track («содействие … в пределах полномочий Сторон»).
+    municipal: Bilingual | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class Catalogue:
     settlements: dict[str, Entry]
     references: list[Reference]
     areas_source: str
+    #: Why some areas are worded as assistance on the municipal track.
+    powers_source: str = ""
     #: Known case forms: ``forms[lang][nominative][case]``.
     forms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
@@ -118,7 +123,9 @@ def _add_forms(forms: dict, item: dict) -> None:
 def _entries(items: list[dict], source: str, forms: dict) -> dict[str, Entry]:
     entries = {}
     for item in items:
-        entries[item["code"]] = Entry(item["code"], _bilingual(item, source))
+        municipal = item.get("municipal")
+        entries[item["code"]] = Entry(item["code"], _bilingual(item, source),
+                                      _bilingual(municipal, source) if municipal else None)
         _add_forms(forms, item)
     return entries
 
@@ -162,6 +169,7 @@ def load() -> Catalogue:
         settlements=_entries(_read("settlements.yaml")["settlements"], "settlements.yaml", forms),
         references=references,
         areas_source=areas["source"],
+        powers_source=areas.get("powers_source", ""),
         forms=forms,
     )
 

@@ -108,6 +108,16 @@ def _neighbours(answers: Answers, cat: Catalogue) -> list[Finding]:
             kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
 
 
+def _powers(answers: Answers, cat: Catalogue) -> list[Finding]:
+    """On the municipal track, areas beyond a municipal district's own powers."""
+    if answers.track != "municipal":
+        return []
+    return [Finding("XB021", WARNING, f"areas[{index}]", _(
+        "«{area}» lies beyond a municipal district's own powers; the agreement says «{wording}»"
+    ).format(area=cat.areas[code].label.ru, wording=cat.areas[code].municipal.ru))
+        for index, code in enumerate(answers.areas) if cat.areas[code].municipal]
+
+
 def _terms(answers: Answers) -> list[Finding]:
     found = []
     term = answers.term
@@ -207,8 +217,8 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
           today: dt.date) -> list[Finding]:
     """Every check for ``stage``: errors first, then warnings, each group by code; each
     finding located in the answers file."""
-    found = _parties(answers, cat) + _neighbours(answers, cat) + _terms(answers) + \
-        _dates(answers)
+    found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
+        _terms(answers) + _dates(answers)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:

@@ -23,7 +23,11 @@ def printable(text: str, limit: int = MAX_LINE) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     text = _UNPRINTABLE.sub(escape, text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    # Cut in the middle: the end of a message line holds its code («[XB021]»).
+    tail = min(30, limit // 4)
+    return text[: limit - tail - 1] + "…" + text[-tail:]
 
 
 class XbdocsError(Exception):

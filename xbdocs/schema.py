@@ -831,9 +831,14 @@ class Answers(Model):
             )
         if errors:
             raise _located(errors)
-        self._areas = tuple(cat.areas[code].label for code in self.areas) + tuple(
-            a.pair for a in self.custom_areas
-        )
+        # On the municipal track an area beyond a district's own powers is worded as
+        # assistance within the Parties' powers (the catalogue says which, and why).
+        municipal = self.track == "municipal"
+        self._areas = tuple(
+            cat.areas[code].municipal if municipal and cat.areas[code].municipal
+            else cat.areas[code].label
+            for code in self.areas
+        ) + tuple(a.pair for a in self.custom_areas)
         self._forms_of_cooperation = tuple(
             cat.cooperation_forms[code].label for code in self.cooperation_forms
         ) + tuple(f.pair for f in self.custom_cooperation_forms)
