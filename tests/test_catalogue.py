@@ -16,7 +16,7 @@ def _items(name: str, key: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("name, key, keys", [
-    ("areas.yaml", "areas", {"code", "ru", "kk"}),
+    ("areas.yaml", "areas", {"code", "ru", "kk", "municipal"}),
     ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
