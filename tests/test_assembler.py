@@ -47,7 +47,7 @@ def test_party_names_in_their_cases():
 
 def test_kazakh_text():
     kk = _assemble().documents["kk"]
-    assert "Алтай өлкесінің Әкімшілігі мен Қазақстан Республикасы Павлодар облысының " \
+    assert "Алтай өлкесінің әкімшілігі мен Қазақстан Республикасы Павлодар облысының " \
            "әкімдігі арасындағы" in kk.block("title").text
     assert "2012 жылғы 19 қыркүйекте Павлодар қаласында" in kk.block("closing").text
     assert "Павлодар облысының әкімдігі үшін" in kk.block("signatures").text

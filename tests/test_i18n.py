@@ -126,5 +126,5 @@ def test_russian_messages_name_things_in_russian(capsys, tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, out, _err = _russian(capsys, "check", str(path))
     assert code == 1
-    assert "а не субъект (область, край)" in out and "regional" not in out.split("[")[0]
+    assert "а не регион [XB002]" in out and "regional" not in out.split("[")[0]
     assert "ИНН 2225066566" in out and "INN" not in out

@@ -230,3 +230,23 @@ def test_distributive_po(number):
     from xbdocs.lang import ru
 
     assert ru.count(number, "год", "distributive") == DISTRIBUTIVE[number]
+
+
+@pytest.mark.parametrize("text, official", [
+    ("Алтай өлкесінің Әкімшілігі", "Алтай өлкесінің әкімшілігі"),
+    ("Углов ауданы Әкімшілігінің экономика бөлімі", "Углов ауданы әкімшілігінің экономика бөлімі"),
+    ("Алтай өлкесінің Губернаторы", "Алтай өлкесінің губернаторы"),
+    ("Павлодар облысының Әкімі", "Павлодар облысының әкімі"),
+    ("Алтай өлкесінің Үкіметі", "Алтай өлкесінің Үкіметі"),
+    ("Губернатор", "Губернатор"),
+    ("Әкім Павлодар облысы", "Әкім Павлодар облысы"),
+])
+def test_kazakh_bodies_and_posts_after_a_genitive_are_lower_case(text, official):
+    assert kk.official_case(text) == official
+
+
+def test_every_catalogue_name_follows_the_capitalisation_rule():
+    from xbdocs import catalogue
+
+    for party in catalogue.load().parties.values():
+        assert kk.official_case(party.name.kk) == party.name.kk, party.id

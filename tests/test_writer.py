@@ -95,7 +95,7 @@ def test_signature_blocks_side_by_side(assembly):
     document = Document(io.BytesIO(writer.write(assembly.documents["kk"])))
     signatures = document.tables[-1]
     assert len(signatures.columns) == 2
-    assert "Алтай өлкесінің Әкімшілігі үшін" in signatures.cell(0, 0).text
+    assert "Алтай өлкесінің әкімшілігі үшін" in signatures.cell(0, 0).text
     assert "Павлодар облысының әкімдігі үшін" in signatures.cell(0, 1).text
 
 

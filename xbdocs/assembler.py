@@ -140,8 +140,13 @@ class _Obj:
             raise AttributeError(name) from None
 
 
+def _text(value: str, lang: str) -> str:
+    """A name or post as the language writes it officially (Kazakh capitalisation)."""
+    return languages.kk.official_case(value) if lang == "kk" else value
+
+
 def _bi(value: Bilingual | None, lang: str, path: str) -> Field | None:
-    return Field(value[lang], f"{path}.{lang}") if value else None
+    return Field(_text(value[lang], lang), f"{path}.{lang}") if value else None
 
 
 def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
@@ -150,8 +155,8 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
     region = cat.regions[party.region]
     signatory = party.signatory
     return _Obj({
-        "name": Field(party.name[lang], f"{name_path}.{lang}" if not party.catalogue_id
-                      else name_path),
+        "name": Field(_text(party.name[lang], lang), f"{name_path}.{lang}"
+                      if not party.catalogue_id else name_path),
         "region": Field(region.name[lang], f"catalogue:region {region.id}"),
         # The territory the body governs, from its name: in Russian already in the
         # genitive («Угловского района Алтайского края»), in Kazakh in the nominative

@@ -259,3 +259,23 @@ def territory(body: str) -> str | None:
     if nominative == word:
         return None
     return f"{head} {nominative}".strip()
+
+
+#: Bodies and posts written lower case after the genitive or the territory they belong to
+#: («Алтай өлкесінің әкімшілігі», «Углов ауданы әкімшілігінің», «Алтай өлкесінің
+#: губернаторы»). «Үкіметі» keeps its capital, as «Қазақстан Республикасының Үкіметі» does.
+_COMMON_BODIES = ("әкімшілігі", "әкімдігі", "губернаторы", "әкімі", "басшысы", "төрағасы",
+                  "бөлімі", "басқармасы", "мәслихаты", "аппараты")
+_TERRITORY_WORDS = ("ауданы", "облысы", "өлкесі", "қаласы", "ауылы", "кенті")
+
+
+def official_case(text: str) -> str:
+    """Official Kazakh capitalisation of a name or post: a body or post that follows a
+    genitive or its territory is written lower case."""
+    words = text.split(" ")
+    for index in range(1, len(words)):
+        word, before = words[index], words[index - 1].lower()
+        if word[:1].isupper() and word.lower().startswith(_COMMON_BODIES) and (
+                _GENITIVE.search(before) or before in _TERRITORY_WORDS):
+            words[index] = word[:1].lower() + word[1:]
+    return " ".join(words)
