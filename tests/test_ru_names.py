@@ -57,7 +57,7 @@ PEOPLE = [
     ("Петрова Нинель Викторовна", "female", "dative", "Петровой Нинели Викторовне"),
     ("Карлин Александр Богданович", "male", "genitive", "Карлина Александра Богдановича"),
     ("Жумабеков Ерлан Серикулы", "male", "genitive", "Жумабекова Ерлана Серикулы"),
-    ("Ахметова Айгуль Сериккызы", "female", "dative", "Ахметовой Айгуль Сериккызы"),
+    ("Ахметова Айгуль Сериккызы", "female", "dative", "Ахметовой Айгули Сериккызы"),
     ("Римская-Корсакова Анна Ивановна", "female", "genitive",
      "Римской-Корсаковой Анны Ивановны"),
 ]
@@ -82,3 +82,26 @@ def test_vocabulary_makes_akimat_certain():
 def test_nominative_is_the_phrase_itself():
     assert inflect_phrase("Правительство Алтайского края", "nominative").text == \
         "Правительство Алтайского края"
+
+
+def _name_table() -> list[tuple[str, str, str, str]]:
+    path = Path(__file__).with_name("names_ru.tsv")
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    return [tuple(row) for row in rows]
+
+
+NAMES = _name_table()
+
+
+def test_the_name_table_is_large_enough():
+    people = {(name, gender) for name, gender, _case, _form in NAMES}
+    assert len(people) >= 150
+    assert {gender for _name, gender in people} == {"male", "female"}
+    assert len(NAMES) == len(people) * 6
+
+
+@pytest.mark.parametrize("name, gender, case, form", NAMES,
+                         ids=[f"{n}-{c}" for n, _g, c, _f in NAMES])
+def test_full_names_in_every_case(name, gender, case, form):
+    assert inflect_person(name, case, gender).text == form

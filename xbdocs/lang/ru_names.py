@@ -229,6 +229,31 @@ def inflect_person(full_name: str, case: str, gender: str) -> Inflected:
             result.append(part)  # «Серикулы» does not decline in Russian
             continue
         pieces = part.split("-")  # a double surname declines in both halves
-        result.append("-".join(_petrovich().make(role, sex, petrovich_case, piece)
-                               for piece in pieces))
+        made = "-".join(_petrovich().make(role, sex, petrovich_case, piece) for piece in pieces)
+        if role is NamePart.FIRSTNAME and gender == "female":
+            made = _female_first_name(part, case, made)
+        result.append(made)
     return Inflected(" ".join(result), doubt)
+
+
+#: The third declension's endings, for a female name in a soft sign the rules of pytrovich do
+#: not know (Айгуль, Асель, Гульдараль): declined like «Любовь» and «Нинель», as the norm for
+#: such names is («у Айгули», «с Асель» is colloquial).
+_THIRD_DECLENSION = {"genitive": "и", "dative": "и", "accusative": "ь", "instrumental": "ью",
+                     "prepositional": "и"}
+
+
+#: Female names in -ия (Мария, Юлия, Алия): pytrovich's rule for names it does not know gives
+#: «Алие», «Алиёй».
+_IYA = {"genitive": "ии", "dative": "ии", "accusative": "ию", "instrumental": "ией",
+        "prepositional": "ии"}
+
+
+def _female_first_name(name: str, case: str, made: str) -> str:
+    """A female first name where the rules of pytrovich do not reach."""
+    if len(name) > 2 and name.endswith("ия"):
+        return name[:-2] + _IYA[case]
+    if made == name and len(name) > 2 and name.endswith("ь") and \
+            name[-2].lower() not in "аеёиоуыэюяй":
+        return name[:-1] + _THIRD_DECLENSION[case]
+    return made
