@@ -292,3 +292,24 @@ def test_municipal_areas_within_powers_are_worded_as_assistance():
     assert "орман және балық шаруашылығын дамытуға жәрдемдесу" in kk
     ru, _kk = _texts("altai-pavlodar-2012")
     assert "содействие" not in ru.split("Статья 3")[0].split("Статья 2")[1]
+
+
+def test_the_charter_names_whose_it_is():
+    ru, kk = _texts("uglovsky-borodulikha-municipal")
+    assert "действующей на основании Устава муниципального образования Угловский район " \
+           "Алтайского края," in ru
+    assert "Алтай өлкесі Углов ауданы муниципалдық құрылымының Жарғысы негізінде" in kk
+    ru, kk = _texts("altai-pavlodar-2012")
+    assert "действующего на основании Устава (Основного Закона) Алтайского края," in ru
+    assert "Алтай өлкесінің Жарғысы (Негізгі Заңы) негізінде" in kk
+
+
+@pytest.mark.parametrize("genitive, nominative", [
+    ("Угловского района Алтайского края", "Угловский район Алтайского края"),
+    ("города Рубцовска Алтайского края", "город Рубцовск Алтайского края"),
+    ("Алтайского края", "Алтайский край"),
+])
+def test_territory_in_the_nominative(genitive, nominative):
+    from xbdocs.lang import ru
+
+    assert ru.territory_nominative(genitive) == nominative

@@ -21,7 +21,7 @@ def _items(name: str, key: str) -> list[dict]:
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
     ("regions.yaml", "regions", {"id", "country", "ru", "kk", "border", "neighbours",
-                                 "neighbours_verified"}),
+                                 "neighbours_verified", "charter"}),
 ])
 def test_entries_have_exactly_their_keys(name, key, keys):
     for item in _items(name, key):

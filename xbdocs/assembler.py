@@ -149,6 +149,27 @@ def _bi(value: Bilingual | None, lang: str, path: str) -> Field | None:
     return Field(_text(value[lang], lang), f"{path}.{lang}") if value else None
 
 
+def _charter(party: Party, cat: Catalogue) -> Bilingual | None:
+    """Whose charter a Russian signatory acts on: the municipality's («Устав муниципального
+    образования Угловский район Алтайского края») or the region's own title; None when the
+    party's name does not tell its territory."""
+    region = cat.regions.get(party.region or "")
+    if party.level == "regional" and region is not None and region.charter is not None:
+        return region.charter
+    territory_ru = languages.ru.territory(party.name.ru)
+    territory_kk = languages.kk.territory(party.name.kk)
+    if territory_ru is None or territory_kk is None:
+        return None
+    if party.level == "regional":
+        return Bilingual(f"Устав {territory_ru}",
+                         f"{languages.kk.inflect(territory_kk, 'genitive')} Жарғысы")
+    nominative = languages.ru.territory_nominative(territory_ru)
+    if nominative is None:
+        return None
+    return Bilingual(f"Устав муниципального образования {nominative}",
+                     f"{territory_kk} муниципалдық құрылымының Жарғысы")
+
+
 def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
     base = f"parties.{party.side}"
     name_path = f"catalogue:{party.catalogue_id}" if party.catalogue_id else f"{base}.name"
@@ -171,7 +192,9 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
                           signatory.gender),
             "gender": signatory.gender,
             "position": _bi(signatory.position, lang, f"{base}.signatory.position"),
-            "acts_on": _bi(signatory.acts_on_text, lang, f"{base}.signatory.acts_on"),
+            "acts_on": _bi((_charter(party, cat) if signatory.acts_on == "charter" and
+                            party.country == "RU" else None) or signatory.acts_on_text,
+                           lang, f"{base}.signatory.acts_on"),
         }),
     })
 

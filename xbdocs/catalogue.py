@@ -54,6 +54,8 @@ class Region:
     neighbours: tuple[str, ...] = ()
     #: Whether ``neighbours`` was checked against a source (else it is the common map).
     neighbours_verified: bool = False
+    #: The title of the region's charter, where it has its own («Устав (Основной Закон) …»).
+    charter: Bilingual | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ def load() -> Catalogue:
         regions[item["id"]] = Region(item["id"], item["country"], _bilingual(item, "regions"),
                                      bool(item.get("border", True)),
                                      tuple(item.get("neighbours", ())),
-                                     bool(item.get("neighbours_verified", False)))
+                                     bool(item.get("neighbours_verified", False)),
+                                     _bilingual(item["charter"], "regions.yaml")
+                                     if item.get("charter") else None)
         _add_forms(forms, item)
     parties = {}
     for item in _read("parties.yaml")["parties"]:

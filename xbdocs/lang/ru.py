@@ -168,3 +168,31 @@ def territory(body: str) -> str | None:
     name does not start with a known body."""
     head, _sep, rest = body.strip().partition(" ")
     return rest if head.lower() in _BODIES and rest else None
+
+
+def territory_nominative(genitive: str) -> str | None:
+    """«Угловского района Алтайского края» → «Угловский район Алтайского края»: the leading
+    noun phrase in the nominative, what follows it as it is; None if it cannot be read."""
+    words = genitive.split()
+    result: list[str] = []
+    for index, word in enumerate(words):
+        parse = next((p for p in _morph().parse(word) if "gent" in p.tag), None)
+        if parse is None:
+            return None
+        form = parse.inflect({"nomn"})
+        if form is None:
+            return None
+        text = form.word.capitalize() if word[:1].isupper() else form.word
+        result.append(text)
+        if parse.tag.POS == "NOUN":
+            rest = words[index + 1:]
+            following = next((p for p in _morph().parse(rest[0]) if "gent" in p.tag), None) \
+                if rest and rest[0][:1].isupper() else None
+            if following is not None and following.tag.POS == "NOUN" and (
+                    "Geox" in following.tag or "Name" in following.tag):
+                form = following.inflect({"nomn"})  # «города Рубцовска» → «город Рубцовск»
+                if form is not None:
+                    result.append(form.word.capitalize())
+                    rest = rest[1:]
+            return " ".join(result + rest)
+    return None

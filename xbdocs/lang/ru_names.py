@@ -186,11 +186,23 @@ def _inflect_part(text: str, case: str) -> Inflected:
     return Inflected("".join(tokens), "; ".join(doubts) or None)
 
 
+#: A head noun with a parenthesis in apposition right after it, then the rest of the name.
+_APPOSITION = re.compile(r"^(\S+) \(([^()]+)\) (.+)$")
+
+
 @lru_cache(maxsize=4096)
 def inflect_phrase(text: str, case: str) -> Inflected:
     """An organisation name or a post in ``case``."""
     if case == "nominative":
         return Inflected(text)
+    apposition = _APPOSITION.match(text)
+    if apposition:  # «Устав (Основной Закон) Алтайского края»: the parenthesis declines too
+        head, inside, rest = apposition.groups()
+        outer = inflect_phrase(f"{head} {rest}", case)
+        first, _sep, tail = outer.text.partition(" ")
+        inner = inflect_phrase(inside, case)
+        return Inflected(f"{first} ({inner.text}) {tail}",
+                         "; ".join(d for d in (outer.doubt, inner.doubt) if d) or None)
     parts = _COMPOUND.split(text)
     results = [_inflect_part(part, case) for part in parts]
     doubts = [r.doubt for r in results if r.doubt]
