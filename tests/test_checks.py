@@ -198,3 +198,19 @@ def test_the_powers_table_says_where_it_comes_from():
     cat = catalogue.load()
     assert "131-FZ" in cat.powers_source and "[P]" in cat.powers_source
     assert cat.areas["epidemics"].municipal.ru.startswith("содействие")
+
+
+@pytest.mark.parametrize("kk_name, warned", [
+    ("Павлодар облысы Шарбақты ауданының әкімдігі", False),
+    ("Шарбақты ауданы әкімдігі", True),
+    ("Шарбакты районный акимат", True),
+])
+def test_a_kazakh_name_typed_by_hand_is_checked(kk_name, warned):
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["kazakh"] = {
+        "name": {"ru": "акимат района Шарбакты Павлодарской области", "kk": kk_name},
+        "region": "pavlodar", "level": "district",
+        "signatory": data["parties"]["kazakh"]["signatory"]}
+    found = {f.code: f for f in checks.check(answers.parse(data, {}), catalogue.load(),
+                                             profile.load(), "agreement", TODAY)}
+    assert ("XB022" in found) is warned

@@ -108,6 +108,19 @@ def _neighbours(answers: Answers, cat: Catalogue) -> list[Finding]:
             kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
 
 
+def _names(answers: Answers) -> list[Finding]:
+    """A party described by hand: its Kazakh name read by the rules the catalogue's follow
+    — the territory in the genitive, then the body («… ауданының әкімдігі»)."""
+    from xbdocs.lang import kk
+
+    return [Finding("XB022", WARNING, f"parties.{party.side}.name.kk", _(
+        "«{name}» does not read as an official Kazakh name: the territory in the genitive, "
+        "then the body, such as «Абай облысы Бородулиха ауданының әкімдігі»; check it "
+        "against the body's own documents").format(name=party.name.kk))
+        for party in answers.both_parties
+        if not party.catalogue_id and kk.territory(party.name.kk) is None]
+
+
 def _powers(answers: Answers, cat: Catalogue) -> list[Finding]:
     """On the municipal track, areas beyond a municipal district's own powers."""
     if answers.track != "municipal":
@@ -218,7 +231,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     """Every check for ``stage``: errors first, then warnings, each group by code; each
     finding located in the answers file."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
-        _terms(answers) + _dates(answers)
+        _names(answers) + _terms(answers) + _dates(answers)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:
