@@ -178,3 +178,18 @@ def test_documents_do_not_depend_on_the_message_language_or_the_hour(run, tmp_pa
     assert len(docx) >= 10
     for name in docx:
         assert (tmp_path / "en" / name).read_bytes() == (tmp_path / "ru" / name).read_bytes(), name
+
+
+def test_signatures_never_split_across_pages(run, tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from tests.conftest import SAMPLES
+
+    assert run("build", SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path).code == 0
+    for name in ("agreement.ru-kk.docx", "agreement.ru.docx", "agreement.kk.docx"):
+        rows = [row for table in Document(str(tmp_path / name)).tables for row in table.rows]
+        whole = [row for row in rows if row._tr.trPr is not None
+                 and row._tr.trPr.find(qn("w:cantSplit")) is not None]
+        assert len(whole) == 1, name
+        assert "_______________" in "".join(cell.text for cell in whole[0].cells), name

@@ -247,7 +247,8 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
         "term": _Obj({"years": term.years, "renewal": term.renewal,
                       "renewal_years": term.renewal_years,
                       "notice_months": term.notice_months}),
-        "signing": _Obj({"date": signing.date, "place": place_phrase}),
+        "signing": _Obj({"date": signing.date, "place": place_phrase,
+                         "place_given": signing.place is not None}),
         "copies": answers.copies,
         "references": references,
     }

@@ -256,6 +256,11 @@ def _fixed_table(container, rows: int, width_mm: float, columns: int = 2):
     return table
 
 
+def _keep_whole(row) -> None:
+    """Never split this table row across pages (signatures must stand on one page)."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _clear(cell) -> None:
     """A new cell holds one empty paragraph; drop it before filling the cell."""
     for paragraph in list(cell.paragraphs):
@@ -338,6 +343,7 @@ class _Layout:
             return
         self.paragraph(container, Paragraph([]))
         table = _fixed_table(container, 1, self.style.text_width_mm, max(1, len(block.columns)))
+        _keep_whole(table.rows[0])
         for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
             _clear(cell)
             for paragraph in column:
@@ -437,6 +443,8 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
     rows = parallel.rows()
     table = _fixed_table(doc, len(rows), style.text_width_mm)
     for row, (left, right) in zip(table.rows, rows, strict=True):
+        if left.kind == "signatures":
+            _keep_whole(row)
         for cell, block, lang in ((row.cells[0], left, parallel.left.lang),
                                   (row.cells[1], right, parallel.right.lang)):
             _clear(cell)
