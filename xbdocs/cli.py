@@ -105,7 +105,8 @@ def cli() -> None:
     pass
 
 
-_PROFILE_HELP = N_("A region's filing profile (YAML); default: the Altai Krai.")
+_PROFILE_HELP = N_("A region's filing profile: a shipped one's id (xbdocs profiles list) or a "
+                   "YAML file; default: the Altai Krai.")
 
 
 @cli.command(help=N_("Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS "
@@ -237,6 +238,69 @@ def catalogue_show(entry_id: str) -> None:
     if entry.region:
         say("  " + _("region: {region}").format(region=entry.region))
     say("  " + (_("verified") if entry.verified else _("not verified")) + f": {entry.source}")
+
+
+@cli.group("profiles", help=N_(
+    "Regions' procedures for approving and registering agreements (filing profiles)."))
+def profiles_group() -> None:
+    pass
+
+
+@profiles_group.command("list", help=N_("The shipped profiles: one a region."))
+def profiles_list() -> None:
+    from xbdocs import profile
+
+    for path in profile.shipped():
+        loaded = profile.load(path)
+        tracks = ", ".join(_(TRACK_WORDS[t]) for t in loaded.tracks)
+        say(f"{loaded.id:<16} {loaded.name} — {tracks}")
+
+
+TRACK_WORDS = {"municipal": N_("municipal agreements"), "regional": N_("regional agreements")}
+
+
+@profiles_group.command("show", help=N_(
+    "A region's procedure as a clerk reads it: steps, deadlines, documents, what is verified. "
+    "PROFILE is a shipped profile's id or a profile file."))
+@click.argument("name", metavar="PROFILE")
+def profiles_show(name: str) -> None:
+    from xbdocs import checks, profile
+
+    loaded = profile.load(name)
+
+    def mark(verified: bool, source: str) -> str:
+        return _("verified") if verified else _("not verified: {source}").format(source=source)
+
+    say(f"{loaded.name} ({loaded.id})")
+    for track_id, track in loaded.tracks.items():
+        say("")
+        say(_(TRACK_WORDS[track_id]).capitalize() + ":")
+        say("  " + _("Legal basis: {text} [{mark}]").format(
+            text=track.basis.text, mark=mark(track.basis.verified, track.basis.source)))
+        say("  " + _("Regional act: {text} [{mark}]").format(
+            text=track.regional_act.text,
+            mark=mark(track.regional_act.verified, track.regional_act.source)))
+        for number, step in enumerate(track.steps, 1):
+            say(f"  {number}. {step.title} [{mark(step.verified, step.source)}]")
+            if step.to and step.to in track.addressees:
+                addressee = track.addressees[step.to]
+                say("     " + _("to: {body}").format(body=addressee.position or addressee.body))
+            if step.deadline:
+                say("     " + _("deadline: {rule}").format(rule=checks.rule_text(step.deadline)))
+            if step.documents:
+                titles = [profile_document(d, step.stage or "registration")
+                          for d in step.documents]
+                say("     " + _("documents: {names}").format(names="; ".join(titles)))
+
+
+def profile_document(document: str, stage: str) -> str:
+    """A document of the package as the inventory of ``stage`` names it."""
+    from xbdocs.paperwork import inventory_items
+
+    try:
+        return inventory_items(document, stage)[0].title
+    except (KeyError, IndexError):
+        return document
 
 
 @cli.command("schema", help=N_(

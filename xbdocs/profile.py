@@ -219,8 +219,8 @@ def _track(reader: Reader) -> TrackProfile | None:
 
 
 def load(path: str | Path | None = None) -> Profile:
-    """Read a profile file; by default the shipped Altai Krai profile."""
-    path = Path(path) if path else PROFILES_DIR / f"{DEFAULT_PROFILE}.yaml"
+    """Read a profile: a file, or a shipped profile by its id; by default the Altai Krai's."""
+    path = find(str(path)) if path else PROFILES_DIR / f"{DEFAULT_PROFILE}.yaml"
     source = str(path)
     text = read_text(path, _("a filing profile (YAML)"))
     data, lines = load_yaml(text, source)
@@ -243,3 +243,16 @@ def load(path: str | Path | None = None) -> Profile:
         raise AnswersError(state.problems, source)
     return Profile(profile_id or "", region or "", name or "", tracks, source,
                    text_digest(text))
+
+
+def shipped() -> list[Path]:
+    """The profiles that come with xbdocs, one a region."""
+    return sorted(PROFILES_DIR.glob("*.yaml"))
+
+
+def find(name: str) -> Path:
+    """A profile by its id (a shipped one) or by the path of a file."""
+    if STEP_ID.fullmatch(name) and (PROFILES_DIR / f"{name}.yaml").is_file() and \
+            not Path(name).exists():
+        return PROFILES_DIR / f"{name}.yaml"
+    return Path(name)
