@@ -59,7 +59,6 @@ LABELS: dict[str, str] = {
     "village": N_("a village"),
     "settlement": N_("a settlement"),
 }
-LABELS["regional-level"] = N_("a region")
 TRACKS = ("municipal", "regional")
 LEVELS = ("regional", "district", "city")
 GENDERS = ("male", "female")
@@ -418,10 +417,9 @@ class Party(Model):
             found.append((key, _("not for a party from {country}").format(country=country)))
         if self.catalogue is not None:
             ids = [p.id for p in cat.parties.values() if p.country == country]
-            try:
-                one_of(self.catalogue, ids)
-            except PydanticCustomError as exc:
-                return [*found, ("catalogue", exc.context["message"])]
+            message = not_one_of(self.catalogue, ids)
+            if message:
+                return [*found, ("catalogue", message)]
             for key in ("name", "region", "level", "address", "country"):
                 if key in self.model_fields_set:
                     found.append(
@@ -448,10 +446,9 @@ class Party(Model):
                 found.append((key, _("required, but missing")))
         if self.region is not None:
             regions = [r.id for r in cat.regions.values() if r.country == country]
-            try:
-                one_of(self.region, regions)
-            except PydanticCustomError as exc:
-                found.append(("region", exc.context["message"]))
+            message = not_one_of(self.region, regions)
+            if message:
+                found.append(("region", message))
         self._verified, self._source = True, _("answers file")
         return found
 
@@ -956,8 +953,6 @@ def check_value(path: str, value: Any, cat: Catalogue) -> Any:
         return TypeAdapter(annotation).validate_python(value, context={"catalogue": cat})
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        if error["type"] == "xbdocs":
-            raise ValueError(error["ctx"]["message"]) from None
-        if error["type"] == "xbdocs_located":
+        if error["type"] in ("xbdocs", "xbdocs_located"):
             raise ValueError(error["ctx"]["message"]) from None
         raise ValueError(error["msg"]) from None

@@ -17,6 +17,7 @@ from typing import Any
 from xbdocs import schema
 from xbdocs.catalogue import Catalogue
 from xbdocs.i18n import N_, _, help_text
+from xbdocs.yamlread import check_text
 
 STAGES = ("agreement", "approval", "registration", "all")
 #: Common practice (domain.md §3): 5 years, renewed for 5, notice 6 months before expiry.
@@ -382,14 +383,16 @@ def check(question: Question, raw: str, session: Session) -> Any:
         return value
     if kind in ("optional-text", "lines", "own-items") and not text:
         return None
-    return _schema_value(question.path if kind not in ("lines", "own-items") else None, text,
-                         session)
+    if kind in ("lines", "own-items"):  # an item of a list: one line of text
+        value, message = check_text(text)
+        if message:
+            raise Invalid(message)
+        return value
+    return _schema_value(question.path, text, session)
 
 
-def _schema_value(path: str | None, value: Any, session: Session) -> Any:
+def _schema_value(path: str, value: Any, session: Session) -> Any:
     try:
-        if path is None:
-            return schema.check_value("filing.executor.name", value, session.cat)
         return schema.check_value(path, value, session.cat)
     except ValueError as exc:
         raise Invalid(str(exc)) from None

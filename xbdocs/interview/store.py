@@ -65,7 +65,7 @@ def _dates(node: Any, path: str = "") -> Any:
                 for key, value in node.items()}
     if isinstance(node, list):
         return [_dates(value, path) for value in node]
-    if isinstance(node, str) and path.endswith(("date", "negotiations_date")):
+    if isinstance(node, str) and path.endswith("date"):
         try:
             return dt.date.fromisoformat(node)
         except ValueError:

@@ -72,7 +72,7 @@ def run(output: Path, stage: str, resume: bool, build_dir: Path | None, force: b
         session = Session({}, stage, cat)
     terminal = Terminal()
     try:
-        if not _interview(terminal, session, output):
+        if not _interview(terminal, session, output, today):
             return INTERRUPTED
     except Stopped as stop:
         if session.done:
@@ -98,7 +98,7 @@ def run(output: Path, stage: str, resume: bool, build_dir: Path | None, force: b
     return 0
 
 
-def _interview(terminal: Terminal, session: Session, output: Path) -> bool:
+def _interview(terminal: Terminal, session: Session, output: Path, today: dt.date) -> bool:
     """Ask until every question is answered and the review is confirmed with no errors;
     False if the clerk chose to stop."""
     if not session.done:
@@ -116,7 +116,7 @@ def _interview(terminal: Terminal, session: Session, output: Path) -> bool:
             flow.forget(session, choice)
             store.save_draft(output, session)
             continue
-        fault = _checks(terminal, session)
+        fault = _checks(terminal, session, today)
         if fault is None:
             return True
         if fault == "":
@@ -335,11 +335,10 @@ def _at_fault(session: Session, path: str) -> Question | None:
     return None
 
 
-def _checks(terminal: Terminal, session: Session) -> str | None:
+def _checks(terminal: Terminal, session: Session, today: dt.date) -> str | None:
     """Run the checks of `xbdocs check` for the stage. None: nothing blocks writing; the id
     of a question to answer again; "" to stop with the draft saved."""
     from xbdocs import answers, checks, profile
-    from xbdocs.cli import _today
 
     problems: list[tuple[str, str]] = []
     try:
@@ -347,7 +346,7 @@ def _checks(terminal: Terminal, session: Session) -> str | None:
     except AnswersError as exc:
         problems = [(p.path, p.message) for p in exc.problems]
     else:
-        findings = checks.check(parsed, session.cat, profile.load(), session.stage, _today())
+        findings = checks.check(parsed, session.cat, profile.load(), session.stage, today)
         warnings = [f for f in findings if f.severity == checks.WARNING]
         problems = [(f.path, f.message) for f in findings if f.severity == checks.ERROR]
         if warnings:
