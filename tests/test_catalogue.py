@@ -31,7 +31,8 @@ def test_entries_have_exactly_their_keys(name, key, keys):
 
 def test_every_party_says_where_it_came_from():
     allowed = {"id", "country", "region", "level", "verified", "source", "name", "forms",
-               "address", "address_verified", "valid_until"}
+               "address", "address_verified", "valid_until", "neighbours",
+               "neighbours_verified"}
     cat = catalogue.load()
     for item in _items("parties.yaml", "parties"):
         assert set(item) <= allowed, item
@@ -68,6 +69,11 @@ def test_catalogue_list_near_a_party(run):
     assert "abai-borodulikha-district-akimat" in ids and "pavlodar" in ids
     assert "atyrau-region-akimat" not in ids and "altai-loktevsky-district" not in ids
     assert "Абай облысы Бородулиха ауданының әкімдігі" in result.out
+    assert "east-kazakhstan-shemonaikha-district-akimat" not in ids   # a district further east
+    facing = run("catalogue", "list", "--near", "east-kazakhstan-shemonaikha-district-akimat")
+    ids = [line.split()[0] for line in facing.out.splitlines()]
+    assert "altai-loktevsky-district" in ids and "altai-burlinsky-district" not in ids
+    assert "altai-krai-government" in ids
 
 
 def test_catalogue_list_as_json(run):
@@ -84,6 +90,7 @@ def test_catalogue_show(run):
     assert result.code == 0
     assert "kk: Алтай өлкесі Углов ауданының әкімшілігі" in result.out
     assert "not verified" in result.out
+    assert "across the border: abai-beskaragay-district-akimat, abai-borodulikha" in result.out
     missing = run("catalogue", "show", "altai-uglovsky")
     assert missing.code == 1 and "did you mean «altai-uglovsky-district»" in missing.err
     far = run("catalogue", "list", "--near", "nowhere")

@@ -69,6 +69,9 @@ class KnownParty:
     source: str
     address: Bilingual | None = None
     valid_until: str | None = None
+    #: A Russian border district's partners across the border (parties.yaml's header).
+    neighbours: tuple[str, ...] = ()
+    neighbours_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def load() -> Catalogue:
             name=_bilingual(item["name"], "parties.yaml"), verified=bool(item["verified"]),
             source=item["source"], valid_until=item.get("valid_until"),
             address=Bilingual(address.get("ru", ""), address.get("kk", "")) if address else None,
+            neighbours=tuple(item.get("neighbours", ())),
+            neighbours_verified=bool(item.get("neighbours_verified", False)),
         )
         _add_forms(forms, item)
     references = []
@@ -192,6 +197,9 @@ class Listed:
     verified: bool
     source: str
     region: str | None = None
+    #: Across the border, where the catalogue knows it, and whether that was checked.
+    neighbours: tuple[str, ...] = ()
+    neighbours_verified: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -201,7 +209,9 @@ class Listed:
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "kind": self.kind, "ru": self.ru, "kk": self.kk,
-                "verified": self.verified, "source": self.source, "region": self.region}
+                "verified": self.verified, "source": self.source, "region": self.region,
+                "neighbours": list(self.neighbours),
+                "neighbours_verified": self.neighbours_verified}
 
 
 def entries(cat: Catalogue, kind: str | None = None, near: str | None = None) -> list[Listed]:
@@ -209,10 +219,12 @@ def entries(cat: Catalogue, kind: str | None = None, near: str | None = None) ->
     parties and regions across the border from that party or region."""
     found: list[Listed] = []
     if kind in (None, "party"):
-        found += [Listed(p.id, "party", p.name.ru, p.name.kk, p.verified, p.source, p.region)
+        found += [Listed(p.id, "party", p.name.ru, p.name.kk, p.verified, p.source, p.region,
+                         p.neighbours, p.neighbours_verified)
                   for p in cat.parties.values()]
     if kind in (None, "region"):
-        found += [Listed(r.id, "region", r.name.ru, r.name.kk, True, "domain.md §4")
+        found += [Listed(r.id, "region", r.name.ru, r.name.kk, True, "domain.md §4", None,
+                         r.neighbours, r.neighbours_verified)
                   for r in cat.regions.values()]
     for table, label in ((cat.areas, "area"), (cat.cooperation_forms, "form"),
                          (cat.acts, "act")):
@@ -224,7 +236,22 @@ def entries(cat: Catalogue, kind: str | None = None, near: str | None = None) ->
         regions = _across(cat, near)
         found = [e for e in found if e.kind in ("party", "region") and
                  (e.region in regions or (e.kind == "region" and e.id in regions))]
+        districts = _districts_across(cat, near)
+        if districts is not None:
+            found = [e for e in found if e.kind == "region" or e.id in districts
+                     or cat.parties[e.id].level == "regional"]
     return found
+
+
+def _districts_across(cat: Catalogue, near: str) -> set[str] | None:
+    """The districts across the border from a district, where the catalogue knows them."""
+    party = cat.parties.get(near)
+    if party is None or party.level == "regional":
+        return None
+    if party.neighbours:
+        return set(party.neighbours)
+    facing = {p.id for p in cat.parties.values() if near in p.neighbours}
+    return facing or None
 
 
 def _across(cat: Catalogue, near: str) -> set[str]:

@@ -88,24 +88,40 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
 
 
 def _neighbours(answers: Answers, cat: Catalogue) -> list[Finding]:
-    """The parties' regions must border each other (the catalogue's map of neighbours)."""
+    """The parties must border each other: their regions (the catalogue's map of regions),
+    and on the municipal track the two districts (the map of districts in parties.yaml)."""
     russian = cat.regions.get(answers.russian.region or "")
     kazakh = cat.regions.get(answers.kazakh.region or "")
-    if russian is None or kazakh is None or not (russian.border and kazakh.border) \
-            or not russian.neighbours or kazakh.id in russian.neighbours:
+    if russian is None or kazakh is None or not (russian.border and kazakh.border):
         return []
     path = ("parties.kazakh.catalogue" if answers.kazakh.catalogue_id else
             "parties.kazakh.region")
-    near = ", ".join(cat.regions[r].name.ru for r in russian.neighbours if r in cat.regions)
-    if russian.neighbours_verified:
-        return [Finding("XB001", ERROR, path, _(
+    if russian.neighbours and kazakh.id not in russian.neighbours:
+        near = ", ".join(cat.regions[r].name.ru for r in russian.neighbours
+                         if r in cat.regions)
+        return [_not_neighbours(path, kazakh.name.ru, russian.name.ru, near,
+                                russian.neighbours_verified)]
+    district = cat.parties.get(answers.russian.catalogue_id or "")
+    partner = cat.parties.get(answers.kazakh.catalogue_id or "")
+    if district is None or partner is None or not district.neighbours \
+            or partner.level == "regional" or partner.id in district.neighbours:
+        return []
+    near = ", ".join(cat.parties[p].name.ru for p in district.neighbours if p in cat.parties)
+    return [_not_neighbours(path, partner.name.ru, district.name.ru, near,
+                            district.neighbours_verified)]
+
+
+def _not_neighbours(path: str, kazakh: str, russian: str, near: str,
+                    verified: bool) -> Finding:
+    if verified:
+        return Finding("XB001", ERROR, path, _(
             "«{kazakh}» does not border «{russian}», which borders only: {near}; cross-border "
             "cooperation is between neighbouring territories").format(
-                kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
-    return [Finding("XB020", WARNING, path, _(
+                kazakh=kazakh, russian=russian, near=near))
+    return Finding("XB020", WARNING, path, _(
         "«{kazakh}» is not known to border «{russian}» (its neighbours in the catalogue: "
         "{near}; that list is not yet checked against a source)").format(
-            kazakh=kazakh.name.ru, russian=russian.name.ru, near=near))]
+            kazakh=kazakh, russian=russian, near=near))
 
 
 def _names(answers: Answers) -> list[Finding]:

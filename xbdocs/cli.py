@@ -238,6 +238,9 @@ def catalogue_show(entry_id: str) -> None:
     if entry.region:
         say("  " + _("region: {region}").format(region=entry.region))
     say("  " + (_("verified") if entry.verified else _("not verified")) + f": {entry.source}")
+    if entry.neighbours:
+        say("  " + _("across the border: {ids}").format(ids=", ".join(entry.neighbours)) + (
+            "" if entry.neighbours_verified else " (" + _("not verified") + ")"))
 
 
 @cli.group("profiles", help=N_(
