@@ -31,7 +31,8 @@ def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = TIMEOUT_SECON
                             "install libreoffice-writer-nogui"))
     work = work or outdir.parent
     with tempfile.TemporaryDirectory(prefix="lo-profile-", dir=work) as profile:
-        command = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+        command = [program, f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+                   "--headless",
                    "--norestore", "--convert-to", "pdf", "--outdir", str(outdir),
                    *map(str, files)]
         try:
