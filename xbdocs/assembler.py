@@ -64,16 +64,34 @@ def default_templates_dir() -> Path:
 
 class Field(str):
     """A string from the answers or the catalogue that remembers where it came from, so a
-    doubtful form can be reported against its field. A person's name carries a gender."""
+    doubtful form can be reported against its field. A person's name carries a gender; a
+    value nobody has checked carries its note (:class:`xbdocs.unverified.Unverified`), which
+    follows it through the filters into the document as a comment."""
 
     path: str
     gender: str | None
+    note: Any
 
-    def __new__(cls, value: str, path: str, gender: str | None = None) -> Field:
+    def __new__(cls, value: str, path: str, gender: str | None = None,
+                note: Any = None) -> Field:
         obj = super().__new__(cls, value)
         obj.path = path
         obj.gender = gender
+        obj.note = note
         return obj
+
+
+def _keeps_note(function: Any) -> Any:
+    """A filter whose result still carries its input's note (a declined unverified name is
+    as unverified as the name)."""
+    def apply(value: Any, *args: Any, **kwargs: Any) -> Any:
+        result = function(value, *args, **kwargs)
+        if isinstance(value, Field) and value.note is not None and isinstance(result, str) \
+                and not isinstance(result, Field):
+            return Field(result, value.path, value.gender, value.note)
+        return result
+    apply.__name__ = getattr(function, "__name__", "filter")
+    return apply
 
 
 @dataclass(frozen=True)
@@ -315,10 +333,11 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
         finalize=_finalize,
     )
     cases = {case for module in languages.LANGUAGES.values() for case in module.CASES[1:]}
-    env.filters.update({case: _case_filter(case) for case in cases})
-    env.filters["capfirst"] = _capfirst
-    env.filters["initials"] = languages.short_name
-    env.filters["with_s"] = languages.ru.with_s
+    env.filters.update({case: _keeps_note(_case_filter(case)) for case in cases})
+    env.filters["capfirst"] = _keeps_note(_capfirst)
+    env.filters["initials"] = _keeps_note(languages.short_name)
+    env.filters["with_s"] = _keeps_note(languages.ru.with_s)
+    env.filters["upper"] = _keeps_note(str.upper)
     env.filters["listing"] = languages.listing
     env.guard_filters()
     return env
@@ -567,12 +586,15 @@ class _Parser:
                 value = self.values[int(piece)]
                 if isinstance(value, Ref):
                     self.refs.append((block, value))
-                    runs.append(_RefRun("", bold, italic, len(self.refs) - 1))
+                    runs.append(_RefRun("", bold, italic, ref=len(self.refs) - 1))
                 else:
-                    runs.append(Run(str(value), bold, italic))
+                    note = value.note if isinstance(value, Field) else None
+                    runs.append(Run(str(value), bold, italic,
+                                    note.comment() if note is not None else None))
         merged: list[Run] = []
         for run in runs:
             if (merged and not isinstance(run, _RefRun) and not isinstance(merged[-1], _RefRun)
+                    and not run.comment and not merged[-1].comment
                     and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)):
                 merged[-1].text += run.text
             else:

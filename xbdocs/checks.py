@@ -19,7 +19,7 @@ from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import N_, _
-from xbdocs.profile import Deadline, Profile, TrackProfile
+from xbdocs.profile import Profile, TrackProfile
 
 MUNICIPAL_LEVELS = ("district", "city")
 
@@ -199,19 +199,6 @@ def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
         stage=stage)) for path, value in needed if value in (None, "")]
 
 
-def rule_text(deadline: Deadline) -> str:
-    """A deadline as a clerk reads it: «10 дн. (рабочие) после подписания соглашения»."""
-    events = {"negotiations": _("the negotiations"),
-              "approval-request": _("the request for approval"),
-              "signing": _("the signing"),
-              "registration": _("the application for registration")}
-    return _("{days} {unit} days {relation} {event}").format(
-        days=deadline.days,
-        unit=_("working") if deadline.unit == "working" else _("calendar"),
-        relation=_("before") if deadline.relation == "before" else _("after"),
-        event=events[deadline.event])
-
-
 def schedule(answers: Answers, track: TrackProfile, today: dt.date
              ) -> tuple[dict[str, dt.date | None], list[Due], list[Finding]]:
     """Due dates by step, the printable list, and findings for late and overdue steps."""
@@ -229,7 +216,7 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
     for item in deadlines.schedule(track.steps, events):
         step, deadline = item.step, item.step.deadline
         due[step.id] = item.due
-        rule = rule_text(deadline)
+        rule = deadlines.rule_text(deadline)
         done = sent.get(step.id, Outgoing()).date
         late = bool(done and item.due and done > item.due)
         overdue = not done and not step.decision and item.past(today)

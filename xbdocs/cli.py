@@ -267,12 +267,13 @@ TRACK_WORDS = {"municipal": N_("municipal agreements"), "regional": N_("regional
     "PROFILE is a shipped profile's id or a profile file."))
 @click.argument("name", metavar="PROFILE")
 def profiles_show(name: str) -> None:
-    from xbdocs import checks, profile
+    from xbdocs import deadlines, profile, unverified
 
     loaded = profile.load(name)
 
     def mark(verified: bool, source: str) -> str:
-        return _("verified") if verified else _("not verified: {source}").format(source=source)
+        return _("verified") if verified else _("not verified: {source}").format(
+            source=unverified.plain_source(source))
 
     say(f"{loaded.name} ({loaded.id})")
     for track_id, track in loaded.tracks.items():
@@ -289,7 +290,7 @@ def profiles_show(name: str) -> None:
                 addressee = track.addressees[step.to]
                 say("     " + _("to: {body}").format(body=addressee.position or addressee.body))
             if step.deadline:
-                say("     " + _("deadline: {rule}").format(rule=checks.rule_text(step.deadline)))
+                say("     " + _("deadline: {rule}").format(rule=deadlines.rule_text(step.deadline)))
             if step.documents:
                 titles = [profile_document(d, step.stage or "registration")
                           for d in step.documents]

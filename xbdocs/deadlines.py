@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from xbdocs.profile import Step
+from xbdocs.i18n import _
+from xbdocs.profile import Deadline, Step
 
 
 @cache
@@ -66,3 +67,16 @@ def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list
         if step.id == "registration" and known.get("registration") is None and due:
             known["registration"] = due
     return result
+
+
+def rule_text(deadline: Deadline) -> str:
+    """A deadline as a clerk reads it: «10 дн. (рабочие) после подписания соглашения»."""
+    events = {"negotiations": _("the negotiations"),
+              "approval-request": _("the request for approval"),
+              "signing": _("the signing"),
+              "registration": _("the application for registration")}
+    return _("{days} {unit} days {relation} {event}").format(
+        days=deadline.days,
+        unit=_("working") if deadline.unit == "working" else _("calendar"),
+        relation=_("before") if deadline.relation == "before" else _("after"),
+        event=events[deadline.event])

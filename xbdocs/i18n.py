@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import os
 import sys
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -55,6 +56,20 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     return _translation.gettext(message)
+
+
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("xbdocs", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
+                               fallback=True)
+
+
+def in_language(lang: str, message: str) -> str:
+    """A message in ``lang`` whatever the interface language: for text inside a document,
+    which speaks the document's language."""
+    return _catalogue(lang).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -14,6 +14,8 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    #: A remark anchored on this run (a comment in the margin), for the reader to act on.
+    comment: str | None = None
 
 
 @dataclass
@@ -66,6 +68,9 @@ class Document:
     blocks: list[Block]
     #: Core properties: title, subject, keywords, comments.
     properties: dict[str, str] = field(default_factory=dict)
+    #: Where pages are numbered: "foot" (every page, at the foot) or "head-after-first"
+    #: (at the top centre from the second page on, as letters are).
+    page_numbers: str = "foot"
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:

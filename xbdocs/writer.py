@@ -176,7 +176,7 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
         settings.append(OxmlElement("w:autoHyphenation"))
 
 
-def _page_setup(doc, style: PageStyle) -> None:
+def _page_setup(doc, style: PageStyle, page_numbers: str = "foot") -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width = Mm(style.page_width_mm)
@@ -185,9 +185,14 @@ def _page_setup(doc, style: PageStyle) -> None:
     section.bottom_margin = Mm(style.bottom_mm)
     section.left_margin = Mm(style.left_mm)
     section.right_margin = Mm(style.right_mm)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add_field(footer, "PAGE")
+    if page_numbers == "head-after-first":
+        # A one-page letter has no number; the first page's own header stays empty.
+        section.different_first_page_header_footer = True
+        number = section.header.paragraphs[0]
+    else:
+        number = section.footer.paragraphs[0]
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_field(number, "PAGE")
 
 
 def _add_field(paragraph, instruction: str) -> None:
@@ -210,13 +215,23 @@ def _add_field(paragraph, instruction: str) -> None:
     char("end")
 
 
-def _add_runs(paragraph, runs: list[Run]) -> None:
+def _add_runs(paragraph, runs: list[Run], remarks: list | None = None) -> None:
     for run in runs:
         added = paragraph.add_run(run.text)
         if run.bold:
             added.bold = True
         if run.italic:
             added.italic = True
+        if run.comment and remarks is not None and run.text:
+            remarks.append((added, run.comment))
+
+
+def _add_comments(doc, remarks: list, when: dt.datetime) -> None:
+    """Word comments on the runs that asked for one, all dated the document's date (the same
+    document on the same day gives the same bytes)."""
+    for run, text in remarks:
+        comment = doc.add_comment(run, text=text, author="xbdocs", initials="XB")
+        comment._comment_elm.set(qn("w:date"), when.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _no_borders(table) -> None:
@@ -272,6 +287,8 @@ class _Layout:
 
     def __init__(self, doc, style: PageStyle) -> None:
         self.style = style
+        #: (python-docx run, comment text) pairs, commented once the body is laid out.
+        self.remarks: list = []
         # Role → style id, looked up once: python-docx finds a style by name slowly.
         self.style_ids = {role: doc.styles[name].style_id for role, name in STYLE_NAMES.items()}
 
@@ -284,10 +301,10 @@ class _Layout:
             paragraph.add_run(f"{label} ")
         if role == "item":
             paragraph.add_run(ITEM_MARK)
-        _add_runs(paragraph, model.runs)
+        _add_runs(paragraph, model.runs, self.remarks)
         if model.right:
             paragraph.add_run("\t")
-            _add_runs(paragraph, model.right)
+            _add_runs(paragraph, model.right, self.remarks)
         return paragraph
 
     def block(self, container, block: Block, in_table: bool = False) -> None:
@@ -371,7 +388,7 @@ def _set_properties(doc, properties: dict[str, str], lang: str) -> None:
 
 
 def _new(style: PageStyle, size: float, lang: str, line_width_mm: float,
-         base: bytes | None = None):
+         base: bytes | None = None, page_numbers: str = "foot"):
     """A new document; on ``base`` (a cleaned letterhead package, see :mod:`xbdocs.blank`)
     its page, header and styles stay."""
     doc = new_docx(io.BytesIO(base) if base is not None else None)
@@ -381,7 +398,7 @@ def _new(style: PageStyle, size: float, lang: str, line_width_mm: float,
             / Mm(1)
     _configure_styles(doc, style, size, lang, line_width_mm, own_blank=base is not None)
     if base is None:
-        _page_setup(doc, style)
+        _page_setup(doc, style, page_numbers)
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -426,11 +443,13 @@ def write(document: Document, style: PageStyle | None = None,
           base: bytes | None = None) -> bytes:
     """One language, as running text; on the blank ``base`` (a DOCX) if given."""
     style = style or PageStyle()
-    doc = _new(style, style.body_size, document.lang, style.text_width_mm, base)
+    doc = _new(style, style.body_size, document.lang, style.text_width_mm, base,
+               document.page_numbers)
     layout = _Layout(doc, style)
     for block in document.blocks:
         layout.block(doc, block)
     _set_properties(doc, document.properties, document.lang)
+    _add_comments(doc, layout.remarks, doc.core_properties.modified)
     return _bytes(doc)
 
 
@@ -454,4 +473,5 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
             if not cell.paragraphs:
                 cell.add_paragraph()
     _set_properties(doc, parallel.properties, parallel.left.lang)
+    _add_comments(doc, layout.remarks, doc.core_properties.modified)
     return _bytes(doc)

@@ -1,0 +1,138 @@
+"""Values nobody has checked against an official source, and where they came from.
+
+A profile's facts and a catalogue's entries carry ``verified`` and ``source``. Every such
+value that a document uses travels with a note: the build anchors it on the text as a
+comment, lists it on the check sheet, and ``xbdocs check`` prints the same list. The notes
+are made here, once, so all three say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from xbdocs.deadlines import rule_text
+from xbdocs.i18n import N_, _, in_language
+
+if TYPE_CHECKING:
+    from xbdocs.answers import Answers
+    from xbdocs.catalogue import Catalogue, KnownParty
+    from xbdocs.profile import Addressee, Profile, Step
+
+#: Developer marks in sources (domain.md's certainty tags, file and section names) that say
+#: nothing to a clerk.
+_TAG = re.compile(r"\s*\[(?:V|S|P|\?)(?: [^\]]*)?\]")
+_INTERNAL = re.compile(r"(?:domain\.md|seed-article\.txt)(?:\s*§\s*\d+)?(?:[^:;]*)?:\s*")
+
+
+def plain_source(source: str) -> str:
+    """A source as a clerk reads it: without the developers' tags and file names."""
+    text = _INTERNAL.sub("", _TAG.sub("", source)).strip(" ;:,")
+    return text[:1].upper() + text[1:] if text else ""
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """One unchecked value: what it is, the value, where it came from, how to verify it."""
+
+    #: What the value is (a message id: «адресат письма»).
+    what: str
+    value: str
+    source: str
+    #: Where to set ``verified: true`` once checked (a message id with ``{place}``).
+    fix: str
+    #: The file and key the fix is made in, for ``fix``.
+    place: str
+
+    def comment(self, lang: str = "ru") -> str:
+        """The note as a comment in a document (in the document's language, Russian)."""
+        def say(message: str) -> str:
+            return in_language(lang, message)
+        source = plain_source(self.source)
+        return say("Not verified: {what}.").format(what=say(self.what)) + (
+            " " + say("Source: {source}.").format(source=source.rstrip(".")) if source
+            else "") + " " + say(self.fix).format(place=self.place)
+
+    def line(self) -> str:
+        """The note as ``xbdocs check`` prints it, in the interface language."""
+        source = plain_source(self.source)
+        return _("not verified: {what} «{value}»").format(what=_(self.what),
+                                                          value=_short(self.value)) + (
+            "; " + _("source: {source}").format(source=source) if source else "") + \
+            "; " + _(self.fix).format(place=self.place)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+PARTY = N_("the official name of a party")
+BASIS = N_("the legal basis")
+REGIONAL_ACT = N_("the region's act")
+ADDRESSEE = N_("the addressee of a letter")
+DEADLINE = N_("a deadline")
+REFUSAL = N_("the grounds for refusal")
+REGISTER = N_("the fields of the register")
+FIX_PROFILE = N_("To make it verified, check it against the act and set «verified: true» "
+                 "in the profile: {place}.")
+FIX_CATALOGUE = N_("To make it verified, check it against the body's own documents and set "
+                   "«verified: true» in the catalogue entry {place}, or describe the party "
+                   "in the answers file.")
+
+
+def party(entry: KnownParty) -> Unverified | None:
+    """A catalogue party's name, when it is not verified."""
+    if entry.verified:
+        return None
+    return Unverified(PARTY, entry.name.ru, entry.source, FIX_CATALOGUE, entry.id)
+
+
+def fact(what: str, value: str, verified: bool, source: str, place: str) -> Unverified | None:
+    """A profile's fact, when it is not verified."""
+    if verified:
+        return None
+    return Unverified(what, value, source, FIX_PROFILE, place)
+
+
+def addressee(entry: Addressee, place: str) -> Unverified | None:
+    value = ", ".join(v for v in (entry.position or entry.body, entry.person, entry.address)
+                      if v)
+    return fact(ADDRESSEE, value, entry.verified, entry.source, place)
+
+
+def step(entry: Step, place: str) -> Unverified | None:
+    value = f"{entry.title}: {rule_text(entry.deadline)}" if entry.deadline else entry.title
+    return fact(DEADLINE, value, entry.verified, entry.source, place)
+
+
+def in_profile(profile: Profile, track: str) -> list[Unverified]:
+    """The profile's unchecked facts for ``track``."""
+    item = profile.tracks[track]
+    base = f"{profile.path}: tracks.{track}"
+    found = [fact(BASIS, item.basis.text, item.basis.verified, item.basis.source,
+                  f"{base}.basis"),
+             fact(REGIONAL_ACT, item.regional_act.text, item.regional_act.verified,
+                  item.regional_act.source, f"{base}.regional_act"),
+             fact(REFUSAL, "; ".join(item.refusal_grounds), item.refusal_fact.verified,
+                  item.refusal_fact.source, f"{base}.refusal_grounds"),
+             fact(REGISTER, ", ".join(item.register_fields), item.register_fact.verified,
+                  item.register_fact.source, f"{base}.register_fields")]
+    found += [addressee(a, f"{base}.addressees.{a.id}") for a in item.addressees.values()]
+    found += [step(s, f"{base}.steps[{s.id}]") for s in item.steps if s.deadline]
+    return [f for f in found if f is not None]
+
+
+def collect(answers: Answers, profile: Profile, cat: Catalogue, stage: str
+            ) -> list[Unverified]:
+    """Every unchecked value a build of ``stage`` uses: the parties from the catalogue, and
+    on a filing stage the profile's facts."""
+    found = [party(cat.parties[p.catalogue_id]) for p in answers.both_parties
+             if p.catalogue_id and p.catalogue_id in cat.parties]
+    if stage != "agreement" and answers.track in profile.tracks:
+        found += in_profile(profile, answers.track)
+    unique: list[Unverified] = []
+    for item in found:
+        if item is not None and item not in unique:
+            unique.append(item)
+    return unique
