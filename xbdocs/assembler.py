@@ -37,7 +37,7 @@ import jinja2
 
 from xbdocs import catalogue as catalogue_module
 from xbdocs import lang as languages
-from xbdocs import sandbox
+from xbdocs import sandbox, unverified
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.errors import TemplateError
@@ -193,9 +193,11 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
     name_path = f"catalogue:{party.catalogue_id}" if party.catalogue_id else f"{base}.name"
     region = cat.regions[party.region]
     signatory = party.signatory
+    entry = cat.parties.get(party.catalogue_id or "")
     return _Obj({
         "name": Field(_text(party.name[lang], lang), f"{name_path}.{lang}"
-                      if not party.catalogue_id else name_path),
+                      if not party.catalogue_id else name_path,
+                      note=unverified.party(entry) if entry else None),
         "region": Field(region.name[lang], f"catalogue:region {region.id}"),
         # The territory the body governs, from its name: in Russian already in the
         # genitive («Угловского района Алтайского края»), in Kazakh in the nominative
@@ -353,6 +355,7 @@ def language_functions(module: ModuleType) -> dict[str, Any]:
 
     return {
         "date": module.date,
+        "date_numeric": languages.ru.date_numeric,
         "date_words": module.date_words,
         "count": module.count,
         "number_words": module.number_words,
@@ -718,6 +721,7 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
     for item in (left, right):
         module = languages.get(item.lang)
         _resolve_refs(item, module, _number(item, module))
+        _comment_once(item.blocks)
     documents = {item.lang: Document(item.lang, item.blocks,
                                      _properties(answers, item.blocks, item.lang))
                  for item in (left, right)}
@@ -751,8 +755,23 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
     title = " ".join(p.text for b in item.blocks if b.kind in ("title", "subject")
                      for p in b.paragraphs)
     properties = {**_properties(answers, item.blocks, lang), "title": title[:250]}
+    _comment_once(item.blocks)
     return Document(lang, item.blocks, properties), [
         d.located(answers.source, answers.lines) for d in forms.doubts.values()]
+
+
+def _comment_once(blocks: list[Block]) -> None:
+    """A remark is made where its value first appears in a document, not at every repeat."""
+    seen: set[str] = set()
+    for block in blocks:
+        paragraphs = [*block.paragraphs, *(p for c in block.columns for p in c),
+                      *(p for row in block.rows for p in row)]
+        for paragraph in paragraphs:
+            for run in (*paragraph.runs, *paragraph.right):
+                if run.comment in seen:
+                    run.comment = None
+                elif run.comment:
+                    seen.add(run.comment)
 
 
 #: What every agreement is, in each document language (the DOCX «subject» property): fixed
@@ -779,7 +798,7 @@ def _warnings(answers: Answers, cat: Catalogue) -> list[Finding]:
             warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(
                 "the catalogue entry «{id}» is not verified against an official act "
                 "({source}); check the official names in both languages").format(
-                    id=party.catalogue_id, source=party.source)))
+                    id=party.catalogue_id, source=unverified.plain_source(party.source))))
         known = cat.parties.get(party.catalogue_id or "")
         if known and known.valid_until and answers.signing.date and \
                 str(answers.signing.date.year) > known.valid_until:

@@ -122,13 +122,15 @@ class _Package:
                 attachments: list[InventoryItem]) -> dict:
         return paperwork.context(self.answers, self.profile, self.track,
                                  self.letterhead is not None, agreement, due, step_id,
-                                 attachments)
+                                 attachments, self.today)
 
     def render(self, template: str, name: str, context: dict, letter: bool) -> None:
         document, doubts = assembler.assemble_single(self.answers, template, context,
                                                      self.templates_dir)
         self.warnings += [d for d in doubts if d not in self.warnings]
         document.properties.update(self.properties)
+        if letter:
+            document.page_numbers = "head-after-first"
         self.files[name] = writer.write(document, base=self.letterhead if letter else None)
         self.titles[name] = document.properties["title"]
 

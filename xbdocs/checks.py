@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from stdnum.ru import inn as ru_inn
 from stdnum.ru import ogrn as ru_ogrn
 
-from xbdocs import deadlines
+from xbdocs import deadlines, unverified
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue
 from xbdocs.findings import ERROR, WARNING, Finding
@@ -248,7 +248,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
                 profile=profile.path, track=answers.track)))
     elif stage != "agreement":
         found += schedule(answers, track, today)[2]
-        found += [Finding("XB012", WARNING, "", _("not verified, check before filing: {what}")
-                          .format(what=line)) for line in profile.unverified(answers.track)]
+        found += [Finding("XB012", WARNING, "", note.line())
+                  for note in unverified.in_profile(profile, answers.track)]
     located = [f.located(answers.source, answers.lines) for f in found]
     return sorted(located, key=lambda f: (f.severity != ERROR, f.code))

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from xbdocs import assembler, catalogue
+from xbdocs import assembler, catalogue, unverified
 from xbdocs import lang as languages
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.profile import Profile, TrackProfile
@@ -43,23 +43,45 @@ def inventory_items(document: str, stage: str) -> list[InventoryItem]:
                           paper=bool(item.get("paper"))) for item in entry]
 
 
+def _stated(due: dict, track: TrackProfile, today: dt.date | None) -> dict:
+    """The deadlines a letter may state as fact: verified, and not yet past."""
+    verified = {s.id for s in track.steps if s.verified}
+    return {step: (date if step in verified and date is not None
+                   and (today is None or date >= today) else None)
+            for step, date in due.items()}
+
+
 def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead: bool,
             agreement: dict[str, str], due: dict, step_id: str | None,
-            attachments: list[InventoryItem]) -> dict[str, Any]:
-    """What a paperwork template of step ``step_id`` sees beyond the answers."""
+            attachments: list[InventoryItem], today: dt.date | None = None
+            ) -> dict[str, Any]:
+    """What a paperwork template of step ``step_id`` sees beyond the answers. A value the
+    profile does not vouch for carries its note into the document."""
     filing = answers.filing
     step = next((s for s in track.steps if s.id == step_id), None)
     addressee = track.addressees.get(step.to) if step and step.to else None
+    notes = {note.place: note for note in unverified.in_profile(profile, answers.track)}
+    base = unverified.place_in(profile, answers.track)
+
+    def noted(text: str | None, place: str) -> assembler.Field | None:
+        return assembler.Field(text, place, note=notes.get(place)) if text else None
+
+    addressee_view: dict[str, Any] = {}
+    if addressee is not None:
+        place = f"{base}.addressees.{addressee.id}"
+        addressee_view = {key: noted(getattr(addressee, key), place)
+                          for key in ("body", "position", "address", "person")}
+        addressee_view["verified"] = addressee.verified
     outgoing = {"notice": filing.notice, "approval-request": filing.approval_request,
                 "registration": filing.registration_application}.get(step_id or "", Outgoing())
     return {
-        "profile": {"name": profile.name, "basis": track.basis.text,
-                    "regional_act": track.regional_act.text},
-        "addressee": addressee.__dict__ if addressee else {},
+        "profile": {"name": profile.name, "basis": noted(track.basis.text, f"{base}.basis"),
+                    "regional_act": noted(track.regional_act.text, f"{base}.regional_act")},
+        "addressee": addressee_view,
         "outgoing": {"number": outgoing.number, "date": outgoing.date},
         "letterhead": letterhead,
         "agreement": agreement,
-        "due": due,
+        "due": _stated(due, track, today),
         "negotiations_date": filing.negotiations_date,
         "filing": {
             "executor_name": filing.executor_name, "executor_phone": filing.executor_phone,

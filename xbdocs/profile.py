@@ -103,22 +103,23 @@ class Profile:
     #: sha256 of the file's text (UTF-8).
     digest: str = ""
 
-    def unverified(self, track: str) -> list[str]:
-        """What the user must check before filing, each with its source."""
-        item = self.tracks[track]
-        facts = [(_("legal basis"), item.basis), (_("regional act"), item.regional_act),
-                 (_("refusal grounds"), item.refusal_fact),
-                 (_("register fields"), item.register_fact)]
-        lines = [f"{label}: {fact.source}" for label, fact in facts if not fact.verified]
-        lines += [f"{a.body}: {a.source}" for a in item.addressees.values() if not a.verified]
-        lines += [f"{s.title}: {s.source}" for s in item.steps if not s.verified]
-        return lines
-
 
 def _fact(reader: Reader | None) -> Fact | None:
+    """A fact given as text, or an act given by its parts (kind, date, number, title,
+    article), cited in Russian legal order with blanks for what is not known."""
     if reader is None:
         return None
-    text = reader.text("text")
+    kind = reader.text("kind", required=False)
+    if kind:
+        from xbdocs.lang import ru
+
+        date = reader.date("date")
+        text = ru.citation(kind, date, reader.text("number", required=False),
+                           reader.text("title", required=False),
+                           reader.text("article", required=False),
+                           about=reader.text("about", required=False))
+    else:
+        text = reader.text("text")
     verified = reader.boolean("verified", default=False)
     source = reader.text("source")
     reader.finish()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xbdocs.deadlines import rule_text
@@ -106,10 +107,15 @@ def step(entry: Step, place: str) -> Unverified | None:
     return fact(DEADLINE, value, entry.verified, entry.source, place)
 
 
+def place_in(profile: Profile, track: str) -> str:
+    """Where a track's facts stand, as a clerk finds them: the profile's file name."""
+    return f"{Path(profile.path).name}: tracks.{track}"
+
+
 def in_profile(profile: Profile, track: str) -> list[Unverified]:
     """The profile's unchecked facts for ``track``."""
     item = profile.tracks[track]
-    base = f"{profile.path}: tracks.{track}"
+    base = place_in(profile, track)
     found = [fact(BASIS, item.basis.text, item.basis.verified, item.basis.source,
                   f"{base}.basis"),
              fact(REGIONAL_ACT, item.regional_act.text, item.regional_act.verified,

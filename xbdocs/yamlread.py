@@ -263,6 +263,17 @@ class Reader:
             return default
         return value
 
+    def date(self, key: str) -> dt.date | None:
+        """An optional date (19.09.2012 or 2012-09-19); None when not given."""
+        value = self.raw(key, False)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.state.problem(self.child(key), str(exc))
+            return None
+
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw(key, False)
         if value is None:

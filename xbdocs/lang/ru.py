@@ -52,6 +52,33 @@ def date(value: dt.date | None) -> str:
     return f"«{value.day:02d}» {_months_genitive()[value.month]} {value.year} г."
 
 
+def date_numeric(value: dt.date | None) -> str:
+    """03.09.2026 — the date of a letter (GOST R 7.0.97-2016, 5.14); a blank for a draft."""
+    return value.strftime("%d.%m.%Y") if value is not None else BLANK_DATE_NUMERIC
+
+
+#: A blank for an act's unknown date or number: visible, long enough to write in.
+BLANK_DATE_NUMERIC = "__.__.____"
+BLANK_NUMBER = "______"
+
+
+def citation(kind: str, date: dt.date | None, number: str | None, title: str | None = None,
+             article: str | None = None, case: str = "instrumental",
+             about: str | None = None) -> str:
+    """An act cited in Russian legal order — kind, date, number, title: «статьёй 12
+    Федерального закона от 26.07.2017 № 179-ФЗ «Об основах …»»; blanks where the date or
+    number is not known, so the gap shows instead of a vague phrase. Without the official
+    title, ``about`` says what the act is about, unquoted («о регистрации соглашений …»)."""
+    head = (f"{inflect_phrase(article, case).text} {inflect_phrase(kind, 'genitive').text}"
+            if article else inflect_phrase(kind, case).text)
+    text = f"{head} от {date_numeric(date)} № {number or BLANK_NUMBER}"
+    if title:
+        text += " " + (title if title.startswith("«") else f"«{title}»")
+    elif about:
+        text += f" {about}"
+    return text
+
+
 def date_words(value: dt.date | None) -> str:
     """19 сентября 2012 года — a date inside running text."""
     if value is None:
