@@ -66,11 +66,19 @@ def templates_copy(tmp_path) -> Path:
     return target
 
 
-def docx_text(path: Path) -> str:
+def plain(text: str) -> str:
+    """Text with its no-break spaces and hyphens read as plain ones."""
+    return text.replace("\u00a0", " ").replace("\u2011", "-")
+
+
+def docx_text(path: Path, exact: bool = False) -> str:
+    """The text of a DOCX's paragraphs and cells. No-break spaces and hyphens read as plain
+    ones unless ``exact`` (tests of the typesetting ask for them)."""
     document = Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
                 parts.append(cell.text)
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    return text if exact else plain(text)

@@ -31,5 +31,5 @@ def test_annotated_example_builds_its_paperwork(run, tmp_path):
                  "--no-sheet-count")
     assert result.code == 0, result.err
     notice = docx_text(tmp_path / "out" / "notice.docx")
-    assert "«16» ноября 2026 г. № 01-12/301" in notice
+    assert "16.11.2026 № 01-12/301" in notice
     assert "Орлова Ирина Сергеевна" in notice

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from docx import Document
 
-from tests.conftest import SAMPLES, docx_text, sample
+from tests.conftest import SAMPLES, docx_text, plain, sample
 from xbdocs import office
 from xbdocs.build import AGREEMENT_FILES, build
 
@@ -24,9 +24,25 @@ def _build(path, outdir, stage="all", **options):
     return build(path, outdir, stage=stage, today=TODAY, **options)
 
 
-def _inventory_files(path):
+def _inventory_rows(path):
     table = Document(str(path)).tables[0]
-    return [row.cells[4].text for row in table.rows[1:]]
+    return [[plain(cell.text) for cell in row.cells] for row in table.rows[1:]]
+
+
+def _titles_of_files(answers_path):
+    """The inventory title of each file xbdocs writes, as documents.yaml gives it."""
+    from xbdocs import answers as answers_module
+    from xbdocs.paperwork import inventory_items
+
+    loaded = answers_module.load(answers_path)
+    titles = {}
+    for document in ("approval-request", "explanatory-note", "registration-application",
+                     "certified-copy", "register-card", "agreement"):
+        for stage in ("approval", "registration"):
+            for item in inventory_items(document, stage, loaded):
+                if item.file:
+                    titles.setdefault(item.file, set()).add(item.title)
+    return titles
 
 
 def test_approval_stage_writes_its_set(tmp_path):
@@ -34,38 +50,69 @@ def test_approval_stage_writes_its_set(tmp_path):
     names = sorted(p.name for p in result.written)
     assert names == sorted([*AGREEMENT_FILES.values(), "notice.docx", "approval-request.docx",
                             "explanatory-note.docx", "inventory-approval-request.docx",
-                            "manifest.json"])
+                            "check-sheet.docx", "manifest.json"])
 
 
 def test_inventory_lists_exactly_what_is_in_the_folder(tmp_path):
     _build(MUNICIPAL, tmp_path, "approval")
-    listed = set(_inventory_files(tmp_path / "inventory-approval-request.docx"))
-    present = {p.name for p in tmp_path.iterdir()} - {"manifest.json", "notice.docx",
-                                                      "inventory-approval-request.docx"}
-    assert listed == present
+    rows = _inventory_rows(tmp_path / "inventory-approval-request.docx")
+    titles = _titles_of_files(MUNICIPAL)
+    present = {p.name for p in tmp_path.iterdir()} - {
+        "manifest.json", "notice.docx", "inventory-approval-request.docx", "check-sheet.docx"}
+    assert {row[1] for row in rows} == {t for name in present for t in titles[name]} - {
+        t for name in ("agreement.ru.docx", "agreement.kk.docx", "agreement.ru-kk.docx")
+        for t in titles[name] if t.startswith("Согласованный")}
+    # the note says original or copy, never a file name
+    assert {row[4] for row in rows} == {"подлинник"}
+    assert ".docx" not in docx_text(tmp_path / "inventory-approval-request.docx")
 
 
 def test_all_stages_inventories_cover_the_folder(tmp_path):
     _build(MUNICIPAL, tmp_path)
-    listed = set()
-    for inventory in tmp_path.glob("inventory-*.docx"):
-        listed |= set(_inventory_files(inventory))
-    files = {p.name for p in tmp_path.iterdir()}
-    generated = files - {"manifest.json", "notice.docx"} - \
+    rows = [row for inventory in tmp_path.glob("inventory-*.docx")
+            for row in _inventory_rows(inventory)]
+    listed = {row[1] for row in rows}
+    titles = _titles_of_files(MUNICIPAL)
+    generated = {p.name for p in tmp_path.iterdir()} - {"manifest.json", "notice.docx",
+                                                        "check-sheet.docx"} - \
         {p.name for p in tmp_path.glob("inventory-*.docx")}
-    assert generated == listed - {"на бумаге"}
-    assert "на бумаге" in listed  # the signed original and the approval decision
+    for name in generated:
+        assert titles[name] & listed, name
+    notes = {row[1]: row[4] for row in rows}
+    assert notes["Подписанное соглашение на русском и казахском языках"] == "подлинник"
+    assert notes["Копия соглашения, заверенная главой Угловского района"] == "копия"
+    assert notes["Копия распоряжения Правительства Алтайского края от 24.03.2027 № 112-р"] == \
+        "копия"
+
+
+def test_inventory_heading_and_totals(tmp_path):
+    _build(MUNICIPAL, tmp_path, count_sheets=False)
+    text = docx_text(tmp_path / "inventory-approval-request.docx")
+    assert "документов, прилагаемых к письму от 25.02.2027 № 01-15/131" in text
+    assert "Всего: 5 (пять) документов на ______ листах." in text   # sheets not counted
+    paragraphs = [p.text for p in Document(str(tmp_path / "inventory-approval-request.docx"))
+                  .paragraphs if p.text.strip()]
+    assert paragraphs[-1] == "25.02.2027"                                 # dated like the letter
+    registration = _inventory_rows(tmp_path / "inventory-registration.docx")
+    paper = [row for row in registration if row[1].startswith("Подписанное")]
+    assert paper and paper[0][3] == "____"                              # sheets by hand
 
 
 def test_letter_content(tmp_path):
     _build(MUNICIPAL, tmp_path)
     request = docx_text(tmp_path / "approval-request.docx")
     assert "Губернатору Алтайского края, Председателю Правительства Алтайского края" in request
-    assert "«25» февраля 2027 г. № 01-15/131" in request
+    assert "25.02.2027 № 01-15/131\nНа № ________ от ________" in request   # GOST 5.14–5.16
+    assert "________________\nпр. Ленина" in request    # the addressee's name: not known
     assert "В соответствии со статьёй 12 Федерального закона" in request
     assert "прошу согласовать проект Соглашения между Администрацией Угловского района" in \
         request
-    assert "Сидорова Анна Петровна" in request and "Е.В.\u00a0Петрова" in request
+    assert "Сидорова Анна Петровна" in request and "Е.В. Петрова" in request
+    assert "ул. Ленина, д. 1, с. Угловское" in request                     # sender's details
+    assert "тел. +7 (38579) 2-20-01; e-mail: adm@uglovsky.example.ru" in request
+    assert "ОГРН 1022202953728; ИНН 2279001236" in request
+    assert "Приложение: 1. Пояснительная записка к проекту соглашения на __ л. в 1 экз.;" in \
+        request
     notice = docx_text(tmp_path / "notice.docx")
     assert "Переговоры планируется провести 15 февраля 2027 года." in notice
     assert "с акиматом Бородулихинского района области Абай" in notice
@@ -74,20 +121,120 @@ def test_letter_content(tmp_path):
     assert "подписанное 14 апреля 2027 года в с. Угловское" in application
     assert "согласован распоряжением Правительства Алтайского края от 24 марта 2027 года " \
            "№ 112-р" in application
-    assert "не позднее 28 апреля 2027 года" in application  # 10 working days after signing
-    certification = docx_text(tmp_path / "copy-certification.docx")
-    assert "Верно" in certification
-    assert "Подлинник документа находится в Администрации Угловского района" in certification
+    # the Krai's law is not known: blanks, not a vague phrase
+    assert "законом Алтайского края от __.__.____ № ______ о регистрации" in application
+    # the deadline is an assumption: a letter does not state it
+    assert "не позднее" not in application
+    assert "Копия распоряжения Правительства Алтайского края от 24.03.2027 № 112-р на __ л." \
+        in application
+    assert "Надпись о заверении" not in application
+    copy = docx_text(tmp_path / "certified-copy.docx")
+    with zipfile.ZipFile(tmp_path / "certified-copy.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "СОГЛАШЕНИЕ" in copy and body.index("Верно") > body.rindex("</w:tbl>")
+    assert "Подлинник документа находится в Администрации Угловского района Алтайского края " \
+           "в деле № ________" in copy
+
+
+def test_units_do_not_break_across_lines(tmp_path):
+    _build(MUNICIPAL, tmp_path)
+    application = docx_text(tmp_path / "registration-application.docx", exact=True)
+    for unit in ("№\u00a0179-ФЗ", "с.\u00a0Угловское", "в\u00a01\u00a0экз.", "Е.В.\u00a0Петрова",
+                 "14\u00a0апреля", "2\u201121\u201143", "пр.\u00a0Ленина", "д.\u00a059"):
+        assert unit in application, unit
+
+
+def _comments(path):
+    with zipfile.ZipFile(path) as archive:
+        if "word/comments.xml" not in archive.namelist():
+            return ""
+        from lxml import etree
+
+        root = etree.fromstring(archive.read("word/comments.xml"))
+        return "\n".join("".join(c.itertext()) for c in root)
+
+
+def test_unverified_values_are_commented_in_the_documents(tmp_path):
+    _build(MUNICIPAL, tmp_path)
+    application = _comments(tmp_path / "registration-application.docx")
+    assert "Не проверено: адресат письма." in application
+    assert "Не проверено: акт субъекта." in application
+    assert "altai-krai.yaml: tracks.municipal.regional_act" in application
+    assert "Не проверено: официальное наименование стороны." in application
+    assert "[P]" not in application and "domain.md" not in application
+    agreement = _comments(tmp_path / "agreement.ru.docx")
+    assert agreement.count("Не проверено:") == 2          # each party once, not every repeat
+    # the comment is anchored on the value itself
+    with zipfile.ZipFile(tmp_path / "registration-application.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "commentRangeStart" in body and "commentReference" in body
+    sheet = docx_text(tmp_path / "check-sheet.docx")
+    assert "ЧТО ПРОВЕРИТЬ ПЕРЕД ОТПРАВКОЙ" in sheet
+    for value in ("Адресат письма", "Акт субъекта", "Срок", "registration-application.docx",
+                  "verified: true"):
+        assert value in sheet, value
+
+
+def test_a_verified_party_has_no_comment(tmp_path, write_answers):
+    data = sample("altai-pavlodar-2012")         # the Krai's Administration is verified
+    _build(write_answers(data), tmp_path / "out", "agreement")
+    comments = _comments(tmp_path / "out" / "agreement.ru.docx")
+    assert "Администрация Алтайского края" not in comments
+    assert "altai-krai-administration" not in comments
+    assert "pavlodar-region-akimat" in comments
+
+
+def test_letters_number_pages_from_the_second_at_the_top(tmp_path):
+    _build(MUNICIPAL, tmp_path, "approval")
+    letter = Document(str(tmp_path / "approval-request.docx")).sections[0]
+    assert letter.different_first_page_header_footer
+    assert "PAGE" in letter.header._element.xml
+    assert "PAGE" not in letter.first_page_header._element.xml
+    note = Document(str(tmp_path / "explanatory-note.docx")).sections[0]
+    assert "PAGE" in note.footer._element.xml
+
+
+def test_register_card_is_complete(tmp_path):
+    _build(MUNICIPAL, tmp_path)
+    rows = {row.cells[0].text: row.cells[1].text
+            for row in Document(str(tmp_path / "register-card.docx")).tables[0].rows}
+    assert "ИНН 2279001236, ОГРН 1022202953728" in rows["Российская сторона"]
+    assert "БИН ____________" in rows["Иностранная сторона"]
+    assert rows["Дата и место подписания"] == "14.04.2027, с.\u00a0Угловское"
+    assert rows["Направления сотрудничества"].startswith("экономика; сельское хозяйство")
+    assert rows["Вступление в силу"] == "со дня регистрации: __.__.____"
+    assert rows["Срок действия"].startswith("5 (пять) лет, по __.__.____")
+    assert "не позднее чем за 6 (шесть) месяцев" in rows["Срок действия"]
+    assert rows["Регистрирующий орган"] == \
+        "Администрация Губернатора и Правительства Алтайского края"
+    assert rows["Отметки"] == "________"
+    assert "Лицо, подписавшее соглашение от российской стороны" in rows
+
+
+def test_explanatory_note_states_what_the_approver_checks(tmp_path):
+    _build(MUNICIPAL, tmp_path, "approval")
+    note = docx_text(tmp_path / "explanatory-note.docx")
+    assert "2. Правовое основание. Соглашение заключается в соответствии со статьёй 12" in note
+    assert "3. Приграничный статус." in note and "граничащего с Республикой Казахстан" in note
+    assert "в пределах полномочий органов местного самоуправления муниципального района" in note
+    assert "8. Финансирование." in note and "местном бюджете" in note
+
+
+def test_the_regional_track_speaks_of_the_regions_budget(tmp_path):
+    _build(REGIONAL, tmp_path, "approval")
+    request = docx_text(tmp_path / "approval-request.docx")
+    assert "дополнительных расходов бюджета Алтайского края" in request
+    assert "местного бюджета" not in request
 
 
 def test_register_card_fields(tmp_path):
     _build(REGIONAL, tmp_path)
     rows = {row.cells[0].text: row.cells[1].text
             for row in Document(str(tmp_path / "register-card.docx")).tables[0].rows}
-    assert rows["Дата и место подписания"] == "«19» сентября 2012 г., г. Павлодар"
+    assert rows["Дата и место подписания"] == "19.09.2012, г.\u00a0Павлодар"
     assert rows["Документ о согласовании"] == \
-        "письмо Министерства иностранных дел Российской Федерации от «10» сентября 2012 г. " \
-        "№ 1234/дрп"
+        "письмо Министерства иностранных дел Российской Федерации от 10.09.2012 " \
+        "№\u00a01234/дрп"
     assert rows["Иностранная сторона"].startswith("Акимат Павлодарской области")
 
 
@@ -178,9 +325,9 @@ tracks:
     assert "Губернатору Омской области" in request
     application = docx_text(tmp_path / "out" / "registration-application.docx")
     assert "и законом Омской области прошу зарегистрировать" in application
-    assert "не позднее 19 апреля 2027 года" in application
+    assert "не позднее" not in application            # its deadline is not verified
     assert not (tmp_path / "out" / "notice.docx").exists()
-    assert any("check before filing" in str(w) for w in result.warnings)
+    assert any("not verified: a deadline" in str(w) for w in result.warnings)
 
 
 def test_letterhead(tmp_path):
@@ -212,18 +359,22 @@ def test_missing_letterhead_file(run, tmp_path):
 def test_sheet_counts_come_from_libreoffice(tmp_path):
     _build(MUNICIPAL, tmp_path, "approval", count_sheets=True)
     table = Document(str(tmp_path / "inventory-approval-request.docx")).tables[0]
-    sheets = {row.cells[4].text: row.cells[3].text for row in table.rows[1:]}
+    sheets = {row.cells[1].text: row.cells[3].text for row in table.rows[1:]}
     pdfs = office.convert_to_pdf([tmp_path / "agreement.ru-kk.docx"], tmp_path / "pdf")
-    assert sheets["agreement.ru-kk.docx"] == str(office.count_pages(pdfs[0]))
+    title = "Проект соглашения (параллельный текст на русском и казахском языках)"
+    assert sheets[title] == str(office.count_pages(pdfs[0]))
     assert all(value.isdigit() for value in sheets.values())
+    total = sum(int(value) for value in sheets.values())
+    assert f"Всего: 5 (пять) документов на {total} (" in docx_text(
+        tmp_path / "inventory-approval-request.docx")
 
 
 def test_without_sheet_counts_they_are_blank(tmp_path):
     result = _build(MUNICIPAL, tmp_path, "approval", count_sheets=False)
     table = Document(str(tmp_path / "inventory-approval-request.docx")).tables[0]
-    assert all(row.cells[3].text == "" for row in table.rows[1:])
+    assert all(row.cells[3].text == "____" for row in table.rows[1:])
     request = docx_text(tmp_path / "approval-request.docx")
-    assert "на ___ л." in request
+    assert "на __ л." in request
     assert not any("LibreOffice" in str(w) for w in result.warnings)
 
 
@@ -231,7 +382,8 @@ def test_without_sheet_counts_they_are_blank(tmp_path):
 def test_every_sample_builds_its_whole_filing_set(path, tmp_path):
     result = _build(path, tmp_path)
     names = {p.name for p in result.written}
-    assert {"registration-application.docx", "register-card.docx", "copy-certification.docx",
+    assert {"registration-application.docx", "register-card.docx", "certified-copy.docx",
+            "check-sheet.docx",
             "approval-request.docx", "explanatory-note.docx", "notice.docx",
             "inventory-registration.docx", "manifest.json"} <= names
 

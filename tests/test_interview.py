@@ -141,7 +141,8 @@ def test_mistakes_are_explained_and_asked_again(tmp_path):
 def test_identifiers_are_checked_at_once(tmp_path):
     script = list(MUNICIPAL)
     # The approval stage also asks for INN/OGRN, BIN and the filing's answers.
-    script[2:3] = ["2279001237", "2279001236", ""]    # wrong check digit, right, no OGRN
+    script[2:3] = ["2279001237", "2279001236", "",   # wrong check digit, right, no OGRN
+                   "", ""]                            # no phone, no e-mail
     at = script.index("Жумабаев Ерлан Серикович")
     script[at - 1:at] = ["123456789012", ""]           # a BIN that fails, then none
     at = script.index("")  # the first default after the Russian party: acts on
@@ -283,7 +284,9 @@ def test_the_whole_filing_from_the_interview(tmp_path):
     """--stage all asks what the paperwork needs, in the procedure's order, and builds every
     document of the package."""
     script = list(MUNICIPAL)
-    script[2:3] = ["2279001236", ""]                        # INN; no OGRN
+    script[2:3] = ["2279001236", "",                        # INN; no OGRN
+                   "+7 (38579) 2-20-01",                    # the letterhead's phone
+                   "adm(at)uglovsky", "adm@uglovsky.example.ru"]   # a wrong e-mail, a right one
     at = script.index("Угловское") + 3
     script[at:at] = [
         "Орлова Ирина Сергеевна", "+7 (38579) 2-21-43",     # executor
@@ -298,6 +301,10 @@ def test_the_whole_filing_from_the_interview(tmp_path):
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {"notice.docx", "approval-request.docx", "registration-application.docx",
             "register-card.docx", "inventory-registration.docx"} <= set(names)
+    assert "expected an e-mail address" in result.output or "ожидался адрес" in result.output
+    notice = docx_text(tmp_path / "out" / "notice.docx")
+    assert "тел. +7 (38579) 2-20-01; e-mail: adm@uglovsky.example.ru" in notice
+    assert "ИНН 2279001236" in notice
     data = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
     assert data["filing"]["approval"] == {
         "document": "распоряжение Правительства Алтайского края", "number": "112-р",

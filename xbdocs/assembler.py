@@ -207,6 +207,8 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> _Obj:
         "country": party.country,
         "address": _bi(party.address, lang, f"{base}.address"),
         "identifiers": dict(party.identifiers),
+        "phone": party.phone,
+        "email": party.email,
         "signatory": _Obj({
             "name": Field(signatory.name[lang], f"{base}.signatory.name.{lang}",
                           signatory.gender),
@@ -721,7 +723,7 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
     for item in (left, right):
         module = languages.get(item.lang)
         _resolve_refs(item, module, _number(item, module))
-        _comment_once(item.blocks)
+        _finish(item.blocks)
     documents = {item.lang: Document(item.lang, item.blocks,
                                      _properties(answers, item.blocks, item.lang))
                  for item in (left, right)}
@@ -755,23 +757,22 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
     title = " ".join(p.text for b in item.blocks if b.kind in ("title", "subject")
                      for p in b.paragraphs)
     properties = {**_properties(answers, item.blocks, lang), "title": title[:250]}
-    _comment_once(item.blocks)
+    _finish(item.blocks)
     return Document(lang, item.blocks, properties), [
         d.located(answers.source, answers.lines) for d in forms.doubts.values()]
 
 
-def _comment_once(blocks: list[Block]) -> None:
-    """A remark is made where its value first appears in a document, not at every repeat."""
+def _finish(blocks: list[Block]) -> None:
+    """Last touches: no-break spaces where a unit must not split across lines, and a remark
+    made where its value first appears in a document, not at every repeat."""
     seen: set[str] = set()
     for block in blocks:
-        paragraphs = [*block.paragraphs, *(p for c in block.columns for p in c),
-                      *(p for row in block.rows for p in row)]
-        for paragraph in paragraphs:
-            for run in (*paragraph.runs, *paragraph.right):
-                if run.comment in seen:
-                    run.comment = None
-                elif run.comment:
-                    seen.add(run.comment)
+        for run in block.runs():
+            run.text = languages.no_break(run.text)
+            if run.comment in seen:
+                run.comment = None
+            elif run.comment:
+                seen.add(run.comment)
 
 
 #: What every agreement is, in each document language (the DOCX «subject» property): fixed

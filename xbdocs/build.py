@@ -5,6 +5,7 @@ each atomically, with a manifest that records where every file came from."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -23,6 +24,7 @@ from xbdocs import (
     office,
     output,
     paperwork,
+    unverified,
     writer,
 )
 from xbdocs import answers as answers_module
@@ -44,7 +46,11 @@ AGREEMENT_FILES = {
 STAGES = ("agreement", "approval", "registration", "all")
 #: Documents xbdocs writes from a template of the same name (the agreement aside).
 LETTERS = ("notice", "approval-request", "registration-application")
-FORMS = ("explanatory-note", "copy-certification", "register-card")
+FORMS = ("explanatory-note", "register-card")
+#: The agreement's text with the certification «Верно» at its end.
+CERTIFIED_COPY = "certified-copy"
+#: The clerk's list of unchecked values; not part of any filing.
+CHECK_SHEET = "check-sheet.docx"
 MANIFEST = "manifest.json"
 PACKAGE_ZIP = "package.zip"
 
@@ -105,6 +111,8 @@ class _Package:
         self.titles: dict[str, str] = {}
         self.warnings: list[Finding] = []
         self.documents = track.documents(stage) if stage != "agreement" else ["agreement"]
+        #: The remarks each file carries (its unchecked values), by file name.
+        self.remarks: dict[str, list[str]] = {}
 
     def agreement(self) -> Document:
         assembly = assembler.assemble(self.answers, self.templates_dir)
@@ -116,6 +124,11 @@ class _Package:
         self.files[AGREEMENT_FILES["kk"]] = writer.write(assembly.documents["kk"])
         for name in AGREEMENT_FILES.values():
             self.titles[name] = assembly.documents["ru"].properties["title"]
+        self.parallel = assembly.parallel
+        self.remarks[AGREEMENT_FILES["ru"]] = assembly.documents["ru"].comments()
+        self.remarks[AGREEMENT_FILES["kk"]] = assembly.documents["kk"].comments()
+        self.remarks[AGREEMENT_FILES["parallel"]] = (assembly.documents["ru"].comments()
+                                                    + assembly.documents["kk"].comments())
         return assembly.documents["ru"]
 
     def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
@@ -133,6 +146,27 @@ class _Package:
             document.page_numbers = "head-after-first"
         self.files[name] = writer.write(document, base=self.letterhead if letter else None)
         self.titles[name] = document.properties["title"]
+        self.remarks[name] = document.comments()
+
+    def certified_copy(self, context: dict) -> None:
+        """The parallel text again, ending with the certification of the copy."""
+        certification, doubts = assembler.assemble_single(
+            self.answers, "copy-certification", context, self.templates_dir)
+        self.warnings += [d for d in doubts if d not in self.warnings]
+        copy = dataclasses.replace(self.parallel, tail=certification.blocks,
+                                   properties={**self.parallel.properties, **self.properties})
+        name = f"{CERTIFIED_COPY}.docx"
+        self.files[name] = writer.write_parallel(copy)
+        self.titles[name] = self.titles[AGREEMENT_FILES["parallel"]]
+        self.remarks[name] = self.remarks[AGREEMENT_FILES["parallel"]]
+
+    def check_sheet(self, notes: list[unverified.Unverified]) -> None:
+        """«Что проверить перед отправкой»: every unchecked value, where it stands, its
+        source, and how to make it verified."""
+        items = [paperwork.check_item(note, [name for name, remarks in self.remarks.items()
+                                             if note.comment() in remarks])
+                 for note in notes]
+        self.render("check-sheet", CHECK_SHEET, {"unverified": items}, letter=False)
 
     def filing_steps(self) -> list:
         return [s for s in self.track.steps if s.stage and
@@ -181,6 +215,9 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
         due, package.deadlines, _late = checks.schedule(answers, track, today)
         if stage != "agreement":
             _render_filing(package, agreement, due, count_sheets)
+        notes = unverified.collect(answers, profile, catalogue.load(), stage)
+        if notes:
+            package.check_sheet(notes)
         package.warnings += findings
         if make_pdf:
             package.files.update(office.to_pdf(package.files, files.scratch))
@@ -214,7 +251,7 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
     for step in steps:
         items: list[InventoryItem] = []
         for document in step.documents:
-            items += inventory_items(document, step.stage)
+            items += inventory_items(document, step.stage, package.answers)
         inventories[step.id] = items
 
     def render_all() -> None:
@@ -222,10 +259,12 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
             attachments = [i for i in inventories[step.id]
                            if i.file not in (f"{d}.docx" for d in LETTERS)]
             for document in step.documents:
+                context = package.context(agreement, due, step.id, attachments)
                 if document in LETTERS or document in FORMS:
-                    context = package.context(agreement, due, step.id, attachments)
                     package.render(document, f"{document}.docx", context,
                                    letter=document in LETTERS)
+                elif document == CERTIFIED_COPY:
+                    package.certified_copy(context)
 
     render_all()
     if count_sheets and office.soffice():

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from xbdocs.i18n import _
+from xbdocs.i18n import N_, _, in_language
 from xbdocs.profile import Deadline, Step
 
 
@@ -69,14 +69,18 @@ def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list
     return result
 
 
-def rule_text(deadline: Deadline) -> str:
-    """A deadline as a clerk reads it: «10 дн. (рабочие) после подписания соглашения»."""
-    events = {"negotiations": _("the negotiations"),
-              "approval-request": _("the request for approval"),
-              "signing": _("the signing"),
-              "registration": _("the application for registration")}
-    return _("{days} {unit} days {relation} {event}").format(
+def rule_text(deadline: Deadline, lang: str | None = None) -> str:
+    """A deadline as a clerk reads it: «10 дн. (рабочие) после подписания соглашения»; in
+    the interface language, or in ``lang`` for a document's text."""
+    def say(message: str) -> str:
+        return in_language(lang, message) if lang else _(message)
+
+    events = {"negotiations": N_("the negotiations"),
+              "approval-request": N_("the request for approval"),
+              "signing": N_("the signing"),
+              "registration": N_("the application for registration")}
+    return say("{days} {unit} days {relation} {event}").format(
         days=deadline.days,
-        unit=_("working") if deadline.unit == "working" else _("calendar"),
-        relation=_("before") if deadline.relation == "before" else _("after"),
-        event=events[deadline.event])
+        unit=say("working") if deadline.unit == "working" else say("calendar"),
+        relation=say("before") if deadline.relation == "before" else say("after"),
+        event=say(events[deadline.event]))

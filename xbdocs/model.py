@@ -53,6 +53,12 @@ class Block:
     #: For a table: relative column widths (any scale); empty for equal columns.
     widths: list[int] = field(default_factory=list)
 
+    def runs(self) -> list[Run]:
+        """Every run of the block: its paragraphs, columns and cells, in reading order."""
+        paragraphs = [*self.paragraphs, *(p for column in self.columns for p in column),
+                      *(p for row in self.rows for p in row)]
+        return [run for p in paragraphs for run in (*p.runs, *p.right)]
+
     @property
     def text(self) -> str:
         parts = [p.text for p in self.paragraphs]
@@ -72,6 +78,10 @@ class Document:
     #: (at the top centre from the second page on, as letters are).
     page_numbers: str = "foot"
 
+    def comments(self) -> list[str]:
+        """The remarks anchored in the document, in reading order."""
+        return [run.comment for block in self.blocks for run in block.runs() if run.comment]
+
     def block(self, block_id: str) -> Block:
         for block in self.blocks:
             if block.id == block_id:
@@ -86,6 +96,8 @@ class ParallelDocument:
     left: Document
     right: Document
     properties: dict[str, str] = field(default_factory=dict)
+    #: Blocks set after the two columns at full width (a certification on a copy).
+    tail: list[Block] = field(default_factory=list)
 
     def rows(self) -> list[tuple[Block, Block]]:
         return list(zip(self.left.blocks, self.right.blocks, strict=True))

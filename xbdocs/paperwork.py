@@ -27,6 +27,8 @@ class InventoryItem:
     file: str | None = None
     paper: bool = False
     sheets: int | None = None
+    #: A copy, not the original (the inventory's note says which).
+    copy: bool = False
 
 
 @cache
@@ -35,12 +37,51 @@ def _document_table() -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
 
 
-def inventory_items(document: str, stage: str) -> list[InventoryItem]:
+def inventory_items(document: str, stage: str, answers: Answers | None = None
+                    ) -> list[InventoryItem]:
+    """How ``document`` is listed at ``stage``: its titles filled from the answers (who
+    certifies the copy, which act approved the draft)."""
     entry = _document_table()[document]
     if isinstance(entry, dict):
         entry = entry[stage]
-    return [InventoryItem(item["title"], file=item.get("file"),
-                          paper=bool(item.get("paper"))) for item in entry]
+    names = _title_values(answers)
+    return [InventoryItem(item["title"].format_map(names), file=item.get("file"),
+                          paper=bool(item.get("paper")), copy=bool(item.get("copy")))
+            for item in entry]
+
+
+def _title_values(answers: Answers | None) -> dict[str, str]:
+    """«главой Угловского района», «Копия распоряжения … от 24.03.2027 № 112-р»."""
+    ru = languages.ru
+    certifier, approval = "главой муниципального образования", \
+        "Копия документа о согласовании проекта соглашения"
+    if answers is not None:
+        post = answers.russian.signatory.position.ru
+        certifier = ru.inflect_phrase(post, "instrumental").text
+        document = answers.filing.approval
+        if document.document:
+            approval = (f"Копия {ru.inflect_phrase(document.document, 'genitive').text} от "
+                        f"{ru.date_numeric(document.date)} № "
+                        f"{document.number or ru.BLANK_NUMBER}")
+    return {"certifier": certifier, "approval": approval}
+
+
+def _expiry(answers: Answers) -> dt.date | None:
+    """The last day of the term, when its start is known (it runs from the signing)."""
+    start = answers.signing.date
+    if answers.entry_into_force != "signing" or start is None:
+        return None
+    try:
+        end = start.replace(year=start.year + answers.term.years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + answers.term.years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def _registrar(track: TrackProfile) -> str | None:
+    """The body that registers agreements: the addressee of the registration letter."""
+    step = next((s for s in track.steps if s.stage == "registration" and s.to), None)
+    return track.addressees[step.to].body if step and step.to in track.addressees else None
 
 
 def _stated(due: dict, track: TrackProfile, today: dt.date | None) -> dict:
@@ -95,6 +136,8 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
         },
         "attachments": attachments,
         "register_fields": list(track.register_fields),
+        "registrar": _registrar(track),
+        "expiry": _expiry(answers),
         "step_title": step.title if step else "",
     }
 
@@ -111,4 +154,12 @@ def template_context(answers: Answers, profile: Profile, lang: str,
                  **context(answers, profile, track, False, titles, due, "registration",
                            [InventoryItem("")])}
     variables["inventory"] = [InventoryItem("")]
+    variables["unverified"] = [check_item(unverified.Unverified("", "", "", "", ""), [])]
     return variables
+
+
+def check_item(note: unverified.Unverified, where: list[str]) -> dict[str, Any]:
+    """One line of the check sheet: what, the value, where it stands, its source, the fix."""
+    return {"what": note.what_in("ru") if note.what else "", "value": note.value,
+            "where": where, "source": unverified.plain_source(note.source),
+            "fix": note.fix_in("ru") if note.fix else ""}

@@ -19,13 +19,13 @@ DEFAULT_PROFILE = "altai-krai"
 STAGES = ("approval", "registration")
 #: Documents a step can require. «approval-document» is the region's decision, on paper.
 DOCUMENTS = ("notice", "approval-request", "explanatory-note", "agreement",
-             "registration-application", "copy-certification", "approval-document",
+             "registration-application", "certified-copy", "approval-document",
              "register-card")
 EVENTS = ("negotiations", "approval-request", "signing", "registration")
 UNITS = ("calendar", "working")
 REGISTER_FIELDS = ("registration", "title", "russian_party", "russian_signatory",
-                   "foreign_party", "foreign_signatory", "signing", "languages", "term",
-                   "approval", "status")
+                   "foreign_party", "foreign_signatory", "signing", "areas", "languages",
+                   "entry_into_force", "term", "approval", "registrar", "status", "notes")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ Strict types: a YAML ``yes`` is a boolean, ``"5"`` is not a number, a date is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -91,6 +92,24 @@ def _optional_text(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None  # an optional text left empty: not given yet
     return _text(value)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _email(value: Any) -> str | None:
+    text = _optional_text(value)
+    if text is not None and not _EMAIL.fullmatch(text):
+        raise problem(_("expected an e-mail address such as «adm@uglovsky.ru», got «{got}»")
+                      .format(got=text[:80]))
+    return text
+
+
+Email = Annotated[
+    str | None,
+    BeforeValidator(_email),
+    WithJsonSchema({"type": ["string", "null"], "maxLength": 254, "format": "email"}),
+]
 
 
 def _date(value: Any) -> dt.date | None:
@@ -363,6 +382,12 @@ class Party(Model):
         None, title=N_("The kind of body"), description=N_("regional, district or city.")
     )
     address: Bilingual | None = Field(None, description=N_("The postal address."))
+    phone: OptionalText = Field(
+        None, title=N_("The body's phone, for the letterhead (Enter to skip)"),
+        description=N_("The body's phone, printed in the letters' reference details."))
+    email: Email = Field(
+        None, title=N_("The body's e-mail, for the letterhead (Enter to skip)"),
+        description=N_("The body's e-mail, printed in the letters' reference details."))
     inn: Digits(10) = Field(
         None, title=N_("INN (Enter to skip)"), description=N_("INN: 10 digits (Russian party).")
     )
@@ -420,7 +445,8 @@ class Party(Model):
             message = not_one_of(self.catalogue, ids)
             if message:
                 return [*found, ("catalogue", message)]
-            for key in ("name", "region", "level", "address", "country"):
+            # The address may be given beside a catalogue id: the catalogue rarely knows it.
+            for key in ("name", "region", "level", "country"):
                 if key in self.model_fields_set:
                     found.append(
                         (key, _("give either «catalogue» or the party's own description, not both"))
@@ -431,7 +457,7 @@ class Party(Model):
                 ("country", known.country),
                 ("region", known.region),
                 ("level", known.level),
-                ("address", _model(known.address)),
+                ("address", self.address or _model(known.address)),
             ):
                 object.__setattr__(self, key, value)
             self._verified, self._source = known.verified, known.source

@@ -47,27 +47,34 @@ class Unverified:
     place: str
 
     def comment(self, lang: str = "ru") -> str:
-        """The note as a comment in a document (in the document's language, Russian)."""
-        def say(message: str) -> str:
-            return in_language(lang, message)
+        """The note as a comment in a document, in the document's language."""
         source = plain_source(self.source)
-        return say("Not verified: {what}.").format(what=say(self.what)) + (
-            " " + say("Source: {source}.").format(source=source.rstrip(".")) if source
-            else "") + " " + say(self.fix).format(place=self.place)
+        text = in_language(lang, NOT_VERIFIED).format(what=self.what_in(lang))
+        if source:
+            text += " " + in_language(lang, SOURCE).format(source=source.rstrip("."))
+        return f"{text} {self.fix_in(lang)}"
+
+    def what_in(self, lang: str) -> str:
+        return in_language(lang, self.what)
+
+    def fix_in(self, lang: str) -> str:
+        return in_language(lang, self.fix).format(place=self.place)
 
     def line(self) -> str:
         """The note as ``xbdocs check`` prints it, in the interface language."""
         source = plain_source(self.source)
-        return _("not verified: {what} «{value}»").format(what=_(self.what),
-                                                          value=_short(self.value)) + (
-            "; " + _("source: {source}").format(source=source) if source else "") + \
-            "; " + _(self.fix).format(place=self.place)
+        value = f" «{_short(self.value)}»" if self.value else ""
+        return _("not verified: {what}{value}{source}; to verify it, see {place}").format(
+            what=_(self.what), value=value,
+            source=f" ({source.rstrip('.')})" if source else "", place=self.place)
 
 
 def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+NOT_VERIFIED = N_("Not verified: {what}.")
+SOURCE = N_("Source: {source}.")
 PARTY = N_("the official name of a party")
 BASIS = N_("the legal basis")
 REGIONAL_ACT = N_("the region's act")
@@ -103,7 +110,8 @@ def addressee(entry: Addressee, place: str) -> Unverified | None:
 
 
 def step(entry: Step, place: str) -> Unverified | None:
-    value = f"{entry.title}: {rule_text(entry.deadline)}" if entry.deadline else entry.title
+    value = (f"{entry.title}: {rule_text(entry.deadline, 'ru')}" if entry.deadline
+             else entry.title)
     return fact(DEADLINE, value, entry.verified, entry.source, place)
 
 
@@ -122,7 +130,7 @@ def in_profile(profile: Profile, track: str) -> list[Unverified]:
                   item.regional_act.source, f"{base}.regional_act"),
              fact(REFUSAL, "; ".join(item.refusal_grounds), item.refusal_fact.verified,
                   item.refusal_fact.source, f"{base}.refusal_grounds"),
-             fact(REGISTER, ", ".join(item.register_fields), item.register_fact.verified,
+             fact(REGISTER, "", item.register_fact.verified,
                   item.register_fact.source, f"{base}.register_fields")]
     found += [addressee(a, f"{base}.addressees.{a.id}") for a in item.addressees.values()]
     found += [step(s, f"{base}.steps[{s.id}]") for s in item.steps if s.deadline]

@@ -472,6 +472,8 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
                 _set_language(run_element.get_or_add_rPr(), LANGUAGE_TAGS.get(lang, lang))
             if not cell.paragraphs:
                 cell.add_paragraph()
+    for block in parallel.tail:
+        layout.block(doc, block)
     _set_properties(doc, parallel.properties, parallel.left.lang)
     _add_comments(doc, layout.remarks, doc.core_properties.modified)
     return _bytes(doc)

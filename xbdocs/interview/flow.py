@@ -112,6 +112,10 @@ def _party_questions(side: str) -> list[Question]:
                    (lambda s: True) if key != "ogrn" else
                    (lambda s: s.paperwork("approval", "registration")), after=(who,))
           for key in identifiers],
+        # The sender's reference details on the letters.
+        *[Question(f"{side}-{key}", f"{base}.{key}", "optional-text",
+                   lambda s: side == "russian" and s.paperwork("approval", "registration"),
+                   after=(who,)) for key in ("phone", "email")],
         Question(f"{side}-signatory-ru", f"{signatory}.name.ru", "text", after=(who,)),
         Question(f"{side}-signatory-kk", f"{signatory}.name.kk", "text",
                  lambda s: side == "kazakh", after=(f"{side}-signatory-ru",),
@@ -217,6 +221,8 @@ NOT_ASKED = {
     "parties.russian.bin": N_("a Russian party has none"),
     "parties.kazakh.inn": N_("a Kazakh party has none"),
     "parties.kazakh.ogrn": N_("a Kazakh party has none"),
+    "parties.kazakh.phone": N_("the Kazakh party writes no letters here"),
+    "parties.kazakh.email": N_("the Kazakh party writes no letters here"),
 }
 
 

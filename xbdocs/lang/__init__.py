@@ -3,6 +3,7 @@ case forms, numbering style). Each language is a module with the same functions.
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 from xbdocs.lang import kk, ru
@@ -22,6 +23,31 @@ def short_name(full_name: str) -> str:
         return surname
     # A no-break space keeps the initials on the surname's line.
     return "".join(f"{name[0]}." for name in given) + f"\u00a0{surname}"
+
+
+_NO_BREAK = [
+    # «№ 179-ФЗ», «г. Москва», «с. Угловское», «д. 59», «п. 9.1», «ст. 12»
+    (re.compile(r"(№|\b(?:г|с|д|п|ст|ул|пр|стр|пл)\.) (?=\S)"), "\\1\u00a0"),
+    # «в 1 экз.», «на 3 л.», «5 (пять) лет» stays free; a number and its short unit
+    (re.compile(r"(\d) (?=(?:экз|л|дн|г|тыс|млн|руб)\.)"), "\\1\u00a0"),
+    (re.compile(r"\b(в|на) (?=\d+\u00a0(?:экз|л)\.)"), "\\1\u00a0"),
+    # «20 января», «26 шілде» — a day and its month
+    (re.compile(r"(\b\d{1,2}) (?=(?:января|февраля|марта|апреля|мая|июня|июля|августа|"
+                r"сентября|октября|ноября|декабря|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|"
+                r"шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан)\b)"), "\\1\u00a0"),
+    # initials and surname: «Е.В. Петрова»
+    (re.compile(r"\b([А-ЯЁӘҒҚҢӨҰҮҺІ]\.[А-ЯЁӘҒҚҢӨҰҮҺІ]\.) (?=[А-ЯЁӘҒҚҢӨҰҮҺІ])"), "\\1\u00a0"),
+    # a phone number's groups: «2-21-43» (non-breaking hyphens)
+    (re.compile(r"\b(\d{1,3})-(\d\d)-(\d\d)\b"), "\\1\u2011\\2\u2011\\3"),
+]
+
+
+def no_break(text: str) -> str:
+    """No-break spaces (and hyphens) where a line must not split a unit: «№ 179-ФЗ»,
+    «г. Москва», «в 1 экз.», «20 января», «Е.В. Петрова», «2-21-43»."""
+    for pattern, replacement in _NO_BREAK:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def listing(items) -> str:
