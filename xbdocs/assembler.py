@@ -341,7 +341,7 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     env.filters["capfirst"] = _keeps_note(_capfirst)
     env.filters["initials"] = _keeps_note(languages.short_name)
     env.filters["with_s"] = _keeps_note(languages.ru.with_s)
-    env.filters["upper"] = _keeps_note(str.upper)
+    env.filters["upper"] = _keeps_note(env.filters["upper"])
     env.filters["listing"] = languages.listing
     env.guard_filters()
     return env

@@ -125,10 +125,10 @@ class _Package:
         for name in AGREEMENT_FILES.values():
             self.titles[name] = assembly.documents["ru"].properties["title"]
         self.parallel = assembly.parallel
-        self.remarks[AGREEMENT_FILES["ru"]] = assembly.documents["ru"].comments()
-        self.remarks[AGREEMENT_FILES["kk"]] = assembly.documents["kk"].comments()
-        self.remarks[AGREEMENT_FILES["parallel"]] = (assembly.documents["ru"].comments()
-                                                    + assembly.documents["kk"].comments())
+        for lang in ("ru", "kk"):
+            self.remarks[AGREEMENT_FILES[lang]] = assembly.documents[lang].comments()
+        self.remarks[AGREEMENT_FILES["parallel"]] = (self.remarks[AGREEMENT_FILES["ru"]]
+                                                    + self.remarks[AGREEMENT_FILES["kk"]])
         return assembly.documents["ru"]
 
     def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
@@ -163,9 +163,11 @@ class _Package:
     def check_sheet(self, notes: list[unverified.Unverified]) -> None:
         """«Что проверить перед отправкой»: every unchecked value, where it stands, its
         source, and how to make it verified."""
-        items = [paperwork.check_item(note, [name for name, remarks in self.remarks.items()
-                                             if note.comment() in remarks])
-                 for note in notes]
+        items = []
+        for note in notes:
+            comment = note.comment()
+            items.append(paperwork.check_item(
+                note, [name for name, remarks in self.remarks.items() if comment in remarks]))
         self.render("check-sheet", CHECK_SHEET, {"unverified": items}, letter=False)
 
     def filing_steps(self) -> list:
@@ -259,12 +261,13 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
             attachments = [i for i in inventories[step.id]
                            if i.file not in (f"{d}.docx" for d in LETTERS)]
             for document in step.documents:
-                context = package.context(agreement, due, step.id, attachments)
                 if document in LETTERS or document in FORMS:
-                    package.render(document, f"{document}.docx", context,
+                    package.render(document, f"{document}.docx",
+                                   package.context(agreement, due, step.id, attachments),
                                    letter=document in LETTERS)
                 elif document == CERTIFIED_COPY:
-                    package.certified_copy(context)
+                    package.certified_copy(package.context(agreement, due, step.id,
+                                                           attachments))
 
     render_all()
     if count_sheets and office.soffice():

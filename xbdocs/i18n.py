@@ -25,6 +25,14 @@ _click: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
 
 
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("xbdocs", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
+                               fallback=True)
+
+
 def set_language(lang: str) -> None:
     """Switch the language of every message produced from now on."""
     global _translation, _click, _current
@@ -33,10 +41,9 @@ def set_language(lang: str) -> None:
     if lang == "en":
         _translation = _click = gettext.NullTranslations()
     else:
-        chain = [lang, DEFAULT_LANGUAGE] if lang != DEFAULT_LANGUAGE else [lang]
-        _translation = gettext.translation("xbdocs", LOCALE_DIR, languages=chain,
-                                           fallback=True)
-        _click = gettext.translation("click", LOCALE_DIR, languages=chain, fallback=True)
+        _translation = _catalogue(lang)
+        _click = gettext.translation("click", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
+                                     fallback=True)
     _current = lang
 
 
@@ -56,14 +63,6 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     return _translation.gettext(message)
-
-
-@cache
-def _catalogue(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation("xbdocs", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
-                               fallback=True)
 
 
 def in_language(lang: str, message: str) -> str:

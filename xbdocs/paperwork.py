@@ -154,12 +154,12 @@ def template_context(answers: Answers, profile: Profile, lang: str,
                  **context(answers, profile, track, False, titles, due, "registration",
                            [InventoryItem("")])}
     variables["inventory"] = [InventoryItem("")]
-    variables["unverified"] = [check_item(unverified.Unverified("", "", "", "", ""), [])]
+    variables["unverified"] = [check_item(unverified.Unverified(
+        unverified.PARTY, "", "", unverified.FIX_CATALOGUE, ""), [])]
     return variables
 
 
 def check_item(note: unverified.Unverified, where: list[str]) -> dict[str, Any]:
     """One line of the check sheet: what, the value, where it stands, its source, the fix."""
-    return {"what": note.what_in("ru") if note.what else "", "value": note.value,
-            "where": where, "source": unverified.plain_source(note.source),
-            "fix": note.fix_in("ru") if note.fix else ""}
+    return {"what": note.what_in("ru"), "value": note.value, "where": where,
+            "source": unverified.plain_source(note.source), "fix": note.fix_in("ru")}

@@ -231,7 +231,7 @@ def _add_comments(doc, remarks: list, when: dt.datetime) -> None:
     document on the same day gives the same bytes)."""
     for run, text in remarks:
         comment = doc.add_comment(run, text=text, author="xbdocs", initials="XB")
-        comment._comment_elm.set(qn("w:date"), when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        comment._comment_elm.date = when  # python-docx stamps the current time
 
 
 def _no_borders(table) -> None:
