@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from xbdocs import deadlines, profile
+from xbdocs.i18n import set_language
+from xbdocs.profile import Deadline
 
 D = dt.date
 
@@ -42,3 +44,18 @@ def test_schedule_of_the_municipal_track():
     assert due["registration"] == D(2027, 1, 20)
     # no filing date yet: the decision is counted from the filing deadline
     assert due["registration-decision"] == D(2027, 2, 3)
+
+
+@pytest.mark.parametrize("lang, unit, relation, expected", [
+    ("ru", "calendar", "before", "30 дн. (календарные) до начала переговоров"),
+    ("ru", "working", "after", "30 дн. (рабочие) после начала переговоров"),
+    ("en", "calendar", "before", "30 calendar days before the negotiations"),
+])
+def test_a_rule_reads_in_the_interface_language(lang, unit, relation, expected):
+    set_language(lang)
+    try:
+        rule = Deadline(days=30, unit=unit, relation=relation, event="negotiations")
+        assert deadlines.rule_text(rule) == expected
+        assert deadlines.rule_text(rule, "ru").startswith("30 дн.")
+    finally:
+        set_language("ru")

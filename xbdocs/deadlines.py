@@ -79,8 +79,8 @@ def rule_text(deadline: Deadline, lang: str | None = None) -> str:
               "approval-request": N_("the request for approval"),
               "signing": N_("the signing"),
               "registration": N_("the application for registration")}
-    return say("{days} {unit} days {relation} {event}").format(
+    return say(N_("{days} {unit} days {relation} {event}")).format(
         days=deadline.days,
-        unit=say("working") if deadline.unit == "working" else say("calendar"),
-        relation=say("before") if deadline.relation == "before" else say("after"),
+        unit=say(N_("working") if deadline.unit == "working" else N_("calendar")),
+        relation=say(N_("before") if deadline.relation == "before" else N_("after")),
         event=say(events[deadline.event]))
