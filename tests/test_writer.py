@@ -193,3 +193,30 @@ def test_signatures_never_split_across_pages(run, tmp_path):
                  and row._tr.trPr.find(qn("w:cantSplit")) is not None]
         assert len(whole) == 1, name
         assert "_______________" in "".join(cell.text for cell in whole[0].cells), name
+
+
+def test_the_package_is_a_sound_zip_without_the_template_leftovers():
+    from tests.writer_models import parallel, single
+    data = writer.write(single())
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+        names = package.namelist()
+        assert names[0] == "[Content_Types].xml"
+        assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n
+                    or n.startswith("customXml/")]
+        content_types = package.read("[Content_Types].xml").decode()
+        assert "jpeg" not in content_types and "stylesWithEffects" not in content_types
+        assert {info.date_time for info in package.infolist()} == {(2027, 3, 1, 0, 0, 0)}
+    # The same model gives the same bytes; the cached skeleton is not changed by a write.
+    assert writer.write(single()) == data
+    assert writer.write_parallel(parallel()) == writer.write_parallel(parallel())
+
+
+def test_comments_part_only_when_the_document_has_remarks():
+    plain = ModelDocument("ru", [Block("b", "text", [Paragraph([Run("Текст")])])])
+    remarked = ModelDocument("ru", [Block("b", "text", [Paragraph([Run("Текст", comment="Да")])])])
+    for model, expected in ((remarked, ["Да"]), (plain, []), (remarked, ["Да"])):
+        document = Document(io.BytesIO(writer.write(model)))
+        assert [c.text for c in document.comments] == expected
+        with zipfile.ZipFile(io.BytesIO(writer.write(model))) as package:
+            assert ("word/comments.xml" in package.namelist()) == bool(expected)

@@ -1,0 +1,60 @@
+"""The writer's XML against reference files made by the python-docx writer it replaced
+(xbdocs a9cccfb), for models that use every block and run kind (tests/writer_models.py).
+
+The one meant change is applied to the references before comparing: a table's properties
+follow the schema's order, without the second ``w:tblLayout`` python-docx left. When the
+writer's output is changed on purpose, regenerate with ``XBDOCS_REGENERATE=1 pytest
+tests/test_writer_reference.py`` and read the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.writer_models import CASES
+from xbdocs import writer
+
+REFERENCES = Path(__file__).parent / "data" / "writer"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: CT_TblPr's sequence (ECMA-376 Part 1, 17.4.60), as far as xbdocs uses it.
+TABLE_PROPERTIES = ("tblStyle", "tblW", "jc", "tblBorders", "tblLayout", "tblLook")
+_PARSER = etree.XMLParser(remove_blank_text=True)
+
+
+def _meant_changes(root: etree._Element) -> etree._Element:
+    for properties in list(root.iter(f"{W}tblPr")):
+        seen = set()
+        for child in list(properties):
+            if child.tag in seen:
+                properties.remove(child)
+            seen.add(child.tag)
+        for child in sorted(properties, key=lambda element: TABLE_PROPERTIES.index(
+                element.tag.removeprefix(W))):
+            properties.append(child)
+    return root
+
+
+def _pretty(root: etree._Element) -> str:
+    etree.indent(root, space=" ")
+    return etree.tostring(root, encoding="unicode")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("part", ["document.xml", "comments.xml"])
+def test_the_xml_is_what_the_python_docx_writer_made(case, part):
+    function, model = CASES[case]
+    with zipfile.ZipFile(io.BytesIO(getattr(writer, function)(model()))) as package:
+        made = _pretty(etree.fromstring(package.read(f"word/{part}"), _PARSER))
+    reference = REFERENCES / f"{case}.{part}"
+    if os.environ.get("XBDOCS_REGENERATE"):
+        reference.write_text(made + "\n", encoding="utf-8")
+    expected = _pretty(_meant_changes(etree.fromstring(reference.read_bytes(), _PARSER)))
+    assert made == expected, "\n".join(difflib.unified_diff(
+        expected.splitlines(), made.splitlines(), "reference", "made", lineterm=""))

@@ -1,0 +1,106 @@
+"""DOCX from the document model.
+
+The writer knows paragraphs, blocks and columns, not agreements. It returns the file as
+bytes; writing to disk (atomically) is the caller's business. Layered as python-docx is:
+:mod:`~xbdocs.writer.skeleton` makes the styled empty document with python-docx, once per
+process; :mod:`~xbdocs.writer.layout` lays the model out as XML with lxml;
+:mod:`~xbdocs.writer.package` zips the parts, reusing the compressed ones that never change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docx.opc.coreprops import CoreProperties
+from docx.oxml.parser import parse_xml
+from lxml import etree
+
+from xbdocs.model import Document, ParallelDocument
+from xbdocs.writer.layout import Layout, comments_part, table_element, w
+from xbdocs.writer.package import deflate, zip_members
+from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton, skeleton
+from xbdocs.writer.style import CELL_PADDING_MM, PARALLEL_STYLE, PageStyle, language_tag
+
+__all__ = ["PARALLEL_STYLE", "PageStyle", "write", "write_parallel"]
+
+
+def write(document: Document, style: PageStyle | None = None,
+          base: bytes | None = None) -> bytes:
+    """One language, as running text; on the blank ``base`` (a DOCX) if given."""
+    style = style or PageStyle()
+    commented = bool(document.comments())
+    frame = skeleton(style, style.body_size, document.lang, style.text_width_mm, base,
+                     document.page_numbers, commented)
+    root, body, end = _body(frame)
+    layout = Layout(style, frame.style_ids)
+    for block in document.blocks:
+        layout.block(body, block)
+    body.append(end)
+    return _package(frame, root, layout, document.properties, document.lang)
+
+
+def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -> bytes:
+    """Two languages side by side: one table row per block, so they stay level."""
+    style = style or PARALLEL_STYLE
+    column_width = style.text_width_mm / 2 - CELL_PADDING_MM
+    commented = bool(parallel.left.comments() or parallel.right.comments()
+                     or any(run.comment for block in parallel.tail for run in block.runs()))
+    frame = skeleton(style, style.table_size, parallel.left.lang, column_width,
+                     comments=commented)
+    root, body, end = _body(frame)
+    layout = Layout(style, frame.style_ids)
+    table = table_element(body, [style.text_width_mm / 2] * 2, borders="nil", centred=True)
+    langs = language_tag(parallel.left.lang), language_tag(parallel.right.lang)
+    for left, right in parallel.rows():
+        layout.columns_row(table, list(zip((left, right), langs, strict=True)),
+                           keep_whole=left.kind == "signatures")
+    for block in parallel.tail:
+        layout.block(body, block)
+    body.append(end)
+    return _package(frame, root, layout, parallel.properties, parallel.left.lang)
+
+
+def _body(frame: Skeleton) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """A fresh copy of the skeleton's document: its root, its body, and the section
+    properties taken out, to go back at the end."""
+    root = etree.fromstring(frame.document)
+    body = root.find(w("body"))
+    end = body.find(w("sectPr"))
+    body.remove(end)
+    return root, body, end
+
+
+def _package(frame: Skeleton, root: etree._Element, layout: Layout,
+             properties: dict[str, str], lang: str) -> bytes:
+    core, when = _core(frame.core, properties, lang)
+    varying = {DOCUMENT_PART: etree.tostring(root, encoding="UTF-8", standalone=True),
+               CORE_PART: core}
+    if frame.comments is not None:
+        # Dated the document's date: the same document on the same day gives the same bytes.
+        varying[COMMENTS_PART] = comments_part(frame.comments, layout.comments,
+                                               when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    members = [(name, member or deflate(varying[name])) for name, member in frame.members]
+    return zip_members(members, when)
+
+
+def _core(template: bytes, properties: dict[str, str], lang: str) -> tuple[bytes, dt.datetime]:
+    """The core properties (title, subject …) and the moment the document is dated."""
+    element = parse_xml(template)
+    core = CoreProperties(element)
+    core.title = properties.get("title", "")
+    core.subject = properties.get("subject", "")
+    core.keywords = properties.get("keywords", "")
+    core.comments = properties.get("comments", "")
+    core.author = properties.get("author", "xbdocs")
+    core.last_modified_by = "xbdocs"
+    core.language = properties.get("language", language_tag(lang))
+    for key in ("identifier", "version", "content_status", "category"):
+        if key in properties:
+            setattr(core, key, properties[key])
+    # The build's date, not the date python-docx's default template was made (2013).
+    when = properties.get("created")
+    moment = (dt.datetime.combine(dt.date.fromisoformat(when), dt.time(), tzinfo=dt.UTC)
+              if when else dt.datetime.now(dt.UTC).replace(microsecond=0))
+    core.created = core.modified = moment
+    core.revision = 1
+    return etree.tostring(element, encoding="UTF-8", standalone=True), moment
