@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,20 @@ from xbdocs.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache(tmp_path_factory):
+    """The tests' disk cache is their own (never the user's ~/.cache), shared by the session
+    so it is exercised warm as well as cold."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("XBDOCS_CACHE_DIR")
+    os.environ["XBDOCS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("XBDOCS_CACHE_DIR", None)
+    else:
+        os.environ["XBDOCS_CACHE_DIR"] = previous
 
 
 @dataclass

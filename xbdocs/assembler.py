@@ -36,8 +36,8 @@ from typing import Any
 import jinja2
 
 from xbdocs import catalogue as catalogue_module
+from xbdocs import diskcache, sandbox, unverified
 from xbdocs import lang as languages
-from xbdocs import sandbox, unverified
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.errors import TemplateError
@@ -327,8 +327,13 @@ def _capfirst(value: Any) -> Any:
 
 @cache
 def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
+    # Compiled templates are kept on disk for the next process, per xbdocs code that
+    # compiles them (Jinja's own key is the template's name and source only).
+    code = diskcache.code_digest("assembler.py", "sandbox.py")
+    compiled = diskcache.subfolder(f"templates-{code}")
     env = sandbox.GuardedEnvironment(
         loader=sandbox.FolderLoader(templates_dir),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

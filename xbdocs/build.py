@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -79,10 +80,17 @@ def _sha256(data: bytes) -> str:
 
 
 def _templates_digest(templates_dir: Path) -> str:
+    """sha256 over the templates' names and texts; read again only when a file's time or
+    size says it changed."""
+    paths = sorted(path for path in templates_dir.rglob("*.txt") if path.is_file())
+    stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    return _digest_of(templates_dir, stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_of(templates_dir: Path, stamps: tuple) -> str:
     digest = hashlib.sha256()
-    for path in sorted(templates_dir.rglob("*.txt")):
-        if not path.is_file():
-            continue
+    for path, _time, _size in stamps:
         digest.update(path.relative_to(templates_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -219,11 +219,25 @@ def _track(reader: Reader) -> TrackProfile | None:
                         fields, register_fact)
 
 
+#: Profiles read in this process, by file and digest of their text: a batch reads one
+#: profile a thousand times, and an edited file has another digest.
+_read: dict[tuple[str, str], Profile] = {}
+
+
 def load(path: str | Path | None = None) -> Profile:
     """Read a profile: a file, or a shipped profile by its id; by default the Altai Krai's."""
     path = find(str(path)) if path else PROFILES_DIR / f"{DEFAULT_PROFILE}.yaml"
     source = str(path)
     text = read_text(path, _("a filing profile (YAML)"))
+    key = (source, text_digest(text))
+    if key not in _read:
+        if len(_read) > 16:
+            _read.clear()
+        _read[key] = _parse(text, source)
+    return _read[key]
+
+
+def _parse(text: str, source: str) -> Profile:
     data, lines = load_yaml(text, source)
     state = State(lines)
     root = Reader(data, "", state)

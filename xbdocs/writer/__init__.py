@@ -9,16 +9,14 @@ process; :mod:`~xbdocs.writer.layout` lays the model out as XML with lxml;
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docx.opc.coreprops import CoreProperties
-from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from xbdocs.model import Document, ParallelDocument
+from xbdocs.writer import skeleton
 from xbdocs.writer.layout import Layout, comments_part, table_element, w
 from xbdocs.writer.package import deflate, zip_members
-from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton, skeleton
+from xbdocs.writer.properties import core_xml, moment
+from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton
 from xbdocs.writer.style import CELL_PADDING_MM, PARALLEL_STYLE, PageStyle, language_tag
 
 __all__ = ["PARALLEL_STYLE", "PageStyle", "write", "write_parallel"]
@@ -29,7 +27,7 @@ def write(document: Document, style: PageStyle | None = None,
     """One language, as running text; on the blank ``base`` (a DOCX) if given."""
     style = style or PageStyle()
     commented = bool(document.comments())
-    frame = skeleton(style, style.body_size, document.lang, style.text_width_mm, base,
+    frame = skeleton.prepare(style, style.body_size, document.lang, style.text_width_mm, base,
                      document.page_numbers, commented)
     root, body, end = _body(frame)
     layout = Layout(style, frame.style_ids)
@@ -45,7 +43,7 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
     column_width = style.text_width_mm / 2 - CELL_PADDING_MM
     commented = bool(parallel.left.comments() or parallel.right.comments()
                      or any(run.comment for block in parallel.tail for run in block.runs()))
-    frame = skeleton(style, style.table_size, parallel.left.lang, column_width,
+    frame = skeleton.prepare(style, style.table_size, parallel.left.lang, column_width,
                      comments=commented)
     root, body, end = _body(frame)
     layout = Layout(style, frame.style_ids)
@@ -72,35 +70,12 @@ def _body(frame: Skeleton) -> tuple[etree._Element, etree._Element, etree._Eleme
 
 def _package(frame: Skeleton, root: etree._Element, layout: Layout,
              properties: dict[str, str], lang: str) -> bytes:
-    core, when = _core(frame.core, properties, lang)
+    when = moment(properties)
     varying = {DOCUMENT_PART: etree.tostring(root, encoding="UTF-8", standalone=True),
-               CORE_PART: core}
+               CORE_PART: core_xml(properties, lang, when)}
     if frame.comments is not None:
         # Dated the document's date: the same document on the same day gives the same bytes.
         varying[COMMENTS_PART] = comments_part(frame.comments, layout.comments,
                                                when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     members = [(name, member or deflate(varying[name])) for name, member in frame.members]
     return zip_members(members, when)
-
-
-def _core(template: bytes, properties: dict[str, str], lang: str) -> tuple[bytes, dt.datetime]:
-    """The core properties (title, subject …) and the moment the document is dated."""
-    element = parse_xml(template)
-    core = CoreProperties(element)
-    core.title = properties.get("title", "")
-    core.subject = properties.get("subject", "")
-    core.keywords = properties.get("keywords", "")
-    core.comments = properties.get("comments", "")
-    core.author = properties.get("author", "xbdocs")
-    core.last_modified_by = "xbdocs"
-    core.language = properties.get("language", language_tag(lang))
-    for key in ("identifier", "version", "content_status", "category"):
-        if key in properties:
-            setattr(core, key, properties[key])
-    # The build's date, not the date python-docx's default template was made (2013).
-    when = properties.get("created")
-    moment = (dt.datetime.combine(dt.date.fromisoformat(when), dt.time(), tzinfo=dt.UTC)
-              if when else dt.datetime.now(dt.UTC).replace(microsecond=0))
-    core.created = core.modified = moment
-    core.revision = 1
-    return etree.tostring(element, encoding="UTF-8", standalone=True), moment
