@@ -1,3 +1,4 @@
 from xbdocs.cli import main
 
-main()
+if __name__ == "__main__":  # not when a batch worker process imports it
+    main()

@@ -189,37 +189,118 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
           make_zip: bool = False, count_sheets: bool = True, make_pdf: bool = False,
           today: dt.date | None = None) -> BuildResult:
     """Build a stage's documents into ``outdir``. Nothing is written on any error."""
+    return build_answers(answers_module.load(answers_path), answers_path.name, outdir,
+                         Options(stage, profile_path, templates_dir, letterhead, make_zip,
+                                 count_sheets, make_pdf), force, today)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build, the same for every agreement of a batch."""
+
+    stage: str = "agreement"
+    profile_path: Path | None = None
+    templates_dir: Path | None = None
+    letterhead: Path | None = None
+    make_zip: bool = False
+    count_sheets: bool = True
+    make_pdf: bool = False
+
+    def recorded(self) -> dict:
+        """What the manifest keeps of the options, to tell whether a build is current."""
+        return {"stage": self.stage, "pdf": self.make_pdf, "zip": self.make_zip,
+                "count_sheets": self.count_sheets, "letterhead": None}
+
+
+def provenance(answers: Answers, answers_name: str, options: Options,
+               profile: Profile | None = None) -> dict:
+    """Where a build comes from: toolkit, templates, answers and profile, with digests."""
+    profile = profile or profile_module.load(options.profile_path)
+    templates_dir = options.templates_dir
+    resolved_templates = (templates_dir or assembler.default_templates_dir()).resolve()
+    return {
+        "toolkit": {"name": "xbdocs", "version": __version__},
+        "templates": {"set": "shipped" if templates_dir is None else str(templates_dir),
+                      "version": __version__,
+                      "sha256": _templates_digest(resolved_templates)},
+        "answers": {"file": answers_name, "sha256": answers.digest},
+        "profile": {"id": profile.id, "file": Path(profile.path).name,
+                    "sha256": profile.digest},
+        "options": {**options.recorded(), "letterhead": _file_digest(options.letterhead)},
+    }
+
+
+def _file_digest(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        return {"file": path.name, "sha256": _sha256(path.read_bytes())}
+    except OSError:
+        return {"file": path.name, "sha256": None}
+
+
+#: What a folder holds compared with a build about to be made (see :func:`compare`).
+NOTHING, CURRENT, OTHER_INPUTS, EDITED = "nothing", "current", "other-inputs", "edited"
+
+
+def compare(outdir: Path, expected: dict) -> tuple[str, list[str]]:
+    """Whether ``outdir`` holds this build already: NOTHING (no manifest), CURRENT (its
+    manifest has this provenance and every file it lists is there with its digest),
+    OTHER_INPUTS (built from other answers, templates or options) or EDITED (the files
+    listed, second, changed since)."""
+    try:
+        manifest = json.loads((outdir / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        return NOTHING, []
+    except (OSError, ValueError):
+        return OTHER_INPUTS, []
+    try:
+        # The answers are the same by their digest, wherever they were read from.
+        if manifest["answers"]["sha256"] != expected["answers"]["sha256"] or any(
+                manifest.get(key) != value for key, value in expected.items()
+                if key != "answers"):
+            return OTHER_INPUTS, []
+        edited = []
+        for item in manifest["files"]:
+            try:
+                if _sha256((outdir / item["name"]).read_bytes()) != item["sha256"]:
+                    edited.append(item["name"])
+            except OSError:
+                edited.append(item["name"])
+    except (KeyError, TypeError, AttributeError):
+        return OTHER_INPUTS, []
+    return (EDITED, edited) if edited else (CURRENT, [])
+
+
+def build_answers(answers: Answers, answers_name: str, outdir: Path, options: Options,
+                  force: bool = False, today: dt.date | None = None,
+                  attach: dict[str, bytes] | None = None) -> BuildResult:
+    """Build from answers already read; ``attach`` adds files as they are (the answers of a
+    table row, say), listed in the manifest with the rest."""
     today = today or dt.date.today()
-    answers = answers_module.load(answers_path)
-    profile = profile_module.load(profile_path)
+    stage, templates_dir = options.stage, options.templates_dir
+    profile = profile_module.load(options.profile_path)
     track = profile.tracks.get(answers.track)
     if templates_dir is not None:
         # A user's copy of the templates is linted first; the shipped set is by the tests.
-        problems = [f for f in lint.lint(templates_dir) if f.severity == ERROR]
+        problems = _lint_errors(templates_dir.resolve(),
+                                _templates_digest(templates_dir.resolve()))
         if problems:
             raise FindingsError(problems)
     findings = checks.check(answers, catalogue.load(), profile, stage, today)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise FindingsError(errors)
-    if make_pdf and office.soffice() is None:
+    if options.make_pdf and office.soffice() is None:
         raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
                             "Debian: apt-get install libreoffice-writer-nogui"))
+    letterhead = options.letterhead
     letterhead_package = blank.load(letterhead) if letterhead is not None else None
-
-    resolved_templates = (templates_dir or assembler.default_templates_dir()).resolve()
-    provenance = {
-        "toolkit": {"name": "xbdocs", "version": __version__},
-        "templates": {"set": "shipped" if templates_dir is None else str(templates_dir),
-                      "version": __version__,
-                      "sha256": _templates_digest(resolved_templates)},
-        "answers": {"file": answers_path.name, "sha256": answers.digest},
-        "profile": {"id": profile.id, "file": Path(profile.path).name,
-                    "sha256": profile.digest},
-    }
+    make_pdf, make_zip, count_sheets = options.make_pdf, options.make_zip, options.count_sheets
+    source = provenance(answers, answers_name, options, profile)
     with output.Package(outdir, force, previous_manifest=MANIFEST) as files:
         package = _Package(answers, profile, track, stage, templates_dir, letterhead_package,
-                           today, _provenance_properties(provenance, stage, today),
+                           today, _provenance_properties(source, stage, today),
                            files.scratch)
         agreement = _agreement_titles(package.agreement())
         due, package.deadlines, _late = checks.schedule(answers, track, today)
@@ -231,10 +312,11 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
         package.warnings += findings
         if make_pdf:
             package.files.update(office.to_pdf(package.files, files.scratch))
+        package.files.update(attach or {})
         for name, data in package.files.items():
             files.add(name, data)
         manifest = {
-            **provenance,
+            **source,
             "stage": stage, "track": answers.track,
             "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "files": [{"name": name, "title": package.titles.get(name, ""),
@@ -294,6 +376,12 @@ def _render_filing(package: _Package, agreement: dict[str, str], due: dict,
         context = package.context(agreement, due, step.id, [])
         context["inventory"] = inventories[step.id]
         package.render("inventory", f"inventory-{step.id}.docx", context, letter=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _lint_errors(templates_dir: Path, digest: str) -> list[Finding]:
+    """A templates folder's errors, linted once per content (``digest``) in a process."""
+    return [f for f in lint.lint(templates_dir) if f.severity == ERROR]
 
 
 def _provenance_properties(provenance: dict, stage: str, today: dt.date) -> dict[str, str]:

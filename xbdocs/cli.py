@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -109,36 +110,56 @@ _PROFILE_HELP = N_("A region's filing profile: a shipped one's id (xbdocs profil
                    "YAML file; default: the Altai Krai.")
 
 
+def _build_options(command: Callable) -> Callable:
+    """The options of how to build, the same for ``build`` and ``batch``."""
+    for option in reversed([
+        click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE,
+                     show_default=True, help=N_("What to build: the agreement alone, or with "
+                                                "the paperwork of a stage.")),
+        click.option("--profile", "profile_path", type=click.Path(path_type=Path),
+                     help=_PROFILE_HELP),
+        click.option("--letterhead", type=click.Path(path_type=Path), help=N_(
+            "Build the letters on this blank (a DOCX with the header and styles).")),
+        click.option("--zip", "make_zip", is_flag=True,
+                     help=N_("Also write the package as one ZIP.")),
+        click.option("--pdf", "make_pdf", is_flag=True,
+                     help=N_("Also write a PDF of each document (needs LibreOffice).")),
+        click.option("--no-sheet-count", is_flag=True,
+                     help=N_("Do not count sheets with LibreOffice; leave them blank.")),
+        click.option("--force", is_flag=True,
+                     help=N_("Overwrite documents that already exist.")),
+        click.option("--templates", "templates_dir", type=click.Path(
+            file_okay=False, exists=True, path_type=Path),
+            help=N_("Build from this copy of the templates folder.")),
+    ]):
+        command = option(command)
+    return command
+
+
+def _options(stage: str, profile_path: Path | None, letterhead: Path | None, make_zip: bool,
+             make_pdf: bool, no_sheet_count: bool, templates_dir: Path | None):
+    from xbdocs.build import Options
+
+    return Options(stage, profile_path, templates_dir, letterhead, make_zip,
+                   not no_sheet_count, make_pdf)
+
+
 @cli.command(help=N_("Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS "
                      "file, and with --stage the approval or registration paperwork."))
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help=N_("Folder for the documents."))
-@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
-              help=N_("What to build: the agreement alone, or with the paperwork of a stage."))
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path),
-              help=_PROFILE_HELP)
-@click.option("--letterhead", type=click.Path(path_type=Path),
-              help=N_("Build the letters on this blank (a DOCX with the header and styles)."))
-@click.option("--zip", "make_zip", is_flag=True,
-              help=N_("Also write the package as one ZIP."))
-@click.option("--pdf", "make_pdf", is_flag=True,
-              help=N_("Also write a PDF of each document (needs LibreOffice)."))
-@click.option("--no-sheet-count", is_flag=True,
-              help=N_("Do not count sheets with LibreOffice; leave them blank."))
-@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, exists=True,
-              path_type=Path), help=N_("Build from this copy of the templates folder."))
+@_build_options
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
           letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
           force: bool, templates_dir: Path | None) -> None:
-    from xbdocs.build import build as run_build
+    from xbdocs import answers as answers_module
+    from xbdocs.build import build_answers
 
-    today = _today()
-    result = run_build(answers, outdir, force=force, templates_dir=templates_dir,
-                       stage=stage, profile_path=profile_path, letterhead=letterhead,
-                       make_zip=make_zip, count_sheets=not no_sheet_count,
-                       make_pdf=make_pdf, today=today)
+    options = _options(stage, profile_path, letterhead, make_zip, make_pdf, no_sheet_count,
+                       templates_dir)
+    result = build_answers(answers_module.load(answers), answers.name, outdir, options,
+                           force, _today())
     for warning in result.warnings:
         say(_("warning: {message}").format(message=warning), err=True)
     for path in result.written:
@@ -150,6 +171,63 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
             flags = "" if due.verified else _(" (unverified)")
             past = _(" — PASSED") if due.past else ""
             say(f"  {when}  {due.title} — {due.rule}{flags}{past}")
+
+
+@cli.command(help=N_(
+    "Build many agreements. SOURCE is a folder of answers files, or a CSV or XLSX table with "
+    "one agreement a row, its columns the answers' key paths (docs/batch.md). Each goes into "
+    "OUTDIR/<name>/; one built before from the same answers, templates and options is skipped "
+    "unless --force. The report is OUTDIR/batch-report.csv; exit code 1 if any failed."))
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True,
+              help=N_("Folder for the packages, one subfolder an agreement."))
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help=N_(
+    "Worker processes (default: the number of processors)."))
+@_build_options
+def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
+          profile_path: Path | None, letterhead: Path | None, make_zip: bool, make_pdf: bool,
+          no_sheet_count: bool, force: bool, templates_dir: Path | None) -> None:
+    import time
+
+    from xbdocs.batch import runner
+
+    options = _options(stage, profile_path, letterhead, make_zip, make_pdf, no_sheet_count,
+                       templates_dir)
+    jobs = jobs or os.cpu_count() or 1
+    started = time.perf_counter()
+    done = [0]
+
+    def rate(_item: object) -> str:
+        seconds = time.perf_counter() - started
+        return _("{rate:.1f}/s").format(rate=done[0] / seconds) if done[0] and seconds else ""
+
+    from xbdocs.batch.items import read
+
+    work = read(source)  # errors in the input as a whole show before any work
+    with click.progressbar(length=len(work), label=_("building"), file=sys.stderr,
+                           show_pos=True, show_eta=True, item_show_func=rate) as bar:
+        def progress(outcome: runner.Outcome) -> None:
+            done[0] += 1
+            bar.update(1, outcome)
+
+        summary = runner.run(work, outdir, options, jobs, force, _today(), progress)
+    for outcome in summary.outcomes:
+        if outcome.status == runner.FAILED:
+            for line in outcome.messages:
+                say(_("failed: {item}: {message}").format(item=outcome.name, message=line),
+                    err=True)
+    counts = summary.counts
+    say(_("built {built}, skipped {skipped} (unchanged), failed {failed}, not built "
+          "{not_built} — of {total} in {seconds:.1f} s; report: {report}").format(
+        built=counts[runner.BUILT], skipped=counts[runner.SKIPPED],
+        failed=counts[runner.FAILED], not_built=counts[runner.NOT_BUILT],
+        total=len(summary.outcomes), seconds=summary.seconds, report=summary.report))
+    if summary.interrupted:
+        say(_("interrupted: the items not yet built are listed as not-built; run again to "
+              "finish (what was built is skipped)"), err=True)
+        sys.exit(130)
+    if counts[runner.FAILED]:
+        sys.exit(1)
 
 
 @cli.command(help=N_("Run every validation and legal check on ANSWERS without writing "

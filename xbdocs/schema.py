@@ -19,6 +19,7 @@ Strict types: a YAML ``yes`` is a boolean, ``"5"`` is not a number, a date is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any
 
@@ -982,3 +983,107 @@ def check_value(path: str, value: Any, cat: Catalogue) -> Any:
         if error["type"] in ("xbdocs", "xbdocs_located"):
             raise ValueError(error["ctx"]["message"]) from None
         raise ValueError(error["msg"]) from None
+
+
+# --- a table's columns (xbdocs batch) ---------------------------------------------------------
+
+#: Between the items of a list in one cell (a new line works too).
+LIST_SEPARATOR = ";"
+_YES = {"yes", "true", "да", "1", "y", "д"}
+_NO = {"no", "false", "нет", "0", "n", "н"}
+
+
+@functools.cache
+def _kinds(path: str) -> frozenset[str]:
+    """The JSON types the field at ``path`` takes: array (of plain values), sections (an
+    array of sections), object (a section), integer, boolean, string."""
+    from typing import Annotated as Annotated_
+
+    from pydantic import TypeAdapter
+
+    info = field_at(path)
+    annotation = Annotated_[(info.annotation, *info.metadata)] if info.metadata else \
+        info.annotation
+    schema = TypeAdapter(annotation).json_schema()
+    kinds: set[str] = set()
+
+    def visit(node: dict) -> None:
+        if "$ref" in node or node.get("type") == "object":
+            kinds.add("object")
+        types = node.get("type")
+        for kind in [types] if isinstance(types, str) else types or []:
+            if kind == "array":
+                items = node.get("items", {})
+                kinds.add("sections" if "$ref" in items or items.get("type") == "object"
+                          else "array")
+            elif kind != "object":
+                kinds.add(kind)
+        for branch in node.get("anyOf", []) + node.get("oneOf", []):
+            visit(branch)
+
+    visit(schema)
+    return frozenset(kinds)
+
+
+def _kind(path: str) -> str | None:
+    """What one cell of a table holds for the field at ``path``: "list", "whole",
+    "yes-no", "text", or None (a section, whose keys are columns of their own, or a list
+    of sections, which a table cannot hold)."""
+    kinds = _kinds(path)
+    for kind, name in (("array", "list"), ("integer", "whole"), ("boolean", "yes-no"),
+                       ("string", "text")):
+        if kind in kinds:
+            return name
+    return None
+
+
+def _columns_of(model: type[BaseModel], prefix: str) -> list[str]:
+    found = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        if _kind(path) is not None:
+            found.append(path)
+        inner = model_in(info.annotation)
+        if "object" in _kinds(path) and inner is not None and inner is not model:
+            found += _columns_of(inner, f"{path}.")
+    return found
+
+
+@functools.cache
+def columns() -> tuple[str, ...]:
+    """Every key path a table's column may name, in the answers file's order."""
+    return tuple(_columns_of(Answers, ""))
+
+
+def cell_value(path: str, value: Any) -> Any:
+    """A table cell as the answers file would hold the field at ``path``: a whole number,
+    yes/no, a list («a; b»), or text; ``None`` for an empty cell. ValueError with the
+    message for a cell that cannot be one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    kind = _kind(path)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if kind == "whole":
+        if isinstance(value, bool):
+            raise ValueError(_("expected a whole number, got {got}").format(got=describe(value)))
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+            return int(value)
+        raise ValueError(_("expected a whole number, got {got}").format(got=describe(value)))
+    if kind == "yes-no":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise ValueError(_("expected yes or no (true/false), got {got}").format(
+            got=describe(value)))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number a spreadsheet keeps as one: an INN, a year
+    if kind == "list":
+        return [item.strip() for item in re.split(r"[;\n]", str(value)) if item.strip()]
+    return value if isinstance(value, dt.date) else str(value).strip()
