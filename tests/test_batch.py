@@ -341,3 +341,12 @@ def test_a_folder_without_a_manifest_holds_nothing_built(tmp_path):
     assert build.compare(tmp_path, {"answers": {"sha256": "x"}}) == (build.NOTHING, [])
     (tmp_path / "manifest.json").write_text("{not json")
     assert build.compare(tmp_path, {"answers": {"sha256": "x"}})[0] == build.OTHER_INPUTS
+
+
+def test_many_failures_are_summed_up_and_all_in_the_report(batch, tmp_path):
+    rows = [{"name": f"bad-{index:02d}", "track": "municipal"} for index in range(25)]
+    result = batch(_write_csv(tmp_path / "list.csv", rows), "-o", tmp_path / "out")
+    assert result.code == 1
+    assert result.err.count("failed: bad-") >= 20 and "failed: bad-20:" not in result.err
+    assert "… and 5 more failed items: see the report" in result.err
+    assert len(_report(tmp_path / "out")) == 25

@@ -57,3 +57,47 @@ def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("XBDOCS_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert diskcache.folder() == tmp_path / "xbdocs"
+
+
+_BUILD_AND_SAY_WHAT_LOADED = """
+import sys
+from xbdocs.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("loaded:", sorted(m for m in ("pymorphy3", "num2words", "docx") if m in sys.modules),
+      file=sys.stderr)
+"""
+
+
+def test_a_second_process_takes_the_forms_and_skeletons_from_the_cache(tmp_path):
+    """The second build of the same agreement loads neither pymorphy3's dictionaries nor
+    num2words nor python-docx, and writes the same documents."""
+    env = {**os.environ, "XBDOCS_CACHE_DIR": str(tmp_path / "cache"), "XBDOCS_LANG": "en"}
+    loaded, made = [], []
+    for run in ("first", "second"):
+        done = subprocess.run(
+            [sys.executable, "-c", _BUILD_AND_SAY_WHAT_LOADED, "build",
+             str(SAMPLES / "altai-pavlodar-2012.yaml"), "-o", str(tmp_path / run)],
+            capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        loaded.append(done.stderr.splitlines()[-1])
+        made.append({p.name: p.read_bytes() for p in (tmp_path / run).glob("*.docx")})
+    assert loaded == ["loaded: ['docx', 'num2words', 'pymorphy3']", "loaded: []"]
+    assert made[0] == made[1]
+
+
+def test_a_damaged_forms_file_is_made_again(tmp_path, monkeypatch):
+    from xbdocs.lang import memo, ru_names
+
+    monkeypatch.setenv("XBDOCS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(memo, "_forms", None)
+    monkeypatch.setattr(memo, "_new", {})
+    monkeypatch.setattr(memo, "_root", None)
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / memo._key()).write_text('{"cut short')
+    phrase = "Администрация Угловского района"
+    assert ru_names.inflect_phrase.__wrapped__(phrase, "genitive").text == \
+        "Администрации Угловского района"
+    memo._save()
+    assert phrase in (tmp_path / "forms" / memo._key()).read_text("utf-8")

@@ -28,6 +28,8 @@ from xbdocs.i18n import (
 )
 
 INTERNAL_ERROR = 70
+#: A batch prints the messages of this many failed items; the report has them all.
+BATCH_FAILURES_SHOWN = 20
 STAGES = ("agreement", "approval", "registration", "all")
 #: `build` and `check` look at the same stage unless told otherwise.
 DEFAULT_STAGE = "agreement"
@@ -211,11 +213,14 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
             bar.update(1, outcome)
 
         summary = runner.run(work, outdir, options, jobs, force, _today(), progress)
-    for outcome in summary.outcomes:
-        if outcome.status == runner.FAILED:
-            for line in outcome.messages:
-                say(_("failed: {item}: {message}").format(item=outcome.name, message=line),
-                    err=True)
+    failed = [o for o in summary.outcomes if o.status == runner.FAILED]
+    for outcome in failed[:BATCH_FAILURES_SHOWN]:
+        for line in outcome.messages:
+            say(_("failed: {item}: {message}").format(item=outcome.name, message=line),
+                err=True)
+    if len(failed) > BATCH_FAILURES_SHOWN:
+        say(_("… and {count} more failed items: see the report").format(
+            count=len(failed) - BATCH_FAILURES_SHOWN), err=True)
     counts = summary.counts
     say(_("built {built}, skipped {skipped} (unchanged), failed {failed}, not built "
           "{not_built} — of {total} in {seconds:.1f} s; report: {report}").format(

@@ -42,10 +42,10 @@ def code_digest(*modules: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def subfolder(name: str) -> Path | None:
-    """A folder of the cache, made if missing; ``None`` if the cache is off or cannot be
-    made (a read-only home)."""
-    root = folder()
+def subfolder(name: str, root: Path | None = None) -> Path | None:
+    """A folder of the cache (of ``root``, else of :func:`folder`), made if missing;
+    ``None`` if the cache is off or cannot be made (a read-only home)."""
+    root = root or folder()
     if root is None:
         return None
     path = root / name
@@ -56,8 +56,8 @@ def subfolder(name: str) -> Path | None:
     return path
 
 
-def read(kind: str, key: str) -> bytes | None:
-    path = subfolder(kind)
+def read(kind: str, key: str, root: Path | None = None) -> bytes | None:
+    path = subfolder(kind, root)
     if path is None:
         return None
     try:
@@ -66,9 +66,9 @@ def read(kind: str, key: str) -> bytes | None:
         return None
 
 
-def write(kind: str, key: str, data: bytes) -> None:
+def write(kind: str, key: str, data: bytes, root: Path | None = None) -> None:
     """Store an entry whole or not at all (another process may be reading it)."""
-    path = subfolder(kind)
+    path = subfolder(kind, root)
     if path is None:
         return
     try:

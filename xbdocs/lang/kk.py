@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cache
 
 from babel.dates import get_month_names
-from num2words import num2words
 
 from xbdocs.i18n import _
 from xbdocs.lang.forms import Inflected
+from xbdocs.lang.memo import remembered
 from xbdocs.lang.numbers import group_digits, split_amount
 
 CODE = "kk"
@@ -44,6 +44,7 @@ _PATRONYMIC_ENDINGS = ("ұлы", "қызы", "улы", "кызы")
 
 
 @cache
+@remembered
 def _months() -> dict[int, str]:
     return dict(get_month_names("wide", "format", "kk"))
 
@@ -193,7 +194,10 @@ def date_words(value: dt.date | None) -> str:
     return date(value)
 
 
+@remembered
 def number_words(number: int, case: str = "nominative", gender: str = "") -> str:
+    from num2words import num2words
+
     words = num2words(number, lang="kz")
     return words if case == "nominative" else inflect(words, case)
 

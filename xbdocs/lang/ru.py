@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import get_month_names
-from num2words import num2words
 
+from xbdocs.lang.memo import remembered
 from xbdocs.lang.numbers import group_digits, split_amount
 from xbdocs.lang.ru_names import inflect_person, inflect_phrase
 
@@ -34,6 +34,7 @@ _SUPPLETIVE_GENITIVE_PLURAL = {"год": "лет"}
 
 
 @cache
+@remembered
 def _months_genitive() -> dict[int, str]:
     # CLDR's "format" context of Russian month names is the genitive: «сентября».
     return dict(get_month_names("wide", "format", "ru"))
@@ -94,8 +95,11 @@ def _numeral_parse(word: str):
 
 
 @lru_cache(maxsize=256)
+@remembered
 def number_words(number: int, case: str = "nominative", gender: str = "masc") -> str:
     """A cardinal in words in the given case: 2 → «два», in the prepositional «двух»."""
+    from num2words import num2words
+
     words = num2words(number, lang="ru").split()
     if gender == "femn" and words[-1] in ("один", "два"):
         words[-1] = {"один": "одна", "два": "две"}[words[-1]]
@@ -114,6 +118,7 @@ def number_words(number: int, case: str = "nominative", gender: str = "masc") ->
 
 
 @lru_cache(maxsize=256)
+@remembered
 def count(number: int, unit: str, case: str = "nominative") -> str:
     """«5 (пять) лет», «6 (шесть) месяцев», «в 2 (двух) экземплярах»: figure, words, noun.
 
@@ -136,7 +141,10 @@ def count(number: int, unit: str, case: str = "nominative") -> str:
     return f"{number} ({number_words(number, case, gender)}) {noun_form}"
 
 
+@remembered
 def ordinal(number: int) -> str:
+    from num2words import num2words
+
     return num2words(number, lang="ru", to="ordinal")
 
 
@@ -197,6 +205,7 @@ def territory(body: str) -> str | None:
     return rest if head.lower() in _BODIES and rest else None
 
 
+@remembered
 def territory_nominative(genitive: str) -> str | None:
     """«Угловского района Алтайского края» → «Угловский район Алтайского края»: the leading
     noun phrase in the nominative, what follows it as it is; None if it cannot be read."""

@@ -20,6 +20,7 @@ import yaml
 
 from xbdocs.i18n import _
 from xbdocs.lang.forms import Inflected
+from xbdocs.lang.memo import remembered
 
 CASE_GRAMMEMES = {
     "nominative": "nomn", "genitive": "gent", "dative": "datv",
@@ -191,6 +192,7 @@ _APPOSITION = re.compile(r"^(\S+) \(([^()]+)\) (.+)$")
 
 
 @lru_cache(maxsize=4096)
+@remembered
 def inflect_phrase(text: str, case: str) -> Inflected:
     """An organisation name or a post in ``case``."""
     if case == "nominative":
@@ -221,6 +223,7 @@ def _petrovich():
 
 
 @lru_cache(maxsize=1024)
+@remembered
 def inflect_person(full_name: str, case: str, gender: str) -> Inflected:
     """«Фамилия Имя Отчество» in ``case``; ``gender`` is "male" or "female" (never guessed)."""
     if case == "nominative":
