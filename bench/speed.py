@@ -3,8 +3,9 @@
     pip install '.[bench]'          # docxtpl, for the comparison
     python bench/speed.py [--runs 15] [--batch 1000] [--jobs 2]
 
-Prints a table: each figure is the median of ``--runs`` (the batch runs once), with the
-target it is held to (issue 12) and whether it is met, then the machine's load.
+Prints a table: each figure is the median of ``--runs`` (the batch runs once; xbdocs and
+docxtpl are timed in turn, run for run, so a burst of load elsewhere slows both alike), with
+the target it is held to (issue 12) and whether it is met, then the machine's load.
 
 - **parallel agreement, in process**: xbdocs assembles the sample (templates, language
   engine) and writes the Russian–Kazakh parallel DOCX; docxtpl loads a DOCX template that
@@ -41,13 +42,21 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def _median(function, runs: int) -> float:
-    function()  # warm: caches, imports
-    times = []
+    return _medians([function], runs)[0]
+
+
+def _medians(functions: list, runs: int) -> list[float]:
+    """The median time of each function, run in turn (a, b, a, b …) so that both see the
+    same machine: a burst of load elsewhere slows each alike."""
+    for function in functions:
+        function()  # warm: caches, imports
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for index, function in enumerate(functions):
+            start = time.perf_counter()
+            function()
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 # --- the parallel agreement: xbdocs and docxtpl --------------------------------------------
@@ -91,15 +100,18 @@ def parallel_agreement(runs: int) -> dict:
     made = xbdocs_once()
     rows = _cell_texts(made)
     context = {"rows": [{"ru": row[0], "kk": row[1]} for row in rows]}
-    result = {"xbdocs": _median(xbdocs_once, runs),
-              "rows": len(rows),
+    assembly = assembler.assemble(loaded)
+
+    def writer_once() -> bytes:
+        return writer.write_parallel(assembly.parallel)
+
+    result = {"rows": len(rows),
               "paragraphs": sum(len(cell) for row in rows for cell in row),
               "characters": sum(len(p) for row in rows for cell in row for p in cell)}
-    assembly = assembler.assemble(loaded)
-    result["writer only"] = _median(lambda: writer.write_parallel(assembly.parallel), runs)
     try:
         from docxtpl import DocxTemplate
     except ImportError:
+        result["xbdocs"], result["writer only"] = _medians([xbdocs_once, writer_once], runs)
         result["docxtpl"] = None
         return result
     with tempfile.TemporaryDirectory() as folder:
@@ -116,7 +128,8 @@ def parallel_agreement(runs: int) -> dict:
         theirs = _cell_texts(docxtpl_once())
         if theirs != rows:
             raise SystemExit("docxtpl's output does not carry the same text as xbdocs's")
-        result["docxtpl"] = _median(docxtpl_once, runs)
+        result["xbdocs"], result["writer only"], result["docxtpl"] = _medians(
+            [xbdocs_once, writer_once, docxtpl_once], runs)
     return result
 
 
@@ -230,7 +243,7 @@ def _flat(data: dict, prefix: str = "") -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=31)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()

@@ -42,9 +42,15 @@ _NO_BREAK = [
 ]
 
 
+#: Every rule above needs one of these; most runs of text have none (one search, not six).
+_MAY_NEED = re.compile(r"[№\d]|\. ")
+
+
 def no_break(text: str) -> str:
     """No-break spaces (and hyphens) where a line must not split a unit: «№ 179-ФЗ»,
     «г. Москва», «в 1 экз.», «20 января», «Е.В. Петрова», «2-21-43»."""
+    if not _MAY_NEED.search(text):
+        return text
     for pattern, replacement in _NO_BREAK:
         text = pattern.sub(replacement, text)
     return text

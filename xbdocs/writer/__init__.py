@@ -14,7 +14,7 @@ from lxml import etree
 from xbdocs.model import Document, ParallelDocument
 from xbdocs.writer import skeleton
 from xbdocs.writer.layout import Layout, comments_part, table_element, w
-from xbdocs.writer.package import deflate, zip_members
+from xbdocs.writer.package import FAST, deflate, zip_members
 from xbdocs.writer.properties import core_xml, moment
 from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton
 from xbdocs.writer.style import CELL_PADDING_MM, PARALLEL_STYLE, PageStyle, language_tag
@@ -77,5 +77,5 @@ def _package(frame: Skeleton, root: etree._Element, layout: Layout,
         # Dated the document's date: the same document on the same day gives the same bytes.
         varying[COMMENTS_PART] = comments_part(frame.comments, layout.comments,
                                                when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    members = [(name, member or deflate(varying[name])) for name, member in frame.members]
+    members = [(name, member or deflate(varying[name], FAST)) for name, member in frame.members]
     return zip_members(members, when)

@@ -31,8 +31,13 @@ class Member:
     deflated: bytes
 
 
-def deflate(data: bytes) -> Member:
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+#: For the parts made anew for each document: a quarter of the time of the default level
+#: for a file ≈ 15% larger (a 56 KB document.xml: 0.19 ms and 8.5 KB against 0.73 ms, 7.4 KB).
+FAST = 3
+
+
+def deflate(data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Member:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Member(len(data), zlib.crc32(data), compressor.compress(data) + compressor.flush())
 
 
