@@ -96,7 +96,9 @@ def _digest_of(templates_dir: Path, stamps: tuple) -> str:
     return digest.hexdigest()
 
 
-def _agreement_titles(document: Document) -> dict[str, str]:
+def agreement_titles(document: Document) -> dict[str, str]:
+    """The agreement's title from its Russian text: as it is, in the genitive and the
+    accusative (for letters and the register)."""
     title = " ".join(p.text for b in document.blocks if b.kind == "title"
                      for p in b.paragraphs[1:])
     full = f"Соглашение {title}".strip()
@@ -302,7 +304,7 @@ def build_answers(answers: Answers, answers_name: str, outdir: Path, options: Op
         package = _Package(answers, profile, track, stage, templates_dir, letterhead_package,
                            today, _provenance_properties(source, stage, today),
                            files.scratch)
-        agreement = _agreement_titles(package.agreement())
+        agreement = agreement_titles(package.agreement())
         due, package.deadlines, _late = checks.schedule(answers, track, today)
         if stage != "agreement":
             _render_filing(package, agreement, due, count_sheets)

@@ -430,6 +430,218 @@ def templates_lint(directory: Path | None, output_format: str) -> None:
     _report(findings, output_format)
 
 
+# --- the register ---------------------------------------------------------------------------
+
+@cli.group("registry", help=N_(
+    "The register of agreements: what was built, filed, approved, signed and registered, "
+    "and what falls due. A SQLite file by default (registry where), or any database URL "
+    "(--db, XBDOCS_DB): postgresql://… for a shared register."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "The register: a file path or a database URL (default: registry where)."))
+@click.pass_context
+def registry_group(ctx: click.Context, location: str | None) -> None:
+    ctx.obj = location
+
+
+def _register(ctx: click.Context):
+    from xbdocs.registry.store import open_register
+
+    return open_register(ctx.obj)
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    from xbdocs.yamlread import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@registry_group.command("where", help=N_("Where the register is."))
+@click.pass_context
+def registry_where(ctx: click.Context) -> None:
+    from xbdocs.registry.store import default_location, describe, url_of
+
+    say(describe(url_of(ctx.obj or default_location())))
+
+
+@registry_group.command("add", help=N_(
+    "Record the agreement built into OUTDIR (its manifest and answers) as a draft."))
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("The answers file it was built from (when the package holds none)."))
+@click.option("--by", help=N_("Who records it (default: the system user)."))
+@click.pass_context
+def registry_add(ctx: click.Context, outdir: Path, answers_file: Path | None,
+                 by: str | None) -> None:
+    entry = _register(ctx).add_package(outdir, answers_file, by)
+    say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
+
+
+@registry_group.command("import", help=N_(
+    "Bring in agreements made before xbdocs: a YAML file (agreements: with answers and "
+    "register details) or a CSV/XLSX table (docs/registry.md)."))
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", help=N_("Who records them (default: the system user)."))
+@click.pass_context
+def registry_import(ctx: click.Context, source: Path, by: str | None) -> None:
+    from xbdocs.registry.store import import_file
+
+    for entry in import_file(_register(ctx), source, by):
+        say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
+
+
+@registry_group.command("list", help=N_("The agreements in the register, one a line."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help=N_("How to print them."))
+@click.pass_context
+def registry_list(ctx: click.Context, output_format: str) -> None:
+    from xbdocs.registry import statuses
+
+    entries = _register(ctx).all()
+    if output_format == "json":
+        click.echo(dump_json([{
+            "id": e.id, "title": e.title, "status": e.status,
+            "status_date": e.status_on.isoformat() if e.status_on else None,
+            "registration_number": e.registration_number,
+            "registered_on": e.registered_on.isoformat() if e.registered_on else None,
+            "signed_on": e.signed_on.isoformat() if e.signed_on else None}
+            for e in entries]))
+        return
+    if not entries:
+        say(_("the register is empty"))
+    for e in entries:
+        when = f" {e.status_on:%d.%m.%Y}" if e.status_on else ""
+        say(f"{e.id:>4}  {statuses.label(e.status)}{when}  {e.title}")
+
+
+@registry_group.command("show", help=N_("One agreement: its register entry and history."))
+@click.argument("agreement_id", metavar="ID", type=int)
+@click.pass_context
+def registry_show(ctx: click.Context, agreement_id: int) -> None:
+    from xbdocs.registry import due, statuses
+
+    e = _register(ctx).get(agreement_id)
+    rows = [(_("title"), e.title), (_("status"), statuses.label(e.status)),
+            (_("Russian party"), "; ".join(p for p in (e.russian_party, e.russian_ids) if p)),
+            (_("Kazakh party"), "; ".join(p for p in (e.kazakh_party, e.kazakh_ids) if p)),
+            (_("signed"), " ".join(p for p in (f"{e.signed_on:%d.%m.%Y}" if e.signed_on
+                                               else "", e.signed_at) if p)),
+            (_("approval"), e.approval),
+            (_("registration"), " ".join(p for p in (
+                e.registration_number and f"№ {e.registration_number}",
+                f"{e.registered_on:%d.%m.%Y}" if e.registered_on else "") if p)),
+            (_("term ends"), f"{end:%d.%m.%Y}" if (end := due.term_end(e)) else ""),
+            (_("notes"), e.notes), (_("source"), e.source)]
+    width = max(len(label) for label, _value in rows)
+    say(f"№ {e.id}")
+    for label, value in rows:
+        if value:
+            say(f"  {label:<{width}}  {value}")
+    say(_("history:"))
+    for change in e.history:
+        details = " ".join(p for p in (change.number and f"№ {change.number}",
+                                       change.note) if p)
+        on = f"{change.on:%d.%m.%Y}" if change.on else "—"
+        say(f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.by}: {statuses.label(change.status)} "
+            f"{on} {details}".rstrip())
+
+
+@registry_group.command("set", help=N_(
+    "Move agreement ID to STATUS, with the date and number of its document: draft, "
+    "notice-sent, sent-for-approval, approved, signed, filed-for-registration, registered, "
+    "in-force, renewed, expired, terminated. Impossible moves are refused."))
+@click.argument("agreement_id", metavar="ID", type=int)
+@click.argument("status")
+@click.option("--date", "on", callback=_parse_date, help=N_(
+    "The date of the step (19.09.2012 or 2012-09-19; default: today)."))
+@click.option("--number", default="", help=N_("The number of its document."))
+@click.option("--note", default="", help=N_("A note kept with the step."))
+@click.option("--by", help=N_("Who records it (default: the system user)."))
+@click.pass_context
+def registry_set(ctx: click.Context, agreement_id: int, status: str, on, number: str,
+                 note: str, by: str | None) -> None:
+    from xbdocs.registry import statuses
+
+    entry = _register(ctx).move(agreement_id, status, on or _today(), number, note, by)
+    say(_("№ {id}: {status}").format(id=entry.id, status=statuses.label(entry.status)))
+
+
+#: Exit codes of registry due, for a scheduled task.
+DUE_SOON, DUE_OVERDUE = 3, 4
+
+
+def _days(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
+    import re
+
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d{1,5})\s*([dwmдн]?)\s*", value.lower())
+    if not match:
+        raise click.BadParameter(_("expected a number of days, as 60d, 8w or 2m"))
+    number, unit = int(match[1]), match[2]
+    return number * {"w": 7, "н": 7, "m": 30}.get(unit, 1)
+
+
+@registry_group.command("due", help=N_(
+    "What falls due: filing deadlines, the last day to give notice against automatic "
+    "renewal, expiry — soonest first. Exit code 0: nothing within the window; 3: something "
+    "is due in it; 4: something is overdue."))
+@click.option("--within", "days", callback=_days, default="60d", show_default=True,
+              help=N_("The window: days (60d), weeks (8w) or months (2m)."))
+@click.option("--all", "everything", is_flag=True, help=N_("Every date ahead, whatever the "
+                                                          "window."))
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("Also write the dates as an iCalendar file for a calendar."))
+@click.option("--force", is_flag=True, help=N_("Overwrite the calendar file."))
+@click.pass_context
+def registry_due(ctx: click.Context, days: int, everything: bool, ics: Path | None,
+                 force: bool) -> None:
+    import datetime as dt
+
+    from xbdocs import output
+    from xbdocs.registry import due
+
+    today = _today()
+    items = due.within(_register(ctx).all(), today, None if everything else days)
+    for item in items:
+        left = item.days_left(today)
+        when = (_("overdue by {days} d.").format(days=-left) if left < 0 else
+                _("today") if left == 0 else _("in {days} d.").format(days=left))
+        flag = "" if item.verified else _(" (unverified)")
+        say(f"{item.date:%d.%m.%Y}  {when:<16} № {item.agreement}: {item.what}{flag}")
+    if not items:
+        say(_("nothing falls due within {days} days").format(days=days) if not everything
+            else _("nothing falls due"))
+    if ics is not None:
+        stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+        with output.Package(ics.parent, force) as files:
+            files.add(ics.name, due.ics(items, stamp))
+            say(_("written: {path}").format(path=files.commit()[0]))
+    if any(item.date < today for item in items):
+        sys.exit(DUE_OVERDUE)
+    if items:
+        sys.exit(DUE_SOON)
+
+
+@registry_group.command("export", help=N_(
+    "Write the register as a department keeps it: DOCX (the house style), XLSX or CSV."))
+@click.option("--format", "kind", type=click.Choice(["docx", "xlsx", "csv"]), required=True,
+              help=N_("The file format."))
+@click.option("-o", "--output", "path", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help=N_("The file to write."))
+@click.option("--force", is_flag=True, help=N_("Overwrite the file."))
+@click.pass_context
+def registry_export(ctx: click.Context, kind: str, path: Path, force: bool) -> None:
+    from xbdocs.registry.export import export
+
+    written = export(_register(ctx).all(), kind, path, force, _today())
+    say(_("written: {path}").format(path=written))
+
+
 def _report(findings: list, output_format: str) -> None:
     """Print findings as text lines or one JSON list; exit 1 if any is an error."""
 

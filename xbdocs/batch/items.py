@@ -54,6 +54,8 @@ class Item:
     lines: dict[str, int] = field(default_factory=dict)
     #: Problems found reading the row (a cell that is not a number …).
     problems: list[Problem] = field(default_factory=list)
+    #: Cells of the extra columns a caller allowed (not answers fields), by column.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def answers_text(self) -> str:
         """The row as an answers file: kept in the item's package, and what its digest is
@@ -62,14 +64,15 @@ class Item:
         return yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def read(source: Path) -> list[Item]:
-    """The items of a folder of answers files, a CSV or an XLSX file."""
+def read(source: Path, extra: tuple[str, ...] = ()) -> list[Item]:
+    """The items of a folder of answers files, a CSV or an XLSX file; a table may also have
+    the ``extra`` columns (kept in :attr:`Item.extra`)."""
     if source.is_dir():
         items = _folder(source)
     elif source.suffix.lower() == ".csv":
-        items = _table(source, _csv_rows(source))
+        items = _table(source, _csv_rows(source), extra)
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
-        items = _table(source, _xlsx_rows(source))
+        items = _table(source, _xlsx_rows(source), extra)
     elif not source.exists():
         raise BatchError(_("{path}: no such file or folder").format(path=printable(str(source))))
     else:
@@ -138,16 +141,16 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
         book.close()
 
 
-def _table(path: Path, rows: list[list[Any]]) -> list[Item]:
+def _table(path: Path, rows: list[list[Any]], extra: tuple[str, ...] = ()) -> list[Item]:
     if not rows:
         return []
     header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
     columns = schema.columns()
     for index, name in enumerate(header):
-        if name and name != NAME_COLUMN and name not in columns:
+        if name and name != NAME_COLUMN and name not in columns and name not in extra:
             raise BatchError(_("{path}: column {column} «{name}»: {problem}").format(
                 path=printable(str(path)), column=_letter(index), name=printable(name, 60),
-                problem=unknown_key(name, [*columns, NAME_COLUMN])))
+                problem=unknown_key(name, [*columns, *extra, NAME_COLUMN])))
         if name and header.count(name) > 1:
             raise BatchError(_("{path}: column «{name}» appears twice").format(
                 path=printable(str(path)), name=printable(name, 60)))
@@ -159,7 +162,9 @@ def _table(path: Path, rows: list[list[Any]]) -> list[Item]:
         cells = {name: row[i] if i < len(row) else None for i, name in enumerate(header) if name}
         if all(_empty(value) for value in cells.values()):
             continue  # a blank line between groups of rows
-        items.append(_row_item(path, number, cells))
+        item = _row_item(path, number, {k: v for k, v in cells.items() if k not in extra})
+        item.extra = {k: v for k, v in cells.items() if k in extra and not _empty(v)}
+        items.append(item)
     return items
 
 

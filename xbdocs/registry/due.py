@@ -1,0 +1,187 @@
+"""What falls due: the filing deadlines of the region's procedure, the last day to give
+notice against automatic renewal (the term's end less the notice period), and expiry —
+soonest first — and the same as an iCalendar file for a calendar.
+
+Filing deadlines count from the events the register knows (the dates of its recorded
+steps, else those in the answers), in working or calendar days as the profile says; the
+term runs from the day the agreement took effect (in force; else its registration or
+signing, as its entry into force says).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from xbdocs import deadlines
+from xbdocs import profile as profile_module
+from xbdocs.errors import XbdocsError
+from xbdocs.i18n import _
+from xbdocs.registry import statuses
+from xbdocs.registry.models import Agreement
+
+#: The step of a profile each status completes: a step is due until its status is reached.
+COMPLETES = {"notice": statuses.NOTICE_SENT, "approval-request": statuses.SENT_FOR_APPROVAL,
+             "approval-decision": statuses.APPROVED, "registration": statuses.FILED,
+             "registration-decision": statuses.REGISTERED}
+_ORDER = (statuses.DRAFT, statuses.NOTICE_SENT, statuses.SENT_FOR_APPROVAL, statuses.APPROVED,
+          statuses.SIGNED, statuses.FILED, statuses.REGISTERED, statuses.IN_FORCE)
+NOTICE, EXPIRY, FILING = "notice", "expiry", "filing"
+
+
+@dataclass(frozen=True)
+class Due:
+    agreement: int
+    title: str
+    kind: str
+    what: str
+    date: dt.date
+    #: Whether the date comes from a fact checked against its act (filing deadlines).
+    verified: bool = True
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.date - today).days
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _dated(entry: Agreement) -> dict[str, dt.date | None]:
+    """The date of each status the history records (the latest of each)."""
+    found: dict[str, dt.date | None] = {}
+    for change in entry.history:
+        found[change.status] = change.on
+    return found
+
+
+def _reached(entry: Agreement, status: str) -> bool:
+    if entry.status in (statuses.RENEWED, *statuses.FINAL):
+        return True
+    return entry.status in _ORDER and _ORDER.index(entry.status) >= _ORDER.index(status)
+
+
+def term_start(entry: Agreement) -> dt.date | None:
+    """The day the agreement took effect, once it has: recorded as in force, or its
+    signing or registration when that is how it takes effect (a draft has no term yet)."""
+    if entry.in_force_on:
+        return entry.in_force_on
+    if entry.entry_into_force == "signing" and _reached(entry, statuses.SIGNED):
+        return entry.signed_on
+    if entry.entry_into_force == "registration" and _reached(entry, statuses.REGISTERED):
+        return entry.registered_on
+    return None
+
+
+def term_end(entry: Agreement) -> dt.date | None:
+    """The last day of the current term: the first term, then each recorded renewal."""
+    start = term_start(entry)
+    if start is None or not entry.term_years:
+        return None
+    renewals = sum(1 for change in entry.history if change.status == statuses.RENEWED)
+    years = entry.term_years + renewals * (entry.renewal_years or entry.term_years)
+    return _add_months(start, 12 * years) - dt.timedelta(days=1)
+
+
+def of(entry: Agreement) -> list[Due]:
+    """Every date this agreement has ahead of it (past ones too: overdue)."""
+    if entry.status in statuses.FINAL:
+        return []
+    found: list[Due] = []
+    if entry.status in _ORDER and _ORDER.index(entry.status) < _ORDER.index(
+            statuses.REGISTERED):
+        found += _filing(entry)
+    end = term_end(entry)
+    if end is not None:
+        if entry.renewal and entry.notice_months:
+            found.append(Due(entry.id, entry.title, NOTICE, _(
+                "last day to give notice against automatic renewal ({months} months before "
+                "the term ends)").format(months=entry.notice_months),
+                _add_months(end, -entry.notice_months)))
+        found.append(Due(entry.id, entry.title, EXPIRY,
+                         _("the term ends") if not entry.renewal else
+                         _("the term ends (renewed unless notice was given)"), end))
+    return found
+
+
+def _filing(entry: Agreement) -> list[Due]:
+    try:
+        profile = profile_module.load(entry.profile or None)
+    except XbdocsError:  # a profile gone or broken since: no filing dates, not an error
+        return []
+    track = profile.tracks.get(entry.track)
+    if track is None:
+        return []
+    filing = entry.answers.get("filing", {}) if isinstance(entry.answers, dict) else {}
+    dated = _dated(entry)
+
+    def answered(*path: str) -> dt.date | None:
+        value = filing
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+    events = {"negotiations": answered("negotiations_date"),
+              "approval-request": dated.get(statuses.SENT_FOR_APPROVAL)
+              or answered("approval_request", "date"),
+              "signing": entry.signed_on,
+              "registration": dated.get(statuses.FILED)
+              or answered("registration_application", "date")}
+    reached = _ORDER.index(entry.status)
+    found = []
+    for item in deadlines.schedule(track.steps, events):
+        completes = COMPLETES.get(item.step.id)
+        if item.due is None or completes is None or _ORDER.index(completes) <= reached:
+            continue
+        found.append(Due(entry.id, entry.title, FILING, item.step.title, item.due,
+                         item.step.verified))
+    return found
+
+
+def within(entries: list[Agreement], today: dt.date, days: int | None) -> list[Due]:
+    """What falls due by ``today + days`` (all ahead when ``days`` is None), overdue
+    included, soonest first."""
+    found = [due for entry in entries for due in of(entry)]
+    if days is not None:
+        found = [due for due in found if due.date <= today + dt.timedelta(days=days)]
+    return sorted(found, key=lambda due: (due.date, due.agreement, due.kind))
+
+
+def ics(items: list[Due], stamp: dt.datetime) -> bytes:
+    """An iCalendar file (RFC 5545): one all-day event per date, named so that exporting
+    again updates the same events instead of adding copies."""
+    def escape(value: str) -> str:
+        return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\n", "\\n"))
+
+    def fold(line: str) -> list[str]:
+        encoded, out = line.encode("utf-8"), []
+        while len(encoded) > 75:
+            cut = 75
+            while (encoded[cut] & 0xC0) == 0x80:  # not inside a UTF-8 character
+                cut -= 1
+            out.append(encoded[:cut].decode("utf-8"))
+            encoded = b" " + encoded[cut:]
+        out.append(encoded.decode("utf-8"))
+        return out
+
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//xbdocs//registry//RU",
+             "CALSCALE:GREGORIAN"]
+    for due in items:
+        what = hashlib.sha256(due.what.encode()).hexdigest()[:8]
+        uid = f"xbdocs-{due.agreement}-{due.kind}-{what}@xbdocs"
+        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+                  f"DTSTART;VALUE=DATE:{due.date:%Y%m%d}",
+                  f"DTEND;VALUE=DATE:{due.date + dt.timedelta(days=1):%Y%m%d}",
+                  f"SUMMARY:{escape(f'№ {due.agreement}: {due.what}')}",
+                  f"DESCRIPTION:{escape(due.title)}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(part for line in lines for part in fold(line)) + "\r\n").encode()

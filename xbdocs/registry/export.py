@@ -1,0 +1,127 @@
+"""The register as a department keeps it: number and date of registration, title, parties,
+date of signing, term, status, notes — as a DOCX in the house style, an XLSX with real
+columns and types, or a CSV. Written in Russian, as the register is kept."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from xbdocs import output, writer
+from xbdocs.i18n import in_language
+from xbdocs.lang import ru
+from xbdocs.model import Block, Document, Paragraph, Run
+from xbdocs.registry import due, statuses
+from xbdocs.registry.models import Agreement
+
+FORMATS = ("docx", "xlsx", "csv")
+#: Heading, width in the DOCX (mm, of 262 on a landscape A4 page), width in the XLSX
+#: (characters). Short headings: a narrow column must not break a word.
+COLUMNS = (("№ п/п", 8, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 12),
+           ("Наименование соглашения", 44, 60), ("Российская сторона", 31, 36),
+           ("Казахстанская сторона", 31, 36), ("Подписано", 20, 12),
+           ("Срок действия", 30, 30), ("Статус", 25, 18), ("Примечание", 33, 40))
+#: The register's pages lie on their side, in 10 pt: ten columns need the width.
+LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, right_mm=15,
+                             body_size=10)
+
+
+def _term(entry: Agreement) -> str:
+    if not entry.term_years:
+        return "бессрочно"
+    text = ru.count(entry.term_years, "год")
+    if entry.renewal:
+        years = entry.renewal_years or entry.term_years
+        text += f", с автоматическим продлением на {ru.count(years, 'год', 'accusative')}"
+    end = due.term_end(entry)
+    return f"{text}; до {end:%d.%m.%Y}" if end else text
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _party(name: str, ids: str, signatory: str) -> str:
+    return "; ".join(part for part in (name, ids, signatory.strip()) if part)
+
+
+def rows(entries: list[Agreement]) -> list[list[object]]:
+    """One row per agreement, typed: dates as dates, the number as a number."""
+    return [[entry.id, entry.registration_number, entry.registered_on, entry.title,
+             _party(entry.russian_party, entry.russian_ids, entry.russian_signatory),
+             _party(entry.kazakh_party, entry.kazakh_ids, entry.kazakh_signatory),
+             entry.signed_on, _term(entry),
+             in_language("ru", statuses.LABELS[entry.status])
+             + (f" с {entry.status_on:%d.%m.%Y}" if entry.status_on else ""),
+             entry.notes] for entry in entries]
+
+
+def as_csv(entries: list[Agreement]) -> bytes:
+    buffer = io.StringIO(newline="")
+    table = csv.writer(buffer, delimiter=";")
+    table.writerow([heading for heading, _w, _x in COLUMNS])
+    for row in rows(entries):
+        table.writerow([_date(v) if isinstance(v, dt.date) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")  # Excel reads Cyrillic with the mark
+
+
+def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Реестр"
+    sheet.append([heading for heading, _w, _x in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows(entries):
+        sheet.append(row)
+    for index, (_heading, _width, chars) in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = chars
+        for cell in sheet[letter][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD.MM.YYYY"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.properties.title = "Реестр соглашений о приграничном сотрудничестве"
+    book.properties.creator = "xbdocs"
+    moment = dt.datetime.combine(today, dt.time())
+    book.properties.created = book.properties.modified = moment
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_docx(entries: list[Agreement], today: dt.date) -> bytes:
+    title = Block("title", "title", [
+        Paragraph([Run("РЕЕСТР", bold=True)], "title"),
+        Paragraph([Run("соглашений о приграничном сотрудничестве", bold=True)], "title"),
+        Paragraph([Run(f"по состоянию на {ru.date_numeric(today)}")], "title")])
+    header = [Paragraph([Run(heading, bold=True)], "cell") for heading, _w, _x in COLUMNS]
+    body = [[Paragraph([Run(_date(v) if isinstance(v, dt.date) else str(v or ""))], "cell")
+             for v in row] for row in rows(entries)]
+    table = Block("register", "table", rows=[header, *body],
+                  widths=[width for _h, width, _x in COLUMNS])
+    if not entries:
+        table = Block("register", "text", [Paragraph([Run("Записей нет.")])])
+    document = Document("ru", [title, table], {
+        "title": "Реестр соглашений о приграничном сотрудничестве",
+        "created": today.isoformat()})
+    return writer.write(document, LANDSCAPE)
+
+
+def export(entries: list[Agreement], kind: str, path: Path, force: bool,
+           today: dt.date) -> Path:
+    """Write the register to ``path`` (whole or not at all; an existing file only with
+    ``force``)."""
+    data = {"csv": lambda: as_csv(entries), "xlsx": lambda: as_xlsx(entries, today),
+            "docx": lambda: as_docx(entries, today)}[kind]()
+    with output.Package(path.parent if str(path.parent) else Path("."), force) as files:
+        files.add(path.name, data)
+        return files.commit()[0]
