@@ -19,9 +19,9 @@ from xbdocs.registry.models import Agreement
 FORMATS = ("docx", "xlsx", "csv")
 #: Heading, width in the DOCX (mm, of 262 on a landscape A4 page), width in the XLSX
 #: (characters). Short headings: a narrow column must not break a word.
-COLUMNS = (("№ п/п", 8, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 12),
+COLUMNS = (("№ п/п", 8, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 13),
            ("Наименование соглашения", 44, 60), ("Российская сторона", 31, 36),
-           ("Казахстанская сторона", 31, 36), ("Подписано", 20, 12),
+           ("Казахстанская сторона", 31, 36), ("Подписано", 20, 13),
            ("Срок действия", 30, 30), ("Статус", 25, 18), ("Примечание", 33, 40))
 #: The register's pages lie on their side, in 10 pt: ten columns need the width.
 LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, right_mm=15,
@@ -87,8 +87,20 @@ def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
+    # A spreadsheet does not size a row to its wrapped text when it opens: estimate the
+    # lines of the tallest cell of each row.
+    for index, row in enumerate(sheet.iter_rows(min_row=1), start=1):
+        lines = max(-(-len(str(cell.value or "")) // max(COLUMNS[n][2] - 2, 1))
+                    for n, cell in enumerate(row))
+        sheet.row_dimensions[index].height = 15 * max(lines, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    # Printed as the DOCX is: landscape A4, every column on the page, the header repeated.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
     book.properties.title = "Реестр соглашений о приграничном сотрудничестве"
     book.properties.creator = "xbdocs"
     moment = dt.datetime.combine(today, dt.time())
