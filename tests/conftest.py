@@ -82,8 +82,8 @@ def templates_copy(tmp_path) -> Path:
 
 
 def plain(text: str) -> str:
-    """Text with its no-break spaces and hyphens read as plain ones."""
-    return text.replace("\u00a0", " ").replace("\u2011", "-")
+    """Text with its no-break spaces, hyphens and word joiners read as plain text."""
+    return text.replace("\u00a0", " ").replace("\u2011", "-").replace("\u2060", "")
 
 
 def docx_text(path: Path, exact: bool = False) -> str:

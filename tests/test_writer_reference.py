@@ -1,8 +1,9 @@
 """The writer's XML against reference files made by the python-docx writer it replaced
 (xbdocs a9cccfb), for models that use every block and run kind (tests/writer_models.py).
 
-The one meant change is applied to the references before comparing: a table's properties
-follow the schema's order, without the second ``w:tblLayout`` python-docx left. When the
+The meant changes are applied to the references before comparing: a table's properties
+follow the schema's order, without the second ``w:tblLayout`` python-docx left; a row of a
+grid table (a list: an inventory, a plan) never splits across pages (``w:cantSplit``). When the
 writer's output is changed on purpose, regenerate with ``XBDOCS_REGENERATE=1 pytest
 tests/test_writer_reference.py`` and read the diff.
 """
@@ -29,6 +30,16 @@ _PARSER = etree.XMLParser(remove_blank_text=True)
 
 
 def _meant_changes(root: etree._Element) -> etree._Element:
+    for table in root.iter(f"{W}tbl"):
+        borders = table.find(f"{W}tblPr/{W}tblBorders/{W}top")
+        if borders is None or borders.get(f"{W}val") != "single":
+            continue  # not a grid table
+        for row in table.iterchildren(f"{W}tr"):
+            properties = row.find(f"{W}trPr")
+            if properties is None:
+                properties = etree.Element(f"{W}trPr")
+                row.insert(0, properties)
+            properties.insert(0, etree.Element(f"{W}cantSplit"))
     for properties in list(root.iter(f"{W}tblPr")):
         seen = set()
         for child in list(properties):

@@ -767,6 +767,56 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
         d.located(answers.source, answers.lines) for d in forms.doubts.values()]
 
 
+def agreement_titles(document: Document) -> dict[str, str]:
+    """The agreement's title from its Russian text: as it is, in the genitive and the
+    accusative (for letters and the register)."""
+    title = " ".join(p.text for b in document.blocks if b.kind == "title"
+                     for p in b.paragraphs[1:])
+    full = f"Соглашение {title}".strip()
+    return {"title": full,
+            "genitive_title": languages.ru.inflect_phrase(full, "genitive").text,
+            "accusative_title": languages.ru.inflect_phrase(full, "accusative").text}
+
+
+def interleave(left: Document, right: Document) -> Document:
+    """One document with both languages in every block, the right's in italics after the
+    left's: a title's and a text's paragraphs, a table's cells, a signature column. For a
+    bilingual table (a plan of joint events), where two half-page columns would be too
+    narrow. The two documents must have the same blocks (as paired templates do)."""
+    def both(first: list[Paragraph], second: list[Paragraph]) -> list[Paragraph]:
+        return [*first, *(Paragraph([Run(r.text, r.bold, True, r.comment) for r in p.runs],
+                                    p.role) for p in second)]
+
+    blocks = []
+    for one, other in zip(left.blocks, right.blocks, strict=True):
+        if one.id != other.id or len(one.rows) != len(other.rows) or \
+                len(one.columns) != len(other.columns):
+            raise TemplateError(_("the two languages do not have the same blocks here"),
+                                clause=one.id)
+        label = " / ".join(x for x in (one.label, other.label) if x) or None
+        blocks.append(Block(
+            one.id, one.kind, both(one.paragraphs, other.paragraphs), label,
+            columns=[both(a, b) for a, b in zip(one.columns, other.columns, strict=True)],
+            rows=[[_cell(a, b) for a, b in zip(row_a, row_b, strict=True)]
+                  for row_a, row_b in zip(one.rows, other.rows, strict=True)],
+            widths=one.widths))
+    return Document(left.lang, blocks, {
+        **left.properties, "title": f"{left.properties.get('title', '')} / "
+                                    f"{right.properties.get('title', '')}"[:250]})
+
+
+def _cell(first: Paragraph, second: Paragraph) -> Paragraph:
+    """One table cell in two languages: the first, a line break, the second in italics;
+    the same text (a number, a name alike in both) once."""
+    if first.text.strip() == second.text.strip():
+        return first
+    runs = list(first.runs)
+    if first.text.strip() and second.text.strip():
+        runs.append(Run("\n"))
+    runs += [Run(r.text, r.bold, True, r.comment) for r in second.runs]
+    return Paragraph(runs, first.role)
+
+
 def _finish(blocks: list[Block]) -> None:
     """Last touches: no-break spaces where a unit must not split across lines, and a remark
     made where its value first appears in a document, not at every repeat."""

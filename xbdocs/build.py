@@ -34,7 +34,6 @@ from xbdocs.answers import Answers
 from xbdocs.errors import XbdocsError
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import _
-from xbdocs.lang import ru
 from xbdocs.model import Document
 from xbdocs.paperwork import InventoryItem, inventory_items
 from xbdocs.profile import Profile, TrackProfile
@@ -52,7 +51,7 @@ FORMS = ("explanatory-note", "register-card")
 CERTIFIED_COPY = "certified-copy"
 #: The clerk's list of unchecked values; not part of any filing.
 CHECK_SHEET = "check-sheet.docx"
-MANIFEST = "manifest.json"
+MANIFEST = output.MANIFEST
 PACKAGE_ZIP = "package.zip"
 
 
@@ -94,17 +93,6 @@ def _digest_of(templates_dir: Path, stamps: tuple) -> str:
         digest.update(path.relative_to(templates_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def agreement_titles(document: Document) -> dict[str, str]:
-    """The agreement's title from its Russian text: as it is, in the genitive and the
-    accusative (for letters and the register)."""
-    title = " ".join(p.text for b in document.blocks if b.kind == "title"
-                     for p in b.paragraphs[1:])
-    full = f"Соглашение {title}".strip()
-    return {"title": full,
-            "genitive_title": ru.inflect_phrase(full, "genitive").text,
-            "accusative_title": ru.inflect_phrase(full, "accusative").text}
 
 
 class _Package:
@@ -304,7 +292,7 @@ def build_answers(answers: Answers, answers_name: str, outdir: Path, options: Op
         package = _Package(answers, profile, track, stage, templates_dir, letterhead_package,
                            today, _provenance_properties(source, stage, today),
                            files.scratch)
-        agreement = agreement_titles(package.agreement())
+        agreement = assembler.agreement_titles(package.agreement())
         due, package.deadlines, _late = checks.schedule(answers, track, today)
         if stage != "agreement":
             _render_filing(package, agreement, due, count_sheets)

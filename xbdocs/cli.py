@@ -642,6 +642,32 @@ def registry_export(ctx: click.Context, kind: str, path: Path, force: bool) -> N
     say(_("written: {path}").format(path=written))
 
 
+@cli.command(help=N_(
+    "Build a plan of joint events for an agreement from PLAN (a YAML file: docs/plans.md): "
+    "the bilingual plan and its Russian and Kazakh copies. --schema prints the plan file's "
+    "JSON Schema instead."))
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path),
+                required=False)
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("plan"),
+              show_default=True, help=N_("Folder for the documents."))
+@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "The register, when the plan names its agreement by a register entry."))
+@click.option("--schema", "print_schema", is_flag=True,
+              help=N_("Print the plan file's JSON Schema."))
+def plan(plan_path: Path | None, outdir: Path, force: bool, location: str | None,
+         print_schema: bool) -> None:
+    from xbdocs import plans
+
+    if print_schema:
+        click.echo(dump_json(plans.json_schema()))
+        return
+    if plan_path is None:
+        raise click.UsageError(_("give the PLAN file (or --schema)"))
+    for path in plans.build_plan(plan_path, outdir, force, _today(), location):
+        say(_("written: {path}").format(path=path))
+
+
 def _report(findings: list, output_format: str) -> None:
     """Print findings as text lines or one JSON list; exit 1 if any is an error."""
 

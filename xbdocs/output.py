@@ -35,6 +35,9 @@ from xbdocs.errors import OutputError, printable
 from xbdocs.i18n import _
 
 STAGE_PREFIX = ".xbdocs-stage-"
+#: The file that says what a package holds and where it came from (digests of its inputs
+#: and files), written last.
+MANIFEST = "manifest.json"
 JOURNAL = "journal.json"
 #: A name xbdocs writes: letters, digits, dots, dashes and underscores, no path.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

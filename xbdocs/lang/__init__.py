@@ -37,6 +37,8 @@ _NO_BREAK = [
                 r"шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан)\b)"), "\\1\u00a0"),
     # initials and surname: «Е.В. Петрова»
     (re.compile(r"\b([А-ЯЁӘҒҚҢӨҰҮҺІ]\.[А-ЯЁӘҒҚҢӨҰҮҺІ]\.) (?=[А-ЯЁӘҒҚҢӨҰҮҺІ])"), "\\1\u00a0"),
+    # a span of years or numbers: «2027–2028» (word joiners hold the dash to both)
+    (re.compile(r"(\d)–(?=\d)"), "\\1\u2060–\u2060"),
     # a phone number's groups: «2-21-43» (non-breaking hyphens)
     (re.compile(r"\b(\d{1,3})-(\d\d)-(\d\d)\b"), "\\1\u2011\\2\u2011\\3"),
 ]

@@ -18,6 +18,7 @@ from xbdocs.i18n import _
 from xbdocs.lang.forms import Inflected
 from xbdocs.lang.memo import remembered
 from xbdocs.lang.numbers import group_digits, split_amount
+from xbdocs.lang.periods import ONGOING, ROMAN, Period
 
 CODE = "kk"
 CASES = ("nominative", "genitive", "dative", "accusative", "locative", "ablative",
@@ -283,3 +284,36 @@ def official_case(text: str) -> str:
                 _GENITIVE.search(before) or before in _TERRITORY_WORDS):
             words[index] = word[:1].lower() + word[1:]
     return " ".join(words)
+
+
+def period(when: Period) -> str:
+    """When a plan's event takes place: «2027 жылғы 20 мамыр», «2027 жылғы мамыр», «2027
+    жылғы II тоқсан», «2027 жылғы I жартыжылдық», «2027 жыл ішінде», «2027 жылғы мамыр –
+    маусым», «тұрақты»."""
+    if when.kind == ONGOING:
+        return "тұрақты"
+    end = when.until
+    if end is not None and end.year == when.year:
+        months = _months()
+        if when.kind == "day" and end.number == when.number:
+            return f"{when.year} жылғы {when.day}–{end.day} {months[when.number]}"
+        if when.kind == "month":
+            return f"{when.year} жылғы {months[when.number]} – {months[end.number]}"
+        if when.kind in ("quarter", "half"):
+            word = {"quarter": "тоқсандар", "half": "жартыжылдықтар"}[when.kind]
+            return f"{when.year} жылғы {ROMAN[when.number]}–{ROMAN[end.number]} {word}"
+    if end is not None:
+        return f"{_period_one(when)} – {_period_one(end)}"
+    return _period_one(when)
+
+
+def _period_one(when: Period) -> str:
+    if when.kind == "day":
+        return f"{when.year} жылғы {when.day} {_months()[when.number]}"
+    if when.kind == "month":
+        return f"{when.year} жылғы {_months()[when.number]}"
+    if when.kind == "quarter":
+        return f"{when.year} жылғы {ROMAN[when.number]} тоқсан"
+    if when.kind == "half":
+        return f"{when.year} жылғы {ROMAN[when.number]} жартыжылдық"
+    return f"{when.year} жыл ішінде"

@@ -16,6 +16,7 @@ from babel.dates import get_month_names
 
 from xbdocs.lang.memo import remembered
 from xbdocs.lang.numbers import group_digits, split_amount
+from xbdocs.lang.periods import ONGOING, ROMAN, Period
 from xbdocs.lang.ru_names import inflect_person, inflect_phrase
 
 __all__ = ["inflect_person", "inflect_phrase"]
@@ -232,3 +233,41 @@ def territory_nominative(genitive: str) -> str | None:
                     rest = rest[1:]
             return " ".join(result + rest)
     return None
+
+
+@cache
+@remembered
+def _months_nominative() -> dict[int, str]:
+    return dict(get_month_names("wide", "stand-alone", "ru"))
+
+
+def period(when: Period) -> str:
+    """When a plan's event takes place: «20 мая 2027 г.», «май 2027 г.», «II квартал 2027 г.»,
+    «I полугодие 2027 г.», «в течение 2027 г.», «май — июнь 2027 г.», «постоянно»."""
+    if when.kind == ONGOING:
+        return "постоянно"
+    end = when.until
+    if end is not None and end.year == when.year:
+        if when.kind == "day" and end.number == when.number:
+            return f"{when.day}—{end.day} {_months_genitive()[when.number]} {when.year} г."
+        if when.kind == "month":
+            months = _months_nominative()
+            return f"{months[when.number]} — {months[end.number]} {when.year} г."
+        if when.kind in ("quarter", "half"):
+            word = {"quarter": "кварталы", "half": "полугодия"}[when.kind]
+            return f"{ROMAN[when.number]}—{ROMAN[end.number]} {word} {when.year} г."
+    if end is not None:
+        return f"{_period_one(when)} — {_period_one(end)}"
+    return _period_one(when)
+
+
+def _period_one(when: Period) -> str:
+    if when.kind == "day":
+        return f"{when.day} {_months_genitive()[when.number]} {when.year} г."
+    if when.kind == "month":
+        return f"{_months_nominative()[when.number]} {when.year} г."
+    if when.kind == "quarter":
+        return f"{ROMAN[when.number]} квартал {when.year} г."
+    if when.kind == "half":
+        return f"{ROMAN[when.number]} полугодие {when.year} г."
+    return f"в течение {when.year} г."

@@ -252,7 +252,7 @@ def entry_from(answers: Answers, source: str, profile_id: str | None) -> Agreeme
     from xbdocs import assembler
 
     russian, kazakh = answers.parties.russian, answers.parties.kazakh
-    titles = build.agreement_titles(assembler.assemble(answers).documents["ru"])
+    titles = assembler.agreement_titles(assembler.assemble(answers).documents["ru"])
     data = answers.model_dump(mode="json", exclude_unset=True)
     return Agreement(
         title=titles["title"], track=answers.track,

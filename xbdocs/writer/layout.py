@@ -154,7 +154,8 @@ class Layout:
         table = table_element(parent, [self.style.text_width_mm * width / total
                                        for width in widths], borders="single")
         for index, cells in enumerate(block.rows):
-            row = _row(table, index == 0)
+            # A row of a list (an inventory, a plan) is read whole: never split by a page.
+            row = _row(table, index == 0, keep_whole=True)
             for cell, model in zip(cell_elements(row, table), cells, strict=False):
                 self.paragraph(cell, model, role="cell")
             for cell in row.iterchildren(TC):
@@ -217,8 +218,12 @@ def _row(table: etree._Element, header: bool = False,
          keep_whole: bool = False) -> etree._Element:
     row = _SUB(table, TR)
     if header or keep_whole:
-        # A header row repeats on every page; a kept row never splits across pages.
-        _SUB(_SUB(row, TRPR), w("tblHeader") if header else w("cantSplit"))
+        # A kept row never splits across pages; a header row repeats on every page.
+        properties = _SUB(row, TRPR)
+        if keep_whole:
+            _SUB(properties, w("cantSplit"))
+        if header:
+            _SUB(properties, w("tblHeader"))
     return row
 
 

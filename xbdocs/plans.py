@@ -1,0 +1,283 @@
+"""Plans of joint events (планы совместных мероприятий): the plan file, defined once, and
+its build — a bilingual plan for an agreement, with the Russian and Kazakh copies.
+
+The plan file names its agreement (an answers file, or an entry of the register), the years
+it covers and its events; each event says what, when (``2027-05``, ``2027-Q2``, ``ongoing`` —
+see :mod:`xbdocs.lang.periods`), who is responsible on each side (by default the agreement's
+coordinating units) and the expected result, in both languages. ``xbdocs plan --schema``
+prints the file's JSON Schema. The texts are the templates ``templates/ru/plan.txt`` and
+``templates/kk/plan.txt``; the language engine writes the periods, names and cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
+
+from xbdocs import __version__, assembler, output, writer
+from xbdocs import answers as answers_module
+from xbdocs.answers import Answers
+from xbdocs.errors import AnswersError
+from xbdocs.i18n import N_, _
+from xbdocs.inputs import read_text, text_digest
+from xbdocs.lang import kk, periods, ru
+from xbdocs.model import Document
+from xbdocs.schema import Bilingual, CatalogueCode, Date, Model, Text, Whole, problem
+from xbdocs.yamlread import load_yaml
+
+FILES = {"parallel": "plan.ru-kk.docx", "ru": "plan.ru.docx", "kk": "plan.kk.docx"}
+#: A plan's table has six columns: its pages lie on their side.
+LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, right_mm=15,
+                             body_size=12)
+
+
+def _period(value: Any) -> str:
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise problem(_("expected a period such as 2027-05 or 2027-Q2"))
+    try:
+        periods.parse(value)
+    except ValueError as exc:
+        raise problem(str(exc)) from None
+    return value.strip()
+
+
+PeriodText = Annotated[str, BeforeValidator(_period), WithJsonSchema({
+    "type": "string", "examples": ["2027-05-20", "2027-05", "2027-Q2", "2027-H1", "2027",
+                                   "2027-05..2027-06", "ongoing"]})]
+
+
+class Agreement(Model):
+    answers: Text | None = Field(None, title=N_("Answers file"), description=N_(
+        "The agreement's answers file, relative to the plan file."))
+    registry: Whole(1, 10**9, optional=True) = Field(None, title=N_("Register entry"),
+                                                    description=N_(
+        "The agreement's number in the register (xbdocs registry list)."))
+
+    @model_validator(mode="after")
+    def _one(self) -> Agreement:
+        if (self.answers is None) == (self.registry is None):
+            raise problem(_("give the agreement by its answers file (answers:) or by its "
+                            "number in the register (registry:), one of them"))
+        return self
+
+
+class Years(Model):
+    first: Whole(2000, 2100) = Field(title=N_("First year"), description=N_(
+        "The first year the plan covers."))
+    last: Whole(2000, 2100) = Field(title=N_("Last year"), description=N_(
+        "The last year the plan covers (plans run 2–3 years)."))
+
+    @model_validator(mode="after")
+    def _order(self) -> Years:
+        if not 0 <= self.last - self.first <= 5:
+            raise problem(_("the last year is the first or up to five after it"))
+        return self
+
+
+class Signer(Model):
+    post: Bilingual = Field(title=N_("Post"), description=N_(
+        "The post of the one who approves the plan, in both languages."))
+    name: Bilingual = Field(title=N_("Name"), description=N_(
+        "Surname, name and patronymic, in both languages."))
+
+
+class Approval(Model):
+    date: Date = Field(None, title=N_("Date"), description=N_(
+        "The day the plan is approved; left blank when not known."))
+    russian: Signer | None = Field(None, title=N_("Russian side"), description=N_(
+        "Who approves it on the Russian side (default: the agreement's signatory)."))
+    kazakh: Signer | None = Field(None, title=N_("Kazakh side"), description=N_(
+        "Who approves it on the Kazakh side (default: the agreement's signatory)."))
+
+
+class Event(Model):
+    area: CatalogueCode("areas") | None = Field(None, title=N_("Area"), description=N_(
+        "An area of the catalogue: events of one area are grouped under its name."))
+    event: Bilingual = Field(title=N_("Event"), description=N_("What is done, in both "
+                                                                "languages."))
+    when: PeriodText = Field(title=N_("When"), description=N_(
+        "2027-05-20, 2027-05 (a month), 2027-Q2 (a quarter), 2027-H1 (a half-year), 2027, a "
+        "span as 2027-05..2027-06, or ongoing."))
+    russian: Bilingual | None = Field(None, title=N_("Responsible, Russian side"),
+                                      description=N_(
+        "Who is responsible on the Russian side (default: its coordinating unit)."))
+    kazakh: Bilingual | None = Field(None, title=N_("Responsible, Kazakh side"),
+                                     description=N_(
+        "Who is responsible on the Kazakh side (default: its coordinating unit)."))
+    result: Bilingual = Field(title=N_("Expected result"), description=N_(
+        "What the event should bring, in both languages."))
+
+
+class Plan(Model):
+    format: Whole(1, 1, optional=True) = Field(None, description=N_("The file format: 1."))
+    agreement: Agreement = Field(title=N_("Agreement"), description=N_(
+        "The agreement the plan carries out."))
+    years: Years = Field(title=N_("Years"), description=N_("The years the plan covers."))
+    approval: Approval = Field(default_factory=Approval, title=N_("Approval"),
+                               description=N_("Who approves the plan on each side, and when."))
+    events: list[Event] = Field(min_length=1, max_length=500, title=N_("Events"),
+                                description=N_("The plan's events, in the order they are "
+                                               "listed."))
+
+
+def json_schema() -> dict[str, Any]:
+    from xbdocs import catalogue
+    from xbdocs.i18n import help_text
+    from xbdocs.schema import CATALOGUE_KEY
+
+    document = Plan.model_json_schema(mode="validation")
+    cat = catalogue.load()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            table = node.pop(CATALOGUE_KEY, None)
+            if table:
+                node["enum"] = sorted(getattr(cat, table))
+            if isinstance(node.get("description"), str):
+                node["description"] = help_text(node["description"])
+            node.pop("title", None)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(document)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "xbdocs plan of joint events", **document}
+
+
+def load(path: Path) -> tuple[Plan, str]:
+    """Read and validate a plan file: every problem at once, each with its key path and
+    line. Also returns the file's digest."""
+    from xbdocs import catalogue
+
+    source = str(path)
+    text = read_text(path, _("a plan of joint events (YAML)"))
+    data, lines = load_yaml(text, source)
+    try:
+        plan = Plan.model_validate(data, context={"catalogue": catalogue.load()})
+    except ValidationError as exc:
+        raise AnswersError(answers_module.problems(exc, lines, Plan), source) from None
+    return plan, text_digest(text)
+
+
+def _answers(plan: Plan, plan_path: Path, register: str | None) -> Answers:
+    if plan.agreement.answers is not None:
+        return answers_module.load(plan_path.parent / plan.agreement.answers)
+    from xbdocs.registry.store import open_register
+
+    entry = open_register(register).get(plan.agreement.registry)
+    source = f"registry № {entry.id}"
+    data = entry.answers
+    answers = answers_module.parse(data, {}, source)
+    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
+    return answers.located(source, digest.hexdigest(), {})
+
+
+def _titles(answers: Answers) -> dict[str, str]:
+    """The agreement as a plan's title names it: «Соглашения между …» (genitive) and
+    «… туралы келісімді» (accusative)."""
+    assembly = assembler.assemble(answers)
+    russian = assembler.agreement_titles(assembly.documents["ru"])["genitive_title"]
+    parts = [p.text for b in assembly.documents["kk"].blocks if b.kind == "title"
+             for p in b.paragraphs]
+    kazakh = " ".join([*parts[:-1], parts[-1].lower()]) if parts else ""
+    return {"ru": russian, "kk": kk.inflect_phrase(kazakh, "accusative").text}
+
+
+def view(plan: Plan, answers: Answers, lang: str, titles: dict[str, str]) -> dict[str, Any]:
+    """What a plan template sees beyond the agreement's variables."""
+    from xbdocs import catalogue
+
+    cat = catalogue.load()
+    module = {"ru": ru, "kk": kk}[lang]
+    units = answers.coordination
+    default = {"russian": units.russian_unit, "kazakh": units.kazakh_unit}
+    rows, area, number = [], None, 0
+    for event in plan.events:
+        if event.area and event.area != area:
+            rows.append({"area": cat.areas[event.area].label[lang]})
+        area = event.area
+        number += 1
+        rows.append({"area": None, "number": number, "event": event.event[lang],
+                     "when": module.period(periods.parse(event.when)),
+                     "russian": _side(event.russian, default["russian"], lang),
+                     "kazakh": _side(event.kazakh, default["kazakh"], lang),
+                     "result": event.result[lang]})
+    years = plan.years
+    signers = {}
+    for side, party in (("russian", answers.parties.russian),
+                        ("kazakh", answers.parties.kazakh)):
+        given = getattr(plan.approval, side)
+        signers[side] = ({"post": given.post[lang], "name": given.name[lang]} if given else
+                         {"post": party.signatory.position[lang],
+                          "name": party.signatory.name[lang]})
+    return {"plan": {"agreement_title": titles[lang], "first": years.first,
+                     "last": years.last, "rows": rows, "date": plan.approval.date,
+                     **signers}}
+
+
+def _side(given: Bilingual | None, unit: Bilingual | None, lang: str) -> str:
+    if given is not None:
+        return given[lang]
+    return unit[lang] if unit is not None else ""
+
+
+def build_plan(plan_path: Path, outdir: Path, force: bool = False,
+               today: dt.date | None = None, register: str | None = None) -> list[Path]:
+    """The plan in both languages side by side, and its Russian and Kazakh copies."""
+    today = today or dt.date.today()
+    plan, digest = load(plan_path)
+    answers = _answers(plan, plan_path, register)
+    titles = _titles(answers)
+    documents: dict[str, Document] = {}
+    for lang in ("ru", "kk"):
+        document, _doubts = assembler.assemble_single(answers, "plan",
+                                                      view(plan, answers, lang, titles),
+                                                      lang=lang)
+        document.properties.update({"created": today.isoformat(),
+                                     "subject": SUBJECTS[lang]})
+        documents[lang] = document
+    both = assembler.interleave(documents["ru"], documents["kk"])
+    both.properties.update({"created": today.isoformat(), "language": "ru-RU, kk-KZ",
+                            "subject": f"{SUBJECTS['ru']} / {SUBJECTS['kk']}"})
+    files = {FILES["parallel"]: writer.write(both, LANDSCAPE),
+             FILES["ru"]: writer.write(documents["ru"], LANDSCAPE),
+             FILES["kk"]: writer.write(documents["kk"], LANDSCAPE)}
+    manifest = {"toolkit": {"name": "xbdocs", "version": __version__},
+                "plan": {"file": plan_path.name, "sha256": digest},
+                "answers": {"file": answers.source, "sha256": answers.digest},
+                "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest()}
+                          for name, data in files.items()]}
+    with output.Package(outdir, force, previous_manifest=output.MANIFEST) as package:
+        for name, data in files.items():
+            package.add(name, data)
+        package.add(output.MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2)
+                                     + "\n").encode())
+        return package.commit()
+
+
+SUBJECTS = {"ru": "План совместных мероприятий", "kk": "Бірлескен іс-шаралар жоспары"}
+
+
+def specimen_view(answers: Answers, lang: str) -> dict[str, Any]:
+    """The variables a plan template sees, for a plan of one event: for linting
+    templates."""
+    from xbdocs import catalogue
+
+    text = {"ru": "—", "kk": "—"}
+    plan = Plan.model_validate({
+        "agreement": {"registry": 1}, "years": {"first": 2027, "last": 2028},
+        "events": [{"area": "economy", "event": text, "when": "2027-Q2", "result": text}]},
+        context={"catalogue": catalogue.load()})
+    return view(plan, answers, lang, {"ru": "", "kk": ""})
