@@ -19,10 +19,10 @@ from xbdocs.registry.models import Agreement
 FORMATS = ("docx", "xlsx", "csv")
 #: Heading, width in the DOCX (mm, of 262 on a landscape A4 page), width in the XLSX
 #: (characters). Short headings: a narrow column must not break a word.
-COLUMNS = (("№ п/п", 8, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 13),
-           ("Наименование соглашения", 44, 60), ("Российская сторона", 31, 36),
-           ("Казахстанская сторона", 31, 36), ("Подписано", 20, 13),
-           ("Срок действия", 30, 30), ("Статус", 25, 18), ("Примечание", 33, 40))
+COLUMNS = (("№ п/п", 11, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 13),
+           ("Наименование соглашения", 44, 60), ("Российская сторона", 30, 36),
+           ("Казахстанская сторона", 30, 36), ("Подписано", 22, 13),
+           ("Срок действия", 30, 30), ("Статус", 31, 18), ("Примечание", 24, 40))
 #: The register's pages lie on their side, in 10 pt: ten columns need the width.
 LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, right_mm=15,
                              body_size=10)
