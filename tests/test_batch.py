@@ -184,7 +184,7 @@ def test_a_csv_with_a_bad_row_builds_the_others(batch, tmp_path):
             ] == ["built", "built"]
     package = tmp_path / "out" / "uglovsky-borodulikha-municipal"
     assert _whole(package)
-    kept = yaml.safe_load((package / "answers.yaml").read_text("utf-8"))
+    kept = yaml.safe_load((package / "built-from.yaml").read_text("utf-8"))
     assert kept["parties"]["russian"]["catalogue"] == "altai-uglovsky-district"
     assert kept["term"] == {"years": 5, "renewal": False, "notice_months": 6}
 
@@ -260,7 +260,7 @@ def test_an_xlsx_with_typed_cells(batch, tmp_path):
     assert report["incomplete"]["source"] == "list.xlsx:5"
     assert "list.xlsx:5: parties" in result.err
     kept = yaml.safe_load((tmp_path / "out" / "uglovsky-borodulikha-municipal" /
-                           "answers.yaml").read_text("utf-8"))
+                           "built-from.yaml").read_text("utf-8"))
     assert kept["signing"]["date"] == dt.date(2027, 4, 14) and kept["copies"] == 2
 
 

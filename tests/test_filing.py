@@ -50,7 +50,7 @@ def test_approval_stage_writes_its_set(tmp_path):
     names = sorted(p.name for p in result.written)
     assert names == sorted([*AGREEMENT_FILES.values(), "notice.docx", "approval-request.docx",
                             "explanatory-note.docx", "inventory-approval-request.docx",
-                            "check-sheet.docx", "manifest.json"])
+                            "check-sheet.docx", "manifest.json", "built-from.yaml"])
 
 
 def test_inventory_lists_exactly_what_is_in_the_folder(tmp_path):
@@ -58,7 +58,8 @@ def test_inventory_lists_exactly_what_is_in_the_folder(tmp_path):
     rows = _inventory_rows(tmp_path / "inventory-approval-request.docx")
     titles = _titles_of_files(MUNICIPAL)
     present = {p.name for p in tmp_path.iterdir()} - {
-        "manifest.json", "notice.docx", "inventory-approval-request.docx", "check-sheet.docx"}
+        "manifest.json", "built-from.yaml", "notice.docx", "inventory-approval-request.docx",
+        "check-sheet.docx"}
     assert {row[1] for row in rows} == {t for name in present for t in titles[name]} - {
         t for name in ("agreement.ru.docx", "agreement.kk.docx", "agreement.ru-kk.docx")
         for t in titles[name] if t.startswith("Согласованный")}
@@ -73,8 +74,8 @@ def test_all_stages_inventories_cover_the_folder(tmp_path):
             for row in _inventory_rows(inventory)]
     listed = {row[1] for row in rows}
     titles = _titles_of_files(MUNICIPAL)
-    generated = {p.name for p in tmp_path.iterdir()} - {"manifest.json", "notice.docx",
-                                                        "check-sheet.docx"} - \
+    generated = {p.name for p in tmp_path.iterdir()} - {"manifest.json", "built-from.yaml",
+                                                        "notice.docx", "check-sheet.docx"} - \
         {p.name for p in tmp_path.glob("inventory-*.docx")}
     for name in generated:
         assert titles[name] & listed, name
@@ -286,10 +287,13 @@ def test_manifest_hashes_match_and_provenance_is_in_each_docx(tmp_path):
     assert manifest["toolkit"]["name"] == "xbdocs"
     assert manifest["answers"]["sha256"] == hashlib.sha256(MUNICIPAL.read_bytes()).hexdigest()
     names = {entry["name"] for entry in manifest["files"]}
-    assert names == {p.name for p in tmp_path.glob("*.docx")}
+    assert names == {p.name for p in tmp_path.glob("*.docx")} | {"built-from.yaml"}
+    assert (tmp_path / "built-from.yaml").read_bytes() == MUNICIPAL.read_bytes()
     for entry in manifest["files"]:
         data = (tmp_path / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        if not entry["name"].endswith(".docx"):
+            continue
         core = Document(str(tmp_path / entry["name"])).core_properties
         assert core.identifier == manifest["answers"]["sha256"]
         assert "xbdocs" in core.comments and "stage all" in core.comments

@@ -100,5 +100,5 @@ def test_a_rebuild_without_pdf_removes_the_old_pdfs(package, tmp_path):
         assert exc.code == 0
     assert not list(outdir.glob("*.pdf"))
     assert sorted(p.name for p in outdir.iterdir()) == [
-        "agreement.kk.docx", "agreement.ru-kk.docx", "agreement.ru.docx", "check-sheet.docx",
-        "manifest.json"]
+        "agreement.kk.docx", "agreement.ru-kk.docx", "agreement.ru.docx", "built-from.yaml",
+        "check-sheet.docx", "manifest.json"]

@@ -52,6 +52,9 @@ CERTIFIED_COPY = "certified-copy"
 #: The clerk's list of unchecked values; not part of any filing.
 CHECK_SHEET = "check-sheet.docx"
 MANIFEST = output.MANIFEST
+#: The answers a package was built from, as their file held them. Not «answers.yaml»: that
+#: is what a clerk calls their own file, which a build into its folder must never replace.
+ANSWERS = "built-from.yaml"
 PACKAGE_ZIP = "package.zip"
 
 
@@ -179,9 +182,18 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
           make_zip: bool = False, count_sheets: bool = True, make_pdf: bool = False,
           today: dt.date | None = None) -> BuildResult:
     """Build a stage's documents into ``outdir``. Nothing is written on any error."""
-    return build_answers(answers_module.load(answers_path), answers_path.name, outdir,
+    answers, text = load_answers(answers_path)
+    return build_answers(answers, answers_path.name, outdir,
                          Options(stage, profile_path, templates_dir, letterhead, make_zip,
-                                 count_sheets, make_pdf), force, today)
+                                 count_sheets, make_pdf), force, today, text)
+
+
+def load_answers(path: Path) -> tuple[Answers, str]:
+    """An answers file, validated, and its text (which the package keeps)."""
+    from xbdocs.inputs import read_text
+
+    answers = answers_module.load(path)
+    return answers, read_text(path, _("an answers file (YAML)"))
 
 
 @dataclass(frozen=True)
@@ -264,9 +276,10 @@ def compare(outdir: Path, expected: dict) -> tuple[str, list[str]]:
 
 def build_answers(answers: Answers, answers_name: str, outdir: Path, options: Options,
                   force: bool = False, today: dt.date | None = None,
-                  attach: dict[str, bytes] | None = None) -> BuildResult:
-    """Build from answers already read; ``attach`` adds files as they are (the answers of a
-    table row, say), listed in the manifest with the rest."""
+                  answers_text: str | None = None) -> BuildResult:
+    """Build from answers already read. ``answers_text``, the answers as their file holds
+    them, is kept in the package as ``built-from.yaml``: a package says what it was built
+    from (the register reads it)."""
     today = today or dt.date.today()
     stage, templates_dir = options.stage, options.templates_dir
     profile = profile_module.load(options.profile_path)
@@ -302,7 +315,8 @@ def build_answers(answers: Answers, answers_name: str, outdir: Path, options: Op
         package.warnings += findings
         if make_pdf:
             package.files.update(office.to_pdf(package.files, files.scratch))
-        package.files.update(attach or {})
+        if answers_text is not None:
+            package.files[ANSWERS] = answers_text.encode("utf-8")
         for name, data in package.files.items():
             files.add(name, data)
         manifest = {

@@ -30,8 +30,6 @@ from xbdocs.i18n import _
 
 REPORT = "batch-report.csv"
 BUILT, SKIPPED, FAILED, NOT_BUILT = "built", "skipped", "failed", "not-built"
-#: Answers of a table row, kept in its package (a folder item's file is its own).
-ROW_ANSWERS = "answers.yaml"
 
 
 @dataclass(frozen=True)
@@ -85,10 +83,10 @@ def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
             return outcome(FAILED, messages=(_(
                 "{path}: changed since it was built ({files}); use --force to build it again "
                 "(the changes are lost)").format(path=target, files=", ".join(edited)),))
-        attach = ({ROW_ANSWERS: item.answers_text().encode("utf-8")} if item.data is not None
-                  else None)
+        text = (item.answers_text() if item.data is not None else
+                build.load_answers(item.path)[1])
         result = build.build_answers(answers, answers_name, target, options, force, today,
-                                     attach)
+                                     text)
         return outcome(BUILT, warnings=len(result.warnings))
     except XbdocsError as exc:
         return outcome(FAILED, field=_field_at_fault(exc), messages=tuple(exc.lines()))

@@ -108,11 +108,12 @@ class Register:
         from xbdocs import answers as answers_module
 
         manifest = _manifest(outdir)
-        path = answers_file or outdir / "answers.yaml"
+        path = answers_file or outdir / build.ANSWERS
         if not path.is_file():
-            raise RegistryError(_("{path}: the package holds no answers.yaml; give the answers "
-                                  "file it was built from with --answers").format(
-                                      path=printable(str(outdir))))
+            raise RegistryError(_("{path}: the package holds no {name} (built by an older "
+                                  "xbdocs?); give the answers file it was built from with "
+                                  "--answers").format(path=printable(str(outdir)),
+                                                      name=build.ANSWERS))
         answers = answers_module.load(path)
         if answers.digest != manifest["answers"]["sha256"]:
             raise RegistryError(_("{path}: not the answers this package was built from (its "
