@@ -132,6 +132,9 @@ def test_the_samples_through_the_procedure(run, location, packages):
     assert "№ 17 30.04.2027" in shown and "term ends      29.04.2032" in shown
     assert "Сидорова А.П.: registered 30.04.2027 № 17" in shown
     assert shown.count("Сидорова А.П.") == len(steps)
+    early = run("registry", "set", "1", "renewed", "--date", "01.01.2027")
+    assert early.code == 1 and "date: 01.01.2027 is before the last recorded step of № 1 " \
+        "(30.04.2027)" in early.err
     refused = run("registry", "set", "1", "draft")
     assert refused.code == 1
     assert "№ 1 is «in force»: it cannot become «draft»; possible: renewed, expired, " \

@@ -198,6 +198,12 @@ def move(entry: Agreement, step: Step, by: str | None) -> None:
         ).format(id=entry.id, current=statuses.label(entry.status),
                  new=statuses.label(status),
                  possible=", ".join(possible) or _("nothing (its life has ended)")))
+    last = max((change.on for change in entry.history if change.on), default=None)
+    if on is not None and last is not None and on < last:
+        raise RegistryError(_(
+            "date: {date} is before the last recorded step of № {id} ({last}); steps are "
+            "recorded in the order they happened").format(
+                date=f"{on:%d.%m.%Y}", id=entry.id, last=f"{last:%d.%m.%Y}"))
     entry.status, entry.status_on = status, on
     if status == statuses.APPROVED:
         document = (entry.answers.get("filing", {}).get("approval", {}).get("document")
