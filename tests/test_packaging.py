@@ -32,7 +32,7 @@ def test_wheel_ships_templates_catalogue_and_messages(wheel):
 def test_wheel_declares_the_console_script(wheel):
     with zipfile.ZipFile(wheel) as package:
         entry_points = next(n for n in package.namelist() if n.endswith("entry_points.txt"))
-        assert "xbdocs = xbdocs.cli:main" in package.read(entry_points).decode()
+        assert "xbdocs = xbdocs.__main__:main" in package.read(entry_points).decode()
 
 
 def test_installed_build_runs_from_an_unrelated_directory(wheel, tmp_path):

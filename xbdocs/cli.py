@@ -7,6 +7,7 @@ with ``N_`` and translated when shown, in the language chosen by then."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -762,6 +763,19 @@ def forms(phrase: str, language: str, person: bool, gender: str | None,
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Every command is one bounded piece of work whose memory reference counting frees; the
+    # cyclic collector would only walk the objects imports make (≈ 12% of a cold build's
+    # CPU). It is on again afterwards for a caller that goes on (the tests call main).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: list[str] | None) -> None:
     translate_click()
     try:
         cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)
