@@ -306,6 +306,31 @@ def test_running_again_skips_what_is_built_from_the_same_inputs(batch, tmp_path)
     assert "changed since it was built (agreement.ru.docx); use --force" in edited.err
 
 
+@pytest.mark.parametrize("after", [0.2, 0.6, 1.0])
+def test_ctrl_c_while_starting_is_quiet(tmp_path, after):
+    """Ctrl-C while the command or its workers are still starting: no traceback, exit 130,
+    nothing half-made."""
+    row = _rows("altai-pavlodar-2012")[0]
+    source = _write_csv(tmp_path / "list.csv",
+                        [dict(row, name=f"item-{index:03d}") for index in range(20)])
+    out = tmp_path / "out"
+    env = {**os.environ, "XBDOCS_TODAY": TODAY, "XBDOCS_LANG": "en"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xbdocs", "batch", str(source), "-o", str(out), "-j", "2"],
+        env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    # 130, or 0 when it had finished; or, when Ctrl-C lands while Python itself shuts down
+    # (it restores the default handler then), killed by the signal after all was done.
+    assert process.returncode in (130, 0) or (
+        process.returncode == -signal.SIGINT and "built 20," in stdout), stderr
+    assert "Traceback" not in stderr, stderr
+    for folder in (p for p in out.iterdir() if p.is_dir()) if out.exists() else ():
+        assert _whole(folder)
+
+
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(tmp_path):
     """Ctrl-C in a terminal reaches the whole process group: the batch stops handing out
     items, the running ones finish, and every package left is whole."""

@@ -7,8 +7,10 @@ def main() -> None:
     # The collector is off before the first import: a command is short-lived, and walking
     # the objects imports make is ≈ 12% of a cold build's CPU (xbdocs.cli.main says more).
     gc.disable()
-    from xbdocs.cli import main as run
-
+    try:
+        from xbdocs.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: nothing done, nothing to say
+        raise SystemExit(130) from None
     run()
 
 

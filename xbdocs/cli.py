@@ -227,7 +227,7 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
         built=counts[runner.BUILT], skipped=counts[runner.SKIPPED],
         failed=counts[runner.FAILED], not_built=counts[runner.NOT_BUILT],
         total=len(summary.outcomes), seconds=summary.seconds, report=summary.report))
-    if summary.interrupted:
+    if summary.interrupted and counts[runner.NOT_BUILT]:
         say(_("interrupted: the items not yet built are listed as not-built; run again to "
               "finish (what was built is skipped)"), err=True)
         sys.exit(130)
@@ -779,9 +779,11 @@ def _main(argv: list[str] | None) -> None:
     translate_click()
     try:
         cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         say(_("aborted"), err=True)
-        sys.exit(1)
+        # Ctrl-C (which click turns into Abort while it reads the command line) exits as
+        # an interrupt does; an input that ended (EOF at a prompt) is a failure.
+        sys.exit(130 if isinstance(exc.__context__, KeyboardInterrupt) else 1)
     except click.ClickException as exc:
         import io
 

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +103,19 @@ def _field_at_fault(exc: XbdocsError) -> str:
     return findings[0].path if findings else ""
 
 
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to set
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _start_worker(language: str) -> None:
     """A worker speaks the batch's language and leaves Ctrl-C to the batch."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -147,11 +160,15 @@ def _in_workers(work: list[Item], outdir: Path, options: build.Options, jobs: in
     # Spawned, not forked: a fresh interpreter per worker, safe whatever threads the parent
     # has; each worker then builds many items, its caches warm after the first.
     context = multiprocessing.get_context("spawn")
-    executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(jobs, len(work)), mp_context=context, initializer=_start_worker,
-        initargs=(i18n.current_language(),))
-    futures = [executor.submit(build_item, item, outdir, options, force, today)
-               for item in work]
+    # The workers start (on the first submits) with Ctrl-C ignored, inherited: a Ctrl-C while
+    # one is still importing must not kill it with a traceback. The initializer says it
+    # again where nothing is inherited (Windows).
+    with _ctrl_c_ignored():
+        executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(jobs, len(work)), mp_context=context, initializer=_start_worker,
+            initargs=(i18n.current_language(),))
+        futures = [executor.submit(build_item, item, outdir, options, force, today)
+                   for item in work]
     recorded: set[concurrent.futures.Future] = set()
     interrupted = False
     try:
