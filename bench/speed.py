@@ -198,14 +198,15 @@ def _rss_of(command: list[str], env: dict) -> int:
 def batch(count: int, jobs: int) -> dict:
     import yaml
 
+    from xbdocs.batch import items
+
     rows = []
     samples = sorted((ROOT / "samples").glob("*.yaml"))
     for index in range(count):
         sample = samples[index % len(samples)]
-        row = {"name": f"{index:05d}-{sample.stem}", **_flat(yaml.safe_load(
-            sample.read_text(encoding="utf-8")))}
-        row.pop("custom_areas", None)  # a list of sections: not for a table
-        rows.append(row)
+        data = yaml.safe_load(sample.read_text(encoding="utf-8"))
+        data.pop("custom_areas", None)  # a list of sections: not for a table
+        rows.append({"name": f"{index:05d}-{sample.stem}", **items.row_of(data)})
     columns = list(dict.fromkeys(key for row in rows for key in row))
     with tempfile.TemporaryDirectory() as folder:
         table = Path(folder) / "agreements.csv"
@@ -222,23 +223,6 @@ def batch(count: int, jobs: int) -> dict:
         wall = time.perf_counter() - start
         built = sum(1 for path in (Path(folder) / "out").iterdir() if path.is_dir())
     return {"seconds": wall, "built": built, "rss": rss}
-
-
-def _flat(data: dict, prefix: str = "") -> dict:
-    row = {}
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            row.update(_flat(value, f"{path}."))
-        elif isinstance(value, list):
-            row[path] = "; ".join(map(str, value))
-        elif isinstance(value, bool):
-            row[path] = "yes" if value else "no"
-        elif isinstance(value, dt.date):
-            row[path] = value.isoformat()
-        else:
-            row[path] = value
-    return row
 
 
 def main() -> None:

@@ -25,31 +25,12 @@ from xbdocs.batch import items
 TODAY = "2026-11-27"
 
 
-def _flat(data: dict, prefix: str = "") -> dict:
-    """An answers file as one table row: key paths as columns."""
-    row = {}
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            row.update(_flat(value, f"{path}."))
-        elif isinstance(value, list):
-            row[path] = "; ".join(map(str, value))
-        elif isinstance(value, bool):
-            row[path] = "да" if value else "нет"
-        elif isinstance(value, dt.date):
-            row[path] = value.strftime("%d.%m.%Y")
-        else:
-            row[path] = value
-    return row
-
-
 def _rows(*names: str) -> list[dict]:
     rows = []
     for name in names:
-        row = {"name": name, **_flat(yaml.safe_load((SAMPLES / f"{name}.yaml").read_text(
-            encoding="utf-8")))}
-        row.pop("custom_areas", None)  # a list of sections: not for a table
-        rows.append(row)
+        data = yaml.safe_load((SAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+        data.pop("custom_areas", None)  # a list of sections: not for a table
+        rows.append({"name": name, **items.row_of(data)})
     return rows
 
 
@@ -199,6 +180,19 @@ def test_a_csv_row_builds_the_same_text_as_its_answers_file(batch, run, tmp_path
         with zipfile.ZipFile(alone / name) as a, zipfile.ZipFile(
                 tmp_path / "out" / "uglovsky-borodulikha-municipal" / name) as b:
             assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_a_row_read_back_is_the_answers_it_was_made_from(tmp_path):
+    from xbdocs import answers as answers_module
+
+    for sample in sorted(SAMPLES.glob("*.yaml")):
+        data = yaml.safe_load(sample.read_text("utf-8"))
+        data.pop("custom_areas", None)
+        (item,) = items.read(_write_csv(tmp_path / "one.csv", [items.row_of(data)]))
+        assert items.answers_of(item).model_dump() == \
+            answers_module.parse(data, {}).model_dump(), sample.name
+    with pytest.raises(ValueError, match="custom_areas: no column for it in a table"):
+        items.row_of({"custom_areas": [{"ru": "а", "kk": "ә"}]})
 
 
 def test_a_row_without_a_name_is_named_by_its_row(tmp_path):

@@ -130,30 +130,9 @@ class Plan(Model):
 
 
 def json_schema() -> dict[str, Any]:
-    from xbdocs import catalogue
-    from xbdocs.i18n import help_text
-    from xbdocs.schema import CATALOGUE_KEY
+    from xbdocs import catalogue, schema
 
-    document = Plan.model_json_schema(mode="validation")
-    cat = catalogue.load()
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            table = node.pop(CATALOGUE_KEY, None)
-            if table:
-                node["enum"] = sorted(getattr(cat, table))
-            if isinstance(node.get("description"), str):
-                node["description"] = help_text(node["description"])
-            node.pop("title", None)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit(document)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "xbdocs plan of joint events", **document}
+    return schema.json_schema(catalogue.load(), Plan, "xbdocs plan of joint events")
 
 
 def load(path: Path) -> tuple[Plan, str]:

@@ -886,12 +886,14 @@ def _located(problems: list[tuple[str | None, str, str]]) -> PydanticCustomError
 # --- the JSON Schema ----------------------------------------------------------------------------
 
 
-def json_schema(cat: Catalogue) -> dict[str, Any]:
-    """The answers file's JSON Schema, for editors: catalogue ids as enums, descriptions in
-    the current message language."""
+def json_schema(cat: Catalogue, model: type[BaseModel] | None = None,
+                title: str = "xbdocs answers") -> dict[str, Any]:
+    """The JSON Schema of the answers file (or of another file defined by ``model``, a plan
+    of joint events), for editors: catalogue ids as enums, descriptions in the current
+    message language."""
     from xbdocs.i18n import help_text
 
-    document = Answers.model_json_schema(mode="validation")
+    document = (model or Answers).model_json_schema(mode="validation")
 
     def visit(node: Any) -> None:
         if isinstance(node, dict):
@@ -912,7 +914,7 @@ def json_schema(cat: Catalogue) -> dict[str, Any]:
     visit(document)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "xbdocs answers",
+        "title": title,
         **document,
     }
 

@@ -13,6 +13,7 @@ item's folder (else ``row-N``). Values are converted and checked by the schema
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from xbdocs.errors import AnswersError, Problem, XbdocsError, printable
 from xbdocs.i18n import _
 from xbdocs.inputs import read_bytes
 from xbdocs.output import check_name
+from xbdocs.schema import LIST_SEPARATOR
 from xbdocs.yamlread import unknown_key
 
 #: The column that names an item's folder; not an answers field.
@@ -166,6 +168,32 @@ def _table(path: Path, rows: list[list[Any]], extra: tuple[str, ...] = ()) -> li
         item.extra = {k: v for k, v in cells.items() if k in extra and not _empty(v)}
         items.append(item)
     return items
+
+
+def row_of(answers: dict[str, Any]) -> dict[str, Any]:
+    """An answers file's data as one table row (the inverse of reading a row): a column per
+    key path, a list as «a; b», yes/no as да/нет, a date as 19.09.2012. A list of sections
+    (``custom_areas``) has no column: ValueError names it."""
+    row: dict[str, Any] = {}
+
+    def put(data: dict[str, Any], prefix: str) -> None:
+        for key, value in data.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict):
+                put(value, f"{path}.")
+            elif path not in schema.columns():
+                raise ValueError(_("{path}: no column for it in a table").format(path=path))
+            elif isinstance(value, list):
+                row[path] = f"{LIST_SEPARATOR} ".join(map(str, value))
+            elif isinstance(value, bool):
+                row[path] = "да" if value else "нет"
+            elif isinstance(value, dt.date):
+                row[path] = value.strftime("%d.%m.%Y")
+            else:
+                row[path] = value
+
+    put(answers, "")
+    return row
 
 
 def _row_item(path: Path, number: int, cells: dict[str, Any]) -> Item:
