@@ -315,11 +315,10 @@ def test_ctrl_c_while_starting_is_quiet(tmp_path, after):
         stderr=subprocess.PIPE, text=True)
     time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
-    # 130, or 0 when it had finished; or, when Ctrl-C lands while Python itself shuts down
-    # (it restores the default handler then), killed by the signal after all was done.
-    assert process.returncode in (130, 0) or (
-        process.returncode == -signal.SIGINT and "built 20," in stdout), stderr
+    _out, stderr = process.communicate(timeout=60)
+    # 130; 0 when it had finished; or ended by the signal itself, which a shell also reports
+    # as 130 — Python does so when Ctrl-C lands while it starts up or shuts down.
+    assert process.returncode in (130, 0, -signal.SIGINT), stderr
     assert "Traceback" not in stderr, stderr
     for folder in (p for p in out.iterdir() if p.is_dir()) if out.exists() else ():
         assert _whole(folder)
