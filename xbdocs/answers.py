@@ -21,7 +21,8 @@ from xbdocs.inputs import read_text, text_digest
 from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
 from xbdocs.yamlread import describe, load_yaml, unknown_key
 
-__all__ = ["Answers", "Outgoing", "Party", "Signatory", "load", "parse"]
+__all__ = ["Answers", "Outgoing", "Party", "Signatory", "as_text", "from_data", "load",
+           "load_with_text", "parse"]
 
 
 def parse(data: Any, lines: dict[str, int], source: str = "",
@@ -37,11 +38,31 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
 
 def load(path: str | Path) -> Answers:
     """Read and validate an answers file."""
+    return load_with_text(path)[0]
+
+
+def load_with_text(path: str | Path) -> tuple[Answers, str]:
+    """Read and validate an answers file; also its text, which a package keeps."""
     path = Path(path)
     source = str(path)
     text = read_text(path, _("an answers file (YAML)"))
     data, lines = load_yaml(text, source)
-    return parse(data, lines, source).located(source, text_digest(text), lines)
+    return parse(data, lines, source).located(source, text_digest(text), lines), text
+
+
+def as_text(data: dict[str, Any]) -> str:
+    """Answers held as data (a table row, a register entry) written as an answers file: the
+    text their digest is of."""
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def from_data(data: dict[str, Any], source: str,
+              lines: dict[str, int] | None = None) -> Answers:
+    """Validate answers held as data; their digest is that of :func:`as_text`."""
+    lines = lines or {}
+    return parse(data, lines, source).located(source, text_digest(as_text(data)), lines)
 
 
 # --- pydantic's errors as xbdocs's problems -----------------------------------------------------

@@ -85,7 +85,8 @@ def _templates_digest(templates_dir: Path) -> str:
     """sha256 over the templates' names and texts; read again only when a file's time or
     size says it changed."""
     paths = sorted(path for path in templates_dir.rglob("*.txt") if path.is_file())
-    stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in paths)
+    stamps = tuple((path, info.st_mtime_ns, info.st_size)
+                   for path, info in ((path, path.stat()) for path in paths))
     return _digest_of(templates_dir, stamps)
 
 
@@ -182,18 +183,10 @@ def build(answers_path: Path, outdir: Path, force: bool = False,
           make_zip: bool = False, count_sheets: bool = True, make_pdf: bool = False,
           today: dt.date | None = None) -> BuildResult:
     """Build a stage's documents into ``outdir``. Nothing is written on any error."""
-    answers, text = load_answers(answers_path)
+    answers, text = answers_module.load_with_text(answers_path)
     return build_answers(answers, answers_path.name, outdir,
                          Options(stage, profile_path, templates_dir, letterhead, make_zip,
                                  count_sheets, make_pdf), force, today, text)
-
-
-def load_answers(path: Path) -> tuple[Answers, str]:
-    """An answers file, validated, and its text (which the package keeps)."""
-    from xbdocs.inputs import read_text
-
-    answers = answers_module.load(path)
-    return answers, read_text(path, _("an answers file (YAML)"))
 
 
 @dataclass(frozen=True)
@@ -211,7 +204,7 @@ class Options:
     def recorded(self) -> dict:
         """What the manifest keeps of the options, to tell whether a build is current."""
         return {"stage": self.stage, "pdf": self.make_pdf, "zip": self.make_zip,
-                "count_sheets": self.count_sheets, "letterhead": None}
+                "count_sheets": self.count_sheets}
 
 
 def provenance(answers: Answers, answers_name: str, options: Options,

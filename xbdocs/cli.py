@@ -156,11 +156,12 @@ def _options(stage: str, profile_path: Path | None, letterhead: Path | None, mak
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
           letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
           force: bool, templates_dir: Path | None) -> None:
-    from xbdocs.build import build_answers, load_answers
+    from xbdocs.answers import load_with_text
+    from xbdocs.build import build_answers
 
     options = _options(stage, profile_path, letterhead, make_zip, make_pdf, no_sheet_count,
                        templates_dir)
-    loaded, text = load_answers(answers)
+    loaded, text = load_with_text(answers)
     result = build_answers(loaded, answers.name, outdir, options, force, _today(), text)
     for warning in result.warnings:
         say(_("warning: {message}").format(message=warning), err=True)

@@ -6,6 +6,7 @@ government makes working days — all from the ``holidays`` package, not a list 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +31,15 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 def is_working_day(day: dt.date) -> bool:
     return _calendar(day.year, day.year).is_working_day(day)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (earlier when negative), or the month's last day when
+    it has none (31 August + 6 months → 28/29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
 
 
 def shift(start: dt.date, days: int, unit: str, relation: str) -> dt.date:

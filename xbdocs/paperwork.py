@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from xbdocs import assembler, catalogue, unverified
+from xbdocs import assembler, catalogue, deadlines, unverified
 from xbdocs import lang as languages
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.profile import Profile, TrackProfile
@@ -71,11 +71,7 @@ def _expiry(answers: Answers) -> dt.date | None:
     start = answers.signing.date
     if answers.entry_into_force != "signing" or start is None:
         return None
-    try:
-        end = start.replace(year=start.year + answers.term.years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + answers.term.years, day=28)
-    return end - dt.timedelta(days=1)
+    return deadlines.add_months(start, 12 * answers.term.years) - dt.timedelta(days=1)
 
 
 def _registrar(track: TrackProfile) -> str | None:

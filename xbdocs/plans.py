@@ -156,11 +156,7 @@ def _answers(plan: Plan, plan_path: Path, register: str | None) -> Answers:
     from xbdocs.registry.store import open_register
 
     entry = open_register(register).get(plan.agreement.registry)
-    source = f"registry № {entry.id}"
-    data = entry.answers
-    answers = answers_module.parse(data, {}, source)
-    digest = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
-    return answers.located(source, digest.hexdigest(), {})
+    return answers_module.from_data(entry.answers, f"registry № {entry.id}")
 
 
 def _titles(answers: Answers) -> dict[str, str]:

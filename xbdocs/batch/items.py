@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from xbdocs import schema
+from xbdocs.answers import Answers
 from xbdocs.errors import AnswersError, Problem, XbdocsError, printable
 from xbdocs.i18n import _
 from xbdocs.inputs import read_bytes
@@ -59,11 +58,6 @@ class Item:
     #: Cells of the extra columns a caller allowed (not answers fields), by column.
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def answers_text(self) -> str:
-        """The row as an answers file: kept in the item's package, and what its digest is
-        of."""
-        assert self.data is not None
-        return yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def read(source: Path, extra: tuple[str, ...] = ()) -> list[Item]:
@@ -250,15 +244,20 @@ def _letter(index: int) -> str:
     return letters
 
 
-def answers_of(item: Item):
+def answers_of(item: Item) -> Answers:
     """The item's answers, validated: AnswersError names the file or row and the field."""
+    return answers_with_text(item)[0]
+
+
+def answers_with_text(item: Item) -> tuple[Answers, str]:
+    """The item's answers, validated, and their text (which its package keeps)."""
     from xbdocs import answers as answers_module
-    from xbdocs.inputs import text_digest
 
     if item.path is not None:
-        return answers_module.load(item.path)
+        return answers_module.load_with_text(item.path)
+    source = item.source.rsplit(":", 1)[0]
     if item.problems:
-        raise AnswersError(item.problems, item.source.rsplit(":", 1)[0])
-    text = item.answers_text()
-    answers = answers_module.parse(item.data, item.lines, item.source.rsplit(":", 1)[0])
-    return answers.located(item.source.rsplit(":", 1)[0], text_digest(text), item.lines)
+        raise AnswersError(item.problems, source)
+    assert item.data is not None
+    return (answers_module.from_data(item.data, source, item.lines),
+            answers_module.as_text(item.data))

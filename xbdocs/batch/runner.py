@@ -69,7 +69,7 @@ def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
                        **details)
 
     try:
-        answers = items_module.answers_of(item)
+        answers, text = items_module.answers_with_text(item)
         answers_name = item.path.name if item.path is not None else item.source
         target = outdir / item.name
         state, edited = build.compare(target, build.provenance(answers, answers_name, options))
@@ -83,8 +83,6 @@ def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
             return outcome(FAILED, messages=(_(
                 "{path}: changed since it was built ({files}); use --force to build it again "
                 "(the changes are lost)").format(path=target, files=", ".join(edited)),))
-        text = (item.answers_text() if item.data is not None else
-                build.load_answers(item.path)[1])
         result = build.build_answers(answers, answers_name, target, options, force, today,
                                      text)
         return outcome(BUILT, warnings=len(result.warnings))

@@ -44,17 +44,6 @@ class Due:
         return (self.date - today).days
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def _dated(entry: Agreement) -> dict[str, dt.date | None]:
     """The date of each status the history records (the latest of each)."""
     found: dict[str, dt.date | None] = {}
@@ -88,7 +77,7 @@ def term_end(entry: Agreement) -> dt.date | None:
         return None
     renewals = sum(1 for change in entry.history if change.status == statuses.RENEWED)
     years = entry.term_years + renewals * (entry.renewal_years or entry.term_years)
-    return _add_months(start, 12 * years) - dt.timedelta(days=1)
+    return deadlines.add_months(start, 12 * years) - dt.timedelta(days=1)
 
 
 def of(entry: Agreement) -> list[Due]:
@@ -105,7 +94,7 @@ def of(entry: Agreement) -> list[Due]:
             found.append(Due(entry.id, entry.title, NOTICE, _(
                 "last day to give notice against automatic renewal ({months} months before "
                 "the term ends)").format(months=entry.notice_months),
-                _add_months(end, -entry.notice_months)))
+                deadlines.add_months(end, -entry.notice_months)))
         found.append(Due(entry.id, entry.title, EXPIRY,
                          _("the term ends") if not entry.renewal else
                          _("the term ends (renewed unless notice was given)"), end))

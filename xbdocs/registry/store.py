@@ -278,9 +278,12 @@ def entry_from(answers: Answers, source: str, profile_id: str | None) -> Agreeme
         in_force_on=None)
 
 
+#: How the register labels a party's identifiers (Party.identifiers).
+_ID_LABELS = {"inn": "ИНН", "ogrn": "ОГРН", "bin": "БИН"}
+
+
 def _ids(party) -> str:
-    pairs = (("ИНН", party.inn), ("ОГРН", party.ogrn), ("БИН", party.bin))
-    return ", ".join(f"{name} {value}" for name, value in pairs if value)
+    return ", ".join(f"{_ID_LABELS[key]} {value}" for key, value in party.identifiers.items())
 
 
 def _approval(answers: Answers) -> str:
@@ -403,7 +406,7 @@ def _yaml_entries(path: Path) -> list[Imported]:
         if isinstance(given, str):
             answers = answers_module.load(path.parent / given)
         elif isinstance(given, dict):
-            answers = _answers_of(given, f"{where}.answers")
+            answers = answers_module.from_data(given, f"{where}.answers")
         else:
             raise RegistryError(_("{where}.answers: expected an answers file's name or the "
                                   "answers themselves").format(where=where))
@@ -446,14 +449,6 @@ def _date(value: Any, where: str) -> dt.date | None:
         raise RegistryError(_("{where}: expected a date (19.09.2012 or 2012-09-19), got "
                               "«{value}»").format(where=where, value=printable(str(value), 40))
                             ) from None
-
-
-def _answers_of(data: dict, source: str) -> Answers:
-    from xbdocs import answers as answers_module
-    from xbdocs.inputs import text_digest
-
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    return answers_module.parse(data, {}, source).located(source, text_digest(text), {})
 
 
 def _table_entries(path: Path) -> list[Imported]:
