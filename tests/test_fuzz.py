@@ -9,6 +9,7 @@ inputs. The long campaign, with the same generator and the same judge:
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
@@ -18,7 +19,10 @@ from tests import fuzzcases
 RANDOM_CASES = 120
 
 
-def _named_cases() -> list[fuzzcases.Case]:
+@functools.cache
+def _named_cases() -> dict[str, fuzzcases.Case]:
+    """Each named hostile class once, by name. Drawing is cheap (≈ 0.1 s): what costs — a
+    DOCX, a ZIP bomb — is made when a test runs its case, not while tests are collected."""
     cases = [fuzzcases.Case(f"special-{name}", {"answers.yaml": text})
              for name, text in fuzzcases.SPECIAL_ANSWERS.items()]
     # The other generators pick a variant at random: draw until every variant is seen.
@@ -30,7 +34,7 @@ def _named_cases() -> list[fuzzcases.Case]:
             case = make(rng)
             seen.setdefault(case.name, case)
         cases += sorted(seen.values(), key=lambda c: c.name)
-    return cases
+    return {case.name: case for case in cases}
 
 
 @pytest.fixture(autouse=True)
@@ -40,9 +44,9 @@ def short_clock(monkeypatch):
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 2.0)
 
 
-@pytest.mark.parametrize("case", _named_cases(), ids=lambda case: case.name)
-def test_named_hostile_input(case, tmp_path):
-    outcome = fuzzcases.run_case(case, tmp_path)
+@pytest.mark.parametrize("name", list(_named_cases()))
+def test_named_hostile_input(name, tmp_path):
+    outcome = fuzzcases.run_case(_named_cases()[name], tmp_path)
     assert outcome.problems == [], outcome
 
 
