@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT, SAMPLES
 from xbdocs import diskcache
 from xbdocs.writer import skeleton
-from xbdocs.writer.style import PageStyle
+from xbdocs.writer.page_style import PageStyle
 
 
 def _build(outdir, cache: str) -> dict[str, bytes]:

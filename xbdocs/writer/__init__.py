@@ -14,10 +14,17 @@ from lxml import etree
 from xbdocs.model import Document, ParallelDocument
 from xbdocs.writer import skeleton
 from xbdocs.writer.layout import Layout, comments_part, table_element, w
-from xbdocs.writer.package import FAST, deflate, zip_members
+from xbdocs.writer.package import (
+    COMMENTS_PART,
+    CORE_PART,
+    DOCUMENT_PART,
+    FAST,
+    Skeleton,
+    deflate,
+    zip_members,
+)
+from xbdocs.writer.page_style import CELL_PADDING_MM, PARALLEL_STYLE, PageStyle, language_tag
 from xbdocs.writer.properties import core_xml, moment
-from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton
-from xbdocs.writer.style import CELL_PADDING_MM, PARALLEL_STYLE, PageStyle, language_tag
 
 __all__ = ["PARALLEL_STYLE", "PageStyle", "write", "write_parallel"]
 

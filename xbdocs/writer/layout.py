@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from xbdocs.model import Block, Paragraph, Run
-from xbdocs.writer.style import ITEM_MARK, PageStyle, twips
+from xbdocs.writer.page_style import ITEM_MARK, PageStyle, twips
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -9,7 +9,9 @@ document on the same day gives the same bytes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import struct
 import zlib
 from dataclasses import dataclass
@@ -66,3 +68,45 @@ def zip_members(members: list[tuple[str, Member]], when: dt.datetime) -> bytes:
     out += central
     out += _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(central), start, 0)
     return bytes(out)
+
+
+DOCUMENT_PART = "word/document.xml"
+COMMENTS_PART = "word/comments.xml"
+CORE_PART = "docProps/core.xml"
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """An empty document as parts: the fixed ones already compressed, the varying ones
+    (document, comments, core properties) as templates to copy."""
+
+    #: In package order; ``None`` where a varying part goes.
+    members: tuple[tuple[str, Member | None], ...]
+    document: bytes
+    comments: bytes | None
+    #: Paragraph role → style id in this document.
+    style_ids: dict[str, str]
+
+    def dumps(self) -> bytes:
+        """As JSON (no pickle: a cache file is data, never code)."""
+        def text(data: bytes) -> str:
+            return base64.b64encode(data).decode("ascii")
+
+        return json.dumps({
+            "members": [[name] if member is None else
+                        [name, member.size, member.crc, text(member.deflated)]
+                        for name, member in self.members],
+            "document": text(self.document),
+            "comments": None if self.comments is None else text(self.comments),
+            "style_ids": self.style_ids}).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> Skeleton:
+        entry = json.loads(data)
+        return cls(
+            members=tuple((item[0], None if len(item) == 1 else
+                           Member(item[1], item[2], base64.b64decode(item[3])))
+                          for item in entry["members"]),
+            document=base64.b64decode(entry["document"]),
+            comments=None if entry["comments"] is None else base64.b64decode(entry["comments"]),
+            style_ids=entry["style_ids"])

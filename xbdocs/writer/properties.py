@@ -7,7 +7,7 @@ import datetime as dt
 
 from lxml import etree
 
-from xbdocs.writer.style import language_tag
+from xbdocs.writer.page_style import language_tag
 
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -2,63 +2,19 @@
 
 python-docx sets up styles, page and page-number field well but slowly (it scans ~160 styles by
 name and re-parses its template for every document; a process spends ≈ 35 ms a skeleton). So a
-skeleton is made once (:mod:`xbdocs.writer.styles`) per page style, language and letterhead,
+skeleton is made once (:mod:`xbdocs.writer.new_skeleton`) per page style, language and letterhead,
 kept in memory for the process and on disk (:mod:`xbdocs.diskcache`) for the next ones.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import importlib.util
-import json
-from dataclasses import dataclass
 
 from xbdocs import diskcache
-from xbdocs.writer.package import Member
-from xbdocs.writer.style import PageStyle
-
-DOCUMENT_PART = "word/document.xml"
-COMMENTS_PART = "word/comments.xml"
-CORE_PART = "docProps/core.xml"
-
-
-@dataclass(frozen=True)
-class Skeleton:
-    """An empty document as parts: the fixed ones already compressed, the varying ones
-    (document, comments, core properties) as templates to copy."""
-
-    #: In package order; ``None`` where a varying part goes.
-    members: tuple[tuple[str, Member | None], ...]
-    document: bytes
-    comments: bytes | None
-    #: Paragraph role → style id in this document.
-    style_ids: dict[str, str]
-
-    def dumps(self) -> bytes:
-        """As JSON (no pickle: a cache file is data, never code)."""
-        def text(data: bytes) -> str:
-            return base64.b64encode(data).decode("ascii")
-
-        return json.dumps({
-            "members": [[name] if member is None else
-                        [name, member.size, member.crc, text(member.deflated)]
-                        for name, member in self.members],
-            "document": text(self.document),
-            "comments": None if self.comments is None else text(self.comments),
-            "style_ids": self.style_ids}).encode()
-
-    @classmethod
-    def loads(cls, data: bytes) -> Skeleton:
-        entry = json.loads(data)
-        return cls(
-            members=tuple((item[0], None if len(item) == 1 else
-                           Member(item[1], item[2], base64.b64decode(item[3])))
-                          for item in entry["members"]),
-            document=base64.b64decode(entry["document"]),
-            comments=None if entry["comments"] is None else base64.b64decode(entry["comments"]),
-            style_ids=entry["style_ids"])
+from xbdocs.writer.package import Skeleton
+from xbdocs.writer.page_style import PageStyle
 
 
 @functools.lru_cache(maxsize=32)
@@ -75,7 +31,7 @@ def prepare(style: PageStyle, size: float, lang: str, line_width_mm: float,
             return Skeleton.loads(data)
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             pass  # a damaged entry is made again
-    from xbdocs.writer.styles import make  # python-docx: imported only when needed
+    from xbdocs.writer.new_skeleton import make  # python-docx: imported only when needed
 
     made = make(style, size, lang, line_width_mm, base, page_numbers, comments)
     diskcache.write("skeletons", key, made.dumps())
@@ -85,8 +41,8 @@ def prepare(style: PageStyle, size: float, lang: str, line_width_mm: float,
 def _cache_key(settings: tuple, base: bytes | None) -> str:
     digest = hashlib.sha256(repr(settings).encode())
     digest.update(hashlib.sha256(base or b"").digest())
-    digest.update(diskcache.code_digest("writer/skeleton.py", "writer/styles.py",
-                                        "writer/style.py", "writer/package.py").encode())
+    digest.update(diskcache.code_digest("writer/skeleton.py", "writer/new_skeleton.py",
+                                        "writer/page_style.py", "writer/package.py").encode())
     spec = importlib.util.find_spec("docx")  # python-docx's version, without importing it
     if spec is not None and spec.origin:
         with open(spec.origin, "rb") as stream:

@@ -17,9 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from xbdocs.writer.package import deflate
-from xbdocs.writer.skeleton import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton
-from xbdocs.writer.style import STYLE_NAMES, PageStyle, language_tag
+from xbdocs.writer.package import COMMENTS_PART, CORE_PART, DOCUMENT_PART, Skeleton, deflate
+from xbdocs.writer.page_style import STYLE_NAMES, PageStyle, language_tag
 
 #: Parts python-docx's template brings that a made document must not carry: a thumbnail of
 #: another document, Word 2010's copy of the styles (stale once the styles are set), and an
