@@ -207,10 +207,10 @@ def test_answers_form_wins_over_catalogue():
     assert "АДМИНИСТРАЦИЕЙ (особая форма)" in _assemble(data).documents["ru"].block("title").text
 
 
-def test_unverified_catalogue_entries_are_warned():
-    warnings = _assemble().warnings
-    assert any("pavlodar-region-akimat" in str(w) and "not verified" in str(w)
-               and w.code == "XB014" for w in warnings)
+def test_the_assembler_reports_only_the_language_engines_doubts():
+    """What is wrong with the answers is the checks' (tests/test_checks.py); the assembler
+    reports only what it doubts while writing forms."""
+    assert {w.code for w in _assemble().warnings} <= {"XB018"}
 
 
 def _texts(name: str) -> tuple[str, str]:

@@ -132,8 +132,11 @@ def test_check_command_text_and_json(run, write_answers):
     line = next(n for n, row in enumerate(path.read_text().splitlines(), 1)
                 if row.strip().startswith("notice_months:"))
     assert f"error: {path}:{line}: term.notice_months: the notice period" in text.out
-    assert text.out.rstrip().endswith("[XB005]")
-    assert "1 errors," in text.err
+    # The error first, then the warnings a build would report too (the catalogue entry of
+    # the Pavlodar akimat is not verified: XB014, which `check` once missed).
+    assert text.out.splitlines()[0].endswith("[XB005]")
+    assert text.out.rstrip().endswith("[XB014]")
+    assert "1 errors, 1 warnings" in text.err
     built = run("build", path, "-o", path.parent / "out")
     assert f"error: {path}:{line}: term.notice_months: the notice period" in built.err
     as_json = run("check", path, "--format", "json")

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES, docx_text, sample
 from xbdocs import __version__, writer
-from xbdocs.build import AGREEMENT_FILES
+from xbdocs.output import AGREEMENT_FILES
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)

@@ -12,7 +12,8 @@ from docx import Document
 
 from tests.conftest import SAMPLES, docx_text, plain, sample
 from xbdocs import office
-from xbdocs.build import AGREEMENT_FILES, build
+from xbdocs.build import build
+from xbdocs.output import AGREEMENT_FILES
 
 MUNICIPAL = SAMPLES / "uglovsky-borodulikha-municipal.yaml"
 REGIONAL = SAMPLES / "altai-pavlodar-2012.yaml"

@@ -22,7 +22,7 @@ from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
 from xbdocs.yamlread import describe, load_yaml, unknown_key
 
 __all__ = ["Answers", "Outgoing", "Party", "Signatory", "as_text", "from_data", "load",
-           "load_with_text", "parse"]
+           "load_with_text", "loads", "parse"]
 
 
 def parse(data: Any, lines: dict[str, int], source: str = "",
@@ -46,8 +46,14 @@ def load_with_text(path: str | Path) -> tuple[Answers, str]:
     path = Path(path)
     source = str(path)
     text = read_text(path, _("an answers file (YAML)"))
+    return loads(text, source), text
+
+
+def loads(text: str, source: str = "answers.yaml") -> Answers:
+    """Validate the text of an answers file given as text (a clerk's upload, an API
+    caller's string); ``source`` names it in messages."""
     data, lines = load_yaml(text, source)
-    return parse(data, lines, source).located(source, text_digest(text), lines), text
+    return parse(data, lines, source).located(source, text_digest(text), lines)
 
 
 def as_text(data: dict[str, Any]) -> str:

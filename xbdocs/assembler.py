@@ -26,7 +26,9 @@ token), so user text is never read as markup or as template source.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -300,23 +302,25 @@ class _Render:
         return f"\ue000{len(self.values) - 1}\ue001"
 
 
-_current: _Render | None = None
+#: The render under way in this context. The environment (and its finalize and filters) is
+#: shared by every render of a process; what one render prints must not land in another's,
+#: so the state is per context: each thread, each asyncio task has its own.
+_current: ContextVar[_Render] = ContextVar("xbdocs_render")
 
 
 def _finalize(value: Any) -> str:
-    assert _current is not None
-    return _current.finalize(value)
+    return _current.get().finalize(value)
 
 
 def _case_filter(case: str):
     def apply(value: Any) -> str:
-        assert _current is not None
+        state = _current.get()
         if value is None:
             return ""
-        if case not in _current.module.CASES:
+        if case not in state.module.CASES:
             raise ValueError(_("the case «{case}» does not exist in this language").format(
                 case=case))
-        return _current.forms.case(_current.module.CODE, value, case)
+        return state.forms.case(state.module.CODE, value, case)
     apply.__name__ = case
     return apply
 
@@ -420,7 +424,6 @@ def _template_line(exc: BaseException, filename: str) -> int | None:
 def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
            forms: Forms) -> tuple[str, list[Any], _SourceMap]:
     """Render one template; return its text with value tokens, the values, its source map."""
-    global _current
     env = environment(templates_dir)
     relative = f"{lang}/{name}{TEMPLATE_SUFFIX}"
     path = templates_dir / relative
@@ -434,7 +437,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     module = languages.get(lang)
     functions = language_functions(module)
     state = _Render(module, forms)
-    previous, _current = _current, state
+    token = _current.set(state)
     try:
         with sandbox.clock():
             text = template.render({**functions, **context})
@@ -459,7 +462,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
         raise TemplateError(_("cannot render: {error}").format(error=exc), display, line,
                             source_map.clause_at(line or 0)) from None
     finally:
-        _current = previous
+        _current.reset(token)
     return text, state.values, source_map
 
 
@@ -600,11 +603,12 @@ class _Parser:
                 else:
                     note = value.note if isinstance(value, Field) else None
                     runs.append(Run(str(value), bold, italic,
-                                    note.comment() if note is not None else None))
+                                    note.comment() if note is not None else None, note))
         merged: list[Run] = []
         for run in runs:
             if (merged and not isinstance(run, _RefRun) and not isinstance(merged[-1], _RefRun)
                     and not run.comment and not merged[-1].comment
+                    and run.note is None and merged[-1].note is None
                     and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic)):
                 merged[-1].text += run.text
             else:
@@ -705,7 +709,8 @@ def _resolve_refs(rendered: _Rendered, module: ModuleType,
 
 @dataclass
 class Assembly:
-    """What the assembler made: the documents and what the user should know about them."""
+    """What the assembler made: the documents, and the language engine's doubts about the
+    forms it wrote (the answers' own findings are :mod:`xbdocs.checks`')."""
 
     documents: dict[str, Document]
     parallel: ParallelDocument
@@ -740,7 +745,7 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
         "language": "ru-RU, kk-KZ"}
     parallel = ParallelDocument(documents["ru"], documents["kk"], parallel_properties)
     doubts = [d.located(answers.source, answers.lines) for d in forms.doubts.values()]
-    return Assembly(documents, parallel, _warnings(answers, cat) + doubts)
+    return Assembly(documents, parallel, doubts)
 
 
 def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
@@ -784,7 +789,7 @@ def interleave(left: Document, right: Document) -> Document:
     bilingual table (a plan of joint events), where two half-page columns would be too
     narrow. The two documents must have the same blocks (as paired templates do)."""
     def both(first: list[Paragraph], second: list[Paragraph]) -> list[Paragraph]:
-        return [*first, *(Paragraph([Run(r.text, r.bold, True, r.comment) for r in p.runs],
+        return [*first, *(Paragraph([dataclasses.replace(r, italic=True) for r in p.runs],
                                     p.role) for p in second)]
 
     blocks = []
@@ -813,7 +818,7 @@ def _cell(first: Paragraph, second: Paragraph) -> Paragraph:
     runs = list(first.runs)
     if first.text.strip() and second.text.strip():
         runs.append(Run("\n"))
-    runs += [Run(r.text, r.bold, True, r.comment) for r in second.runs]
+    runs += [dataclasses.replace(r, italic=True) for r in second.runs]
     return Paragraph(runs, first.role)
 
 
@@ -844,27 +849,3 @@ def _properties(answers: Answers, blocks: list[Block], lang: str) -> dict[str, s
         "keywords": "xbdocs; 179-FZ; " + answers.track,
         "language": {"ru": "ru-RU", "kk": "kk-KZ"}[lang],
     }
-
-
-def _warnings(answers: Answers, cat: Catalogue) -> list[Finding]:
-    warnings = []
-    for party in answers.both_parties:
-        path = f"parties.{party.side}"
-        if party.catalogue_id and not party.verified:
-            warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(
-                "the catalogue entry «{id}» is not verified against an official act "
-                "({source}); check the official names in both languages").format(
-                    id=party.catalogue_id, source=unverified.plain_source(party.source))))
-        known = cat.parties.get(party.catalogue_id or "")
-        if known and known.valid_until and answers.signing.date and \
-                str(answers.signing.date.year) > known.valid_until:
-            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", _(
-                "«{name}» is the name used until {year}").format(
-                    name=known.name.ru, year=known.valid_until)))
-    if answers.signing.date is None:
-        warnings.append(Finding("XB016", WARNING, "signing.date", _(
-            "empty: the documents show a blank date to fill in by hand")))
-    if answers.signing.place is None:
-        warnings.append(Finding("XB017", WARNING, "signing.place", _(
-            "empty: the documents show a blank place to fill in by hand")))
-    return [w.located(answers.source, answers.lines) for w in warnings]

@@ -162,6 +162,32 @@ def _terms(answers: Answers) -> list[Finding]:
     return found
 
 
+def _catalogue_and_blanks(answers: Answers, cat: Catalogue) -> list[Finding]:
+    """Names taken from catalogue entries nobody has checked or no longer in use, and the
+    date and place left blank for the pen."""
+    warnings = []
+    for party in answers.both_parties:
+        path = f"parties.{party.side}"
+        if party.catalogue_id and not party.verified:
+            warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(
+                "the catalogue entry «{id}» is not verified against an official act "
+                "({source}); check the official names in both languages").format(
+                    id=party.catalogue_id, source=unverified.plain_source(party.source))))
+        known = cat.parties.get(party.catalogue_id or "")
+        if known and known.valid_until and answers.signing.date and \
+                str(answers.signing.date.year) > known.valid_until:
+            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", _(
+                "«{name}» is the name used until {year}").format(
+                    name=known.name.ru, year=known.valid_until)))
+    if answers.signing.date is None:
+        warnings.append(Finding("XB016", WARNING, "signing.date", _(
+            "empty: the documents show a blank date to fill in by hand")))
+    if answers.signing.place is None:
+        warnings.append(Finding("XB017", WARNING, "signing.place", _(
+            "empty: the documents show a blank place to fill in by hand")))
+    return warnings
+
+
 def _dates(answers: Answers) -> list[Finding]:
     filing = answers.filing
     order = [("filing.notice.date", filing.notice.date),
@@ -239,7 +265,8 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     """Every check for ``stage``: errors first, then warnings, each group by code; each
     finding located in the answers file."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
-        _names(answers) + _terms(answers) + _dates(answers)
+        _names(answers) + _terms(answers) + _dates(answers) + \
+        _catalogue_and_blanks(answers, cat)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:

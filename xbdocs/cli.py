@@ -15,7 +15,6 @@ from pathlib import Path
 
 import click
 
-from xbdocs import __version__
 from xbdocs.errors import XbdocsError, printable
 from xbdocs.i18n import (
     MESSAGE_LANGUAGES,
@@ -27,13 +26,12 @@ from xbdocs.i18n import (
     set_language,
     translate_click,
 )
+from xbdocs.stages import DEFAULT_STAGE, STAGES
+from xbdocs.version import __version__
 
 INTERNAL_ERROR = 70
 #: A batch prints the messages of this many failed items; the report has them all.
 BATCH_FAILURES_SHOWN = 20
-STAGES = ("agreement", "approval", "registration", "all")
-#: `build` and `check` look at the same stage unless told otherwise.
-DEFAULT_STAGE = "agreement"
 
 
 def say(text: str, err: bool = False) -> None:
@@ -248,12 +246,12 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
               default="text", show_default=True, help=N_("How to print the findings."))
 def check(answers: Path, stage: str, profile_path: Path | None, output_format: str) -> None:
     from xbdocs import answers as answers_module
-    from xbdocs import catalogue, checks, profile
+    from xbdocs import profile
+    from xbdocs.package import review
 
     loaded = answers_module.load(answers)
-    findings = checks.check(loaded, catalogue.load(), profile.load(profile_path), stage,
-                            _today())
-    _report(findings, output_format)
+    _report(review(loaded, stage=stage, today=_today(), profile=profile.load(profile_path)),
+            output_format)
 
 
 @cli.command(help=N_(
@@ -391,17 +389,39 @@ def profile_document(document: str, stage: str) -> str:
         return document
 
 
+#: The kinds of file `xbdocs schema` gives the JSON Schema of.
+SCHEMA_KINDS = ("answers", "plan", "profile")
+
+
+def json_schema_of(kind: str) -> dict:
+    """The JSON Schema of a kind of xbdocs file. Every kind's is made by schema.json_schema
+    from the models in the kind's own module; this table of kinds stands above those modules
+    because plans and profile import schema, which may not import them back (no circles)."""
+    if kind == "plan":
+        from xbdocs import plans
+
+        return plans.json_schema()
+    if kind == "profile":
+        from xbdocs import profile
+
+        return profile.json_schema()
+    from xbdocs import catalogue, schema
+
+    return schema.json_schema(catalogue.load())
+
+
 @cli.command("schema", help=N_(
-    "Print the JSON Schema of the answers file, for an editor's completion and checks "
-    "(see docs/answers.md)."))
+    "Print the JSON Schema of an xbdocs file, for an editor's completion and checks: the "
+    "answers file (see docs/answers.md), a plan of joint events or a filing profile."))
+@click.option("--kind", type=click.Choice(SCHEMA_KINDS), default="answers", show_default=True,
+              help=N_("Which file: answers, plan (of joint events) or profile (filing)."))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help=N_("Write it to this file instead of printing it."))
 @click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
-def schema_command(output: Path | None, force: bool) -> None:
-    from xbdocs import catalogue, schema
+def schema_command(kind: str, output: Path | None, force: bool) -> None:
     from xbdocs import output as output_module
 
-    text = dump_json(schema.json_schema(catalogue.load())) + "\n"
+    text = dump_json(json_schema_of(kind)) + "\n"
     if output is None:
         click.echo(text, nl=False)
         return
@@ -665,8 +685,26 @@ def plan(plan_path: Path | None, outdir: Path, force: bool, location: str | None
         return
     if plan_path is None:
         raise click.UsageError(_("give the PLAN file (or --schema)"))
-    for path in plans.build_plan(plan_path, outdir, force, _today(), location):
+    from xbdocs.output import write_files
+
+    loaded, digest = plans.load(plan_path)
+    answers = _plan_agreement(loaded, plan_path, location)
+    files = plans.render_plan(loaded, answers, plan_path.name, digest, _today())
+    for path in write_files(files, outdir, force):
         say(_("written: {path}").format(path=path))
+
+
+def _plan_agreement(plan, plan_path: Path, location: str | None):
+    """The answers of the agreement a plan is for: the answers file it names (beside the
+    plan), or the register's entry."""
+    from xbdocs import answers as answers_module
+
+    if plan.agreement.answers is not None:
+        return answers_module.load(plan_path.parent / plan.agreement.answers)
+    from xbdocs.registry.store import open_register
+
+    entry = open_register(location).get(plan.agreement.registry)
+    return answers_module.from_data(entry.answers, f"registry № {entry.id}")
 
 
 def _report(findings: list, output_format: str) -> None:

@@ -17,9 +17,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import xbdocs
+from xbdocs.version import __version__
 
-_PACKAGE = Path(xbdocs.__file__).parent
+_PACKAGE = Path(__file__).parent
 
 
 def folder() -> Path | None:
@@ -35,7 +35,7 @@ def folder() -> Path | None:
 def code_digest(*modules: str) -> str:
     """A digest of xbdocs's version and the source of ``modules`` (paths inside the
     package): an entry made by other code is never found."""
-    digest = hashlib.sha256(xbdocs.__version__.encode())
+    digest = hashlib.sha256(__version__.encode())
     for module in modules:
         with contextlib.suppress(OSError):
             digest.update((_PACKAGE / module).read_bytes())

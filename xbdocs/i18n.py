@@ -2,15 +2,23 @@
 
 Messages are written in English in the code and translated by the ``xbdocs`` catalogue in
 ``xbdocs/locale``. Click's own messages (usage errors, «Usage:», the help option) are
-translated by the ``click`` catalogue beside it. The language is process-wide, like a
-CLI's locale.
+translated by the ``click`` catalogue beside it.
+
+The language is per context (:mod:`contextvars`), not per process: a server answers one
+clerk in Russian and another in Kazakh at the same time, each request in its own context
+(a thread, an asyncio task). :func:`set_language` changes it for the current context, as a
+CLI's locale; :func:`language` for a block of code only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 import sys
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -20,31 +28,55 @@ MESSAGE_LANGUAGES = ("ru", "en")
 UI_LANGUAGES = ("ru", "en", "kk")
 DEFAULT_LANGUAGE = "ru"
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
-_click: gettext.NullTranslations = gettext.NullTranslations()
-_current = "en"
+
+@dataclass(frozen=True)
+class _Language:
+    """A message language with its two catalogues (xbdocs's own and click's)."""
+
+    code: str
+    own: gettext.NullTranslations
+    click: gettext.NullTranslations
 
 
 @cache
-def _catalogue(lang: str) -> gettext.NullTranslations:
+def _catalogue(lang: str, domain: str = "xbdocs") -> gettext.NullTranslations:
     if lang == "en":
         return gettext.NullTranslations()
-    return gettext.translation("xbdocs", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
+    return gettext.translation(domain, LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
                                fallback=True)
 
 
-def set_language(lang: str) -> None:
-    """Switch the language of every message produced from now on."""
-    global _translation, _click, _current
+@cache
+def _language(lang: str) -> _Language:
     if lang not in UI_LANGUAGES:
         raise ValueError(lang)
-    if lang == "en":
-        _translation = _click = gettext.NullTranslations()
-    else:
-        _translation = _catalogue(lang)
-        _click = gettext.translation("click", LOCALE_DIR, languages=[lang, DEFAULT_LANGUAGE],
-                                     fallback=True)
-    _current = lang
+    return _Language(lang, _catalogue(lang), _catalogue(lang, "click"))
+
+
+def _initial() -> str:
+    wanted = os.environ.get("XBDOCS_LANG")
+    return wanted if wanted in MESSAGE_LANGUAGES else DEFAULT_LANGUAGE
+
+
+#: The language of the current context. A new thread starts with the default (the
+#: environment's XBDOCS_LANG, else Russian), whatever another thread has chosen.
+_STARTING_LANGUAGE = _initial()
+_current: ContextVar[str] = ContextVar("xbdocs_language", default=_STARTING_LANGUAGE)
+
+
+def set_language(lang: str) -> None:
+    """Switch the language of every message produced from now on in this context."""
+    _current.set(_language(lang).code)
+
+
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the block, the language before it after."""
+    token = _current.set(_language(lang).code)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def locale_language() -> str:
@@ -58,11 +90,11 @@ def locale_language() -> str:
 
 
 def current_language() -> str:
-    return _current
+    return _current.get()
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _language(_current.get()).own.gettext(message)
 
 
 def in_language(lang: str, message: str) -> str:
@@ -72,7 +104,7 @@ def in_language(lang: str, message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return _language(_current.get()).own.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -83,8 +115,9 @@ def N_(message: str) -> str:
 
 def help_text(message: str) -> str:
     """A help text in the current language: xbdocs's own, or one click made at import."""
-    translated = _translation.gettext(message)
-    return translated if translated != message else _click.gettext(message)
+    current = _language(_current.get())
+    translated = current.own.gettext(message)
+    return translated if translated != message else current.click.gettext(message)
 
 
 def translate_click() -> None:
@@ -96,10 +129,7 @@ def translate_click() -> None:
         if name != "click" and not name.startswith("click."):
             continue
         if getattr(module, "_", None) is gettext.gettext:
-            module._ = lambda message: _click.gettext(message)
+            module._ = lambda message: _language(_current.get()).click.gettext(message)
         if getattr(module, "ngettext", None) is gettext.ngettext:
-            module.ngettext = lambda singular, plural, n: _click.ngettext(singular, plural, n)
-
-
-set_language(os.environ.get("XBDOCS_LANG", DEFAULT_LANGUAGE)
-             if os.environ.get("XBDOCS_LANG") in MESSAGE_LANGUAGES else DEFAULT_LANGUAGE)
+            module.ngettext = lambda singular, plural, n: _language(
+                _current.get()).click.ngettext(singular, plural, n)

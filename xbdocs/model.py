@@ -16,6 +16,10 @@ class Run:
     italic: bool = False
     #: A remark anchored on this run (a comment in the margin), for the reader to act on.
     comment: str | None = None
+    #: What the remark is about: a hashable key of the assembler's choosing, kept on every
+    #: run of that value (the comment text only where it first appears), so a document
+    #: tells which notes it carries without comparing texts. The writer ignores it.
+    note: object | None = None
 
 
 @dataclass
@@ -81,6 +85,12 @@ class Document:
     def comments(self) -> list[str]:
         """The remarks anchored in the document, in reading order."""
         return [run.comment for block in self.blocks for run in block.runs() if run.comment]
+
+    def notes(self) -> list[object]:
+        """What the remarks of the document are about (:attr:`Run.note`), each once, in
+        reading order."""
+        return list(dict.fromkeys(run.note for block in self.blocks for run in block.runs()
+                                  if run.note is not None))
 
     def block(self, block_id: str) -> Block:
         for block in self.blocks:

@@ -39,6 +39,26 @@ STAGE_PREFIX = ".xbdocs-stage-"
 #: and files), written last.
 MANIFEST = "manifest.json"
 JOURNAL = "journal.json"
+
+# The files of a package, named once: the build writes them, the register and batch read
+# them.
+#: The agreement: the parallel text, and each language alone.
+AGREEMENT_FILES = {
+    "parallel": "agreement.ru-kk.docx",
+    "ru": "agreement.ru.docx",
+    "kk": "agreement.kk.docx",
+}
+#: Documents written from a template of the same name (the agreement aside).
+LETTERS = ("notice", "approval-request", "registration-application")
+FORMS = ("explanatory-note", "register-card")
+#: The agreement's text with the certification «Верно» at its end.
+CERTIFIED_COPY = "certified-copy"
+#: The clerk's list of unchecked values; not part of any filing.
+CHECK_SHEET = "check-sheet.docx"
+#: The answers a package was built from, as their file held them. Not «answers.yaml»: that
+#: is what a clerk calls their own file, which a build into its folder must never replace.
+ANSWERS = "built-from.yaml"
+PACKAGE_ZIP = "package.zip"
 #: A name xbdocs writes: letters, digits, dots, dashes and underscores, no path.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: Room kept free beyond the files themselves.
@@ -248,6 +268,15 @@ class Package:
         if self._created_folder and not self.written:
             with contextlib.suppress(OSError):
                 self.folder.rmdir()  # only if empty
+
+
+def write_files(files: dict[str, bytes], folder: Path, force: bool = False) -> list[Path]:
+    """Write ``files`` (name → bytes) into ``folder`` as one :class:`Package`: each whole
+    or none, nothing over an existing file without ``force``. The paths written."""
+    with Package(folder, force, previous_manifest=MANIFEST) as package:
+        for name, data in files.items():
+            package.add(name, data)
+        return package.commit()
 
 
 def _write_new(path: Path, data: bytes) -> None:

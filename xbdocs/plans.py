@@ -19,8 +19,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
 
-from xbdocs import __version__, assembler, output, writer
 from xbdocs import answers as answers_module
+from xbdocs import assembler, output, writer
 from xbdocs.answers import Answers
 from xbdocs.errors import AnswersError
 from xbdocs.i18n import N_, _
@@ -28,6 +28,7 @@ from xbdocs.inputs import read_text, text_digest
 from xbdocs.lang import kk, periods, ru
 from xbdocs.model import Document
 from xbdocs.schema import Bilingual, CatalogueCode, Date, Model, Text, Whole, problem
+from xbdocs.version import __version__
 from xbdocs.yamlread import load_yaml
 
 FILES = {"parallel": "plan.ru-kk.docx", "ru": "plan.ru.docx", "kk": "plan.kk.docx"}
@@ -150,15 +151,6 @@ def load(path: Path) -> tuple[Plan, str]:
     return plan, text_digest(text)
 
 
-def _answers(plan: Plan, plan_path: Path, register: str | None) -> Answers:
-    if plan.agreement.answers is not None:
-        return answers_module.load(plan_path.parent / plan.agreement.answers)
-    from xbdocs.registry.store import open_register
-
-    entry = open_register(register).get(plan.agreement.registry)
-    return answers_module.from_data(entry.answers, f"registry № {entry.id}")
-
-
 def _titles(answers: Answers) -> dict[str, str]:
     """The agreement as a plan's title names it: «Соглашения между …» (genitive) and
     «… туралы келісімді» (accusative)."""
@@ -208,12 +200,11 @@ def _side(given: Bilingual | None, unit: Bilingual | None, lang: str) -> str:
     return unit[lang] if unit is not None else ""
 
 
-def build_plan(plan_path: Path, outdir: Path, force: bool = False,
-               today: dt.date | None = None, register: str | None = None) -> list[Path]:
-    """The plan in both languages side by side, and its Russian and Kazakh copies."""
-    today = today or dt.date.today()
-    plan, digest = load(plan_path)
-    answers = _answers(plan, plan_path, register)
+def render_plan(plan: Plan, answers: Answers, plan_name: str, digest: str,
+                today: dt.date) -> dict[str, bytes]:
+    """The plan in both languages side by side, its Russian and Kazakh copies and its
+    manifest, as file names and bytes. ``answers`` are the agreement's, which the caller
+    finds (an answers file beside the plan, or the register's entry)."""
     titles = _titles(answers)
     documents: dict[str, Document] = {}
     for lang in ("ru", "kk"):
@@ -230,16 +221,13 @@ def build_plan(plan_path: Path, outdir: Path, force: bool = False,
              FILES["ru"]: writer.write(documents["ru"], LANDSCAPE),
              FILES["kk"]: writer.write(documents["kk"], LANDSCAPE)}
     manifest = {"toolkit": {"name": "xbdocs", "version": __version__},
-                "plan": {"file": plan_path.name, "sha256": digest},
+                "plan": {"file": plan_name, "sha256": digest},
                 "answers": {"file": answers.source, "sha256": answers.digest},
                 "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest()}
                           for name, data in files.items()]}
-    with output.Package(outdir, force, previous_manifest=output.MANIFEST) as package:
-        for name, data in files.items():
-            package.add(name, data)
-        package.add(output.MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2)
-                                     + "\n").encode())
-        return package.commit()
+    files[output.MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2)
+                              + "\n").encode()
+    return files
 
 
 SUBJECTS = {"ru": "План совместных мероприятий", "kk": "Бірлескен іс-шаралар жоспары"}

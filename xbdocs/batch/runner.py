@@ -27,6 +27,7 @@ from xbdocs.batch import items as items_module
 from xbdocs.batch.items import Item
 from xbdocs.errors import AnswersError, XbdocsError
 from xbdocs.i18n import _
+from xbdocs.package import Options, provenance
 
 REPORT = "batch-report.csv"
 BUILT, SKIPPED, FAILED, NOT_BUILT = "built", "skipped", "failed", "not-built"
@@ -41,6 +42,7 @@ class Outcome:
     status: str
     #: The key path at fault, for a failed item.
     field: str = ""
+    #: A failed item's errors; a built one's findings (warnings).
     messages: tuple[str, ...] = ()
     warnings: int = 0
     seconds: float = 0.0
@@ -59,7 +61,7 @@ class Summary:
             self.counts[status] = sum(1 for o in self.outcomes if o.status == status)
 
 
-def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
+def build_item(item: Item, outdir: Path, options: Options, force: bool,
                today: dt.date) -> Outcome:
     """Build one item; every error becomes a failed outcome naming the field at fault."""
     start = time.perf_counter()
@@ -72,7 +74,7 @@ def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
         answers, text = items_module.answers_with_text(item)
         answers_name = item.path.name if item.path is not None else item.source
         target = outdir / item.name
-        state, edited = build.compare(target, build.provenance(answers, answers_name, options))
+        state, edited = build.compare(target, provenance(answers, answers_name, options))
         if not force and state == build.CURRENT:
             return outcome(SKIPPED)
         if not force and state == build.OTHER_INPUTS:
@@ -85,7 +87,9 @@ def build_item(item: Item, outdir: Path, options: build.Options, force: bool,
                 "(the changes are lost)").format(path=target, files=", ".join(edited)),))
         result = build.build_answers(answers, answers_name, target, options, force, today,
                                      text)
-        return outcome(BUILT, warnings=len(result.warnings))
+        # The report lists a built item's findings as `xbdocs check` and `build` print them.
+        return outcome(BUILT, warnings=len(result.warnings),
+                       messages=tuple(map(str, result.warnings)))
     except XbdocsError as exc:
         return outcome(FAILED, field=_field_at_fault(exc), messages=tuple(exc.lines()))
     except Exception as exc:  # a bug in xbdocs: reported for this item, the others go on
@@ -120,7 +124,7 @@ def _start_worker(language: str) -> None:
     i18n.set_language(language)
 
 
-def run(work: list[Item], outdir: Path, options: build.Options, jobs: int = 1,
+def run(work: list[Item], outdir: Path, options: Options, jobs: int = 1,
         force: bool = False, today: dt.date | None = None,
         progress: Callable[[Outcome], None] | None = None) -> Summary:
     """Build every item (see :func:`xbdocs.batch.items.read`) into ``outdir`` with ``jobs``
@@ -152,7 +156,7 @@ def run(work: list[Item], outdir: Path, options: build.Options, jobs: int = 1,
     return Summary(ordered, time.perf_counter() - start, report, interrupted)
 
 
-def _in_workers(work: list[Item], outdir: Path, options: build.Options, jobs: int,
+def _in_workers(work: list[Item], outdir: Path, options: Options, jobs: int,
                 force: bool, today: dt.date, record: Callable[[Outcome], None]) -> bool:
     """Build in ``jobs`` worker processes; whether Ctrl-C stopped it."""
     # Spawned, not forked: a fresh interpreter per worker, safe whatever threads the parent

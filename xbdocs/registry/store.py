@@ -27,10 +27,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from xbdocs import build
 from xbdocs.answers import Answers
 from xbdocs.errors import XbdocsError, printable
 from xbdocs.i18n import _
+from xbdocs.output import ANSWERS, MANIFEST
 from xbdocs.registry import statuses
 from xbdocs.registry.models import Agreement, Change
 
@@ -108,12 +108,12 @@ class Register:
         from xbdocs import answers as answers_module
 
         manifest = _manifest(outdir)
-        path = answers_file or outdir / build.ANSWERS
+        path = answers_file or outdir / ANSWERS
         if not path.is_file():
             raise RegistryError(_("{path}: the package holds no {name} (built by an older "
                                   "xbdocs?); give the answers file it was built from with "
                                   "--answers").format(path=printable(str(outdir)),
-                                                      name=build.ANSWERS))
+                                                      name=ANSWERS))
         answers = answers_module.load(path)
         if answers.digest != manifest["answers"]["sha256"]:
             raise RegistryError(_("{path}: not the answers this package was built from (its "
@@ -240,15 +240,15 @@ def _short(exc: DBAPIError) -> str:
 
 def _manifest(outdir: Path) -> dict:
     try:
-        manifest = json.loads((outdir / build.MANIFEST).read_text("utf-8"))
+        manifest = json.loads((outdir / MANIFEST).read_text("utf-8"))
         manifest["answers"]["sha256"]
     except FileNotFoundError:
         raise RegistryError(_("{path}: not a built package (no {manifest}); build it with "
                               "xbdocs build first").format(path=printable(str(outdir)),
-                                                           manifest=build.MANIFEST)) from None
+                                                           manifest=MANIFEST)) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RegistryError(_("{path}: its manifest cannot be read ({error})").format(
-            path=printable(str(outdir / build.MANIFEST)),
+            path=printable(str(outdir / MANIFEST)),
             error=printable(str(exc), 80))) from None
     return manifest
 

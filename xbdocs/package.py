@@ -1,0 +1,462 @@
+"""A package rendered in memory: answers → the agreement and, by stage, the filing paperwork,
+the check sheet, the answers it was built from and its manifest, as file names and bytes.
+
+Nothing here writes a file or reads process-wide state a concurrent caller could change:
+a server renders for many clerks at once, each render in its own context (the message
+language and the template render state are :mod:`contextvars`). Writing the files is
+:func:`xbdocs.build.write_package`'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xbdocs import answers as answers_module
+from xbdocs import (
+    assembler,
+    blank,
+    catalogue,
+    checks,
+    i18n,
+    lint,
+    office,
+    paperwork,
+    writer,
+)
+from xbdocs import profile as profile_module
+from xbdocs import unverified as unverified_module
+from xbdocs.answers import Answers
+from xbdocs.errors import XbdocsError
+from xbdocs.findings import ERROR, WARNING, Finding
+from xbdocs.i18n import _
+from xbdocs.model import Document
+from xbdocs.output import (
+    AGREEMENT_FILES,
+    ANSWERS,
+    CERTIFIED_COPY,
+    CHECK_SHEET,
+    FORMS,
+    LETTERS,
+    MANIFEST,
+    PACKAGE_ZIP,
+)
+from xbdocs.paperwork import InventoryItem, inventory_items
+from xbdocs.profile import Profile, TrackProfile
+from xbdocs.stages import DEFAULT_STAGE
+from xbdocs.version import __version__
+
+__all__ = ["FindingsError", "Options", "RenderedPackage", "provenance", "render",
+           "render_package", "review", "templates_digest"]
+
+
+class FindingsError(XbdocsError):
+    """Checks or template lint found errors; one line per finding."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(map(str, findings)))
+
+    def lines(self) -> list[str]:
+        return [str(f) for f in self.findings]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build, the same for every agreement of a batch."""
+
+    stage: str = DEFAULT_STAGE
+    profile_path: Path | None = None
+    templates_dir: Path | None = None
+    letterhead: Path | None = None
+    make_zip: bool = False
+    count_sheets: bool = True
+    make_pdf: bool = False
+
+    def recorded(self) -> dict:
+        """What the manifest keeps of the options, to tell whether a build is current."""
+        return {"stage": self.stage, "pdf": self.make_pdf, "zip": self.make_zip,
+                "count_sheets": self.count_sheets}
+
+
+@dataclass
+class RenderedPackage:
+    """What a build writes, held in memory.
+
+    ``files`` has the same names and bytes a ``build`` of the same answers on the same day
+    writes, in the order it writes them (the manifest after the documents, the ZIP last).
+    ``findings`` are every finding the build reports (warnings: errors stop a render);
+    ``unverified`` the values nobody has checked that the documents rely on, each with the
+    files it stands in; ``deadlines`` the procedure's steps with their due dates."""
+
+    files: dict[str, bytes]
+    findings: list[Finding]
+    unverified: list[unverified_module.Unverified]
+    deadlines: list[checks.Due]
+    stage: str
+    #: Each document's title (its DOCX «title» property), by file name.
+    titles: dict[str, str] = field(default_factory=dict)
+    #: Where each unverified value stands: file names by the note.
+    places: dict[unverified_module.Unverified, list[str]] = field(default_factory=dict)
+    #: The manifest as data (``files[MANIFEST]`` is its text).
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+# --- where a package comes from ---------------------------------------------------------------
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def templates_digest(templates_dir: Path) -> str:
+    """sha256 over the templates' names and texts; read again only when a file's time or
+    size says it changed."""
+    paths = sorted(path for path in templates_dir.rglob("*.txt") if path.is_file())
+    stamps = tuple((path, info.st_mtime_ns, info.st_size)
+                   for path, info in ((path, path.stat()) for path in paths))
+    return _digest_of(templates_dir, stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_of(templates_dir: Path, stamps: tuple) -> str:
+    digest = hashlib.sha256()
+    for path, _time, _size in stamps:
+        digest.update(path.relative_to(templates_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def provenance(answers: Answers, answers_name: str, options: Options,
+               profile: Profile | None = None) -> dict:
+    """Where a build comes from: toolkit, templates, answers and profile, with digests."""
+    profile = profile or profile_module.load(options.profile_path)
+    templates_dir = options.templates_dir
+    resolved_templates = (templates_dir or assembler.default_templates_dir()).resolve()
+    return {
+        "toolkit": {"name": "xbdocs", "version": __version__},
+        "templates": {"set": "shipped" if templates_dir is None else str(templates_dir),
+                      "version": __version__,
+                      "sha256": templates_digest(resolved_templates)},
+        "answers": {"file": answers_name, "sha256": answers.digest},
+        "profile": {"id": profile.id, "file": Path(profile.path).name,
+                    "sha256": profile.digest},
+        "options": {**options.recorded(), "letterhead": _file_digest(options.letterhead)},
+    }
+
+
+def _file_digest(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        return {"file": path.name, "sha256": _sha256(path.read_bytes())}
+    except OSError:
+        return {"file": path.name, "sha256": None}
+
+
+def _properties(provenance: dict, stage: str, today: dt.date) -> dict[str, str]:
+    """Where and when a DOCX came from, for its document properties."""
+    comments = (f"xbdocs {provenance['toolkit']['version']}; templates "
+                f"sha256:{provenance['templates']['sha256'][:16]}; answers "
+                f"sha256:{provenance['answers']['sha256'][:16]}; profile "
+                f"{provenance['profile']['id']}; stage {stage}")
+    return {"comments": comments, "identifier": provenance["answers"]["sha256"],
+            "version": provenance["toolkit"]["version"], "content_status": stage,
+            "created": today.isoformat()}
+
+
+# --- the documents ----------------------------------------------------------------------------
+
+class _Documents:
+    """The documents of one package as they are rendered: files, titles, and the notes each
+    file carries as comments."""
+
+    def __init__(self, answers: Answers, profile: Profile, track: TrackProfile, stage: str,
+                 options: Options, letterhead: bytes | None, today: dt.date,
+                 properties: dict[str, str]):
+        self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
+        self.templates_dir, self.letterhead, self.today = options.templates_dir, letterhead, today
+        self.properties = properties
+        self.deadlines: list[checks.Due] = []
+        self.files: dict[str, bytes] = {}
+        self.titles: dict[str, str] = {}
+        self.doubts: list[Finding] = []
+        #: The notes each file carries (its unchecked values), by file name.
+        self.notes: dict[str, list[Any]] = {}
+
+    def agreement(self) -> Document:
+        assembly = assembler.assemble(self.answers, self.templates_dir)
+        self._doubts(assembly.warnings)
+        for document in (*assembly.documents.values(), assembly.parallel):
+            document.properties.update(self.properties)
+        self.files[AGREEMENT_FILES["parallel"]] = writer.write_parallel(assembly.parallel)
+        self.files[AGREEMENT_FILES["ru"]] = writer.write(assembly.documents["ru"])
+        self.files[AGREEMENT_FILES["kk"]] = writer.write(assembly.documents["kk"])
+        for name in AGREEMENT_FILES.values():
+            self.titles[name] = assembly.documents["ru"].properties["title"]
+        self.parallel = assembly.parallel
+        for lang in ("ru", "kk"):
+            self.notes[AGREEMENT_FILES[lang]] = assembly.documents[lang].notes()
+        self.notes[AGREEMENT_FILES["parallel"]] = (self.notes[AGREEMENT_FILES["ru"]]
+                                                   + self.notes[AGREEMENT_FILES["kk"]])
+        return assembly.documents["ru"]
+
+    def _doubts(self, found: list[Finding]) -> None:
+        self.doubts += [d for d in found if d not in self.doubts]
+
+    def context(self, agreement: dict[str, str], due: dict, step_id: str | None,
+                attachments: list[InventoryItem]) -> dict:
+        return paperwork.context(self.answers, self.profile, self.track,
+                                 self.letterhead is not None, agreement, due, step_id,
+                                 attachments, self.today)
+
+    def render(self, template: str, name: str, context: dict, letter: bool) -> None:
+        document, doubts = assembler.assemble_single(self.answers, template, context,
+                                                     self.templates_dir)
+        self._doubts(doubts)
+        document.properties.update(self.properties)
+        if letter:
+            document.page_numbers = "head-after-first"
+        self.files[name] = writer.write(document, base=self.letterhead if letter else None)
+        self.titles[name] = document.properties["title"]
+        self.notes[name] = document.notes()
+
+    def certified_copy(self, context: dict) -> None:
+        """The parallel text again, ending with the certification of the copy."""
+        certification, doubts = assembler.assemble_single(
+            self.answers, "copy-certification", context, self.templates_dir)
+        self._doubts(doubts)
+        copy = dataclasses.replace(self.parallel, tail=certification.blocks,
+                                   properties={**self.parallel.properties, **self.properties})
+        name = f"{CERTIFIED_COPY}.docx"
+        self.files[name] = writer.write_parallel(copy)
+        self.titles[name] = self.titles[AGREEMENT_FILES["parallel"]]
+        self.notes[name] = self.notes[AGREEMENT_FILES["parallel"]]
+
+    def places(self, notes: list[unverified_module.Unverified]
+               ) -> dict[unverified_module.Unverified, list[str]]:
+        """The files each note stands in, by the note itself (never by its text)."""
+        return {note: [name for name, carried in self.notes.items() if note in carried]
+                for note in notes}
+
+    def check_sheet(self, places: dict[unverified_module.Unverified, list[str]]) -> None:
+        """«Что проверить перед отправкой»: every unchecked value, where it stands, its
+        source, and how to make it verified."""
+        items = [paperwork.check_item(note, where) for note, where in places.items()]
+        self.render("check-sheet", CHECK_SHEET, {"unverified": items}, letter=False)
+
+    def filing_steps(self) -> list:
+        return [s for s in self.track.steps if s.stage and
+                (self.stage == "all" or s.stage == self.stage)]
+
+
+def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
+            count_sheets: bool) -> list[Finding]:
+    """Letters and forms with blank sheet counts; then, with LibreOffice, count the pages
+    and render again only the documents that cite sheet counts (the letters listing
+    attachments), and the inventories. Returns the findings about counting."""
+    steps = documents.filing_steps()
+    inventories: dict[str, list[InventoryItem]] = {}
+    for step in steps:
+        items: list[InventoryItem] = []
+        for document in step.documents:
+            items += inventory_items(document, step.stage, documents.answers)
+        inventories[step.id] = items
+    citing: list[tuple[str, str, list[InventoryItem]]] = []
+    for step in steps:
+        attachments = [i for i in inventories[step.id]
+                       if i.file not in (f"{d}.docx" for d in LETTERS)]
+        for document in step.documents:
+            context = documents.context(agreement, due, step.id, attachments)
+            if document in LETTERS or document in FORMS:
+                documents.render(document, f"{document}.docx", context,
+                                 letter=document in LETTERS)
+                if document in LETTERS and attachments:
+                    citing.append((document, step.id, attachments))
+            elif document == CERTIFIED_COPY:
+                documents.certified_copy(context)
+    found: list[Finding] = []
+    if count_sheets and office.soffice():
+        with tempfile.TemporaryDirectory(prefix="xbdocs-sheets-") as scratch:
+            counts = office.page_counts(documents.files, Path(scratch))
+        for items in inventories.values():
+            for item in items:
+                item.sheets = counts.get(item.file or "")
+        for document, step_id, attachments in citing:
+            documents.render(document, f"{document}.docx",
+                             documents.context(agreement, due, step_id, attachments),
+                             letter=True)
+    elif count_sheets:
+        found.append(Finding("XB019", WARNING, "", _(
+            "LibreOffice is not installed, so the sheet counts in the inventory and the "
+            "attachments are left blank")))
+    for step in steps:
+        if len(step.documents) < 2:
+            continue
+        context = documents.context(agreement, due, step.id, [])
+        context["inventory"] = inventories[step.id]
+        documents.render("inventory", f"inventory-{step.id}.docx", context, letter=False)
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _lint_errors(templates_dir: Path, digest: str) -> list[Finding]:
+    """A templates folder's errors, linted once per content (``digest``) in a process."""
+    return [f for f in lint.lint(templates_dir) if f.severity == ERROR]
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# --- the entry points -------------------------------------------------------------------------
+
+def review(answers: Answers | dict | str | os.PathLike[str], *,
+           stage: str = DEFAULT_STAGE, today: dt.date | None = None,
+           profile: Profile | str | os.PathLike[str] | None = None,
+           templates_dir: os.PathLike[str] | None = None, lang: str | None = None
+           ) -> list[Finding]:
+    """Every finding a build of ``answers`` at ``stage`` reports, without writing anything:
+    the checks (:func:`xbdocs.checks.check`) and, when they found no error, the doubts the
+    language engine has while the documents are rendered. ``xbdocs check``, the interview's
+    review, batch and the build all report this one list. Arguments as
+    :func:`render_package`'s; ``lang`` None keeps the current message language."""
+    with i18n.language(lang or i18n.current_language()):
+        read = _answers(answers)[0]
+        loaded = profile if isinstance(profile, Profile) else profile_module.load(
+            _profile_path(profile))
+        today = today or dt.date.today()
+        findings = checks.check(read, catalogue.load(), loaded, stage, today)
+        if any(f.severity == ERROR for f in findings):
+            return findings
+        options = Options(stage, templates_dir=Path(templates_dir) if templates_dir else None,
+                          count_sheets=False)
+        return _render(read, "", options, today, None, loaded, checked=findings).findings
+
+
+def render(answers: Answers, answers_name: str, options: Options, today: dt.date,
+           answers_text: str | None = None) -> RenderedPackage:
+    """Render a package from answers already read (the build's and batch's way in).
+    ``answers_text``, the answers as their file holds them, is kept in the package as
+    ``built-from.yaml``: a package says what it was built from (the register reads it)."""
+    return _render(answers, answers_name, options, today, answers_text,
+                   profile_module.load(options.profile_path))
+
+
+def _render(answers: Answers, answers_name: str, options: Options, today: dt.date,
+            answers_text: str | None, profile: Profile,
+            checked: list[Finding] | None = None) -> RenderedPackage:
+    stage = options.stage
+    if options.templates_dir is not None:
+        # A user's copy of the templates is linted first; the shipped set is by the tests.
+        resolved = options.templates_dir.resolve()
+        problems = _lint_errors(resolved, templates_digest(resolved))
+        if problems:
+            raise FindingsError(problems)
+    findings = checked if checked is not None else checks.check(
+        answers, catalogue.load(), profile, stage, today)
+    errors = [f for f in findings if f.severity == ERROR]
+    if errors:
+        raise FindingsError(errors)
+    if options.make_pdf and office.soffice() is None:
+        raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
+                            "Debian: apt-get install libreoffice-writer-nogui"))
+    letterhead = blank.load(options.letterhead) if options.letterhead is not None else None
+    source = provenance(answers, answers_name, options, profile)
+    track = profile.tracks[answers.track]
+    documents = _Documents(answers, profile, track, stage, options, letterhead, today,
+                           _properties(source, stage, today))
+    agreement = assembler.agreement_titles(documents.agreement())
+    due, documents.deadlines, _late = checks.schedule(answers, track, today)
+    counting: list[Finding] = []
+    if stage != "agreement":
+        counting = _filing(documents, agreement, due, options.count_sheets)
+    notes = unverified_module.collect(answers, profile, catalogue.load(), stage)
+    places = documents.places(notes)
+    if notes:
+        documents.check_sheet(places)
+    files = documents.files
+    if options.make_pdf:
+        with tempfile.TemporaryDirectory(prefix="xbdocs-pdf-") as scratch:
+            files.update(office.to_pdf(files, Path(scratch)))
+    if answers_text is not None:
+        files[ANSWERS] = answers_text.encode("utf-8")
+    manifest = {
+        **source,
+        "stage": stage, "track": answers.track,
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "files": [{"name": name, "title": documents.titles.get(name, ""),
+                   "bytes": len(data), "sha256": _sha256(data)}
+                  for name, data in files.items()],
+        "archive": PACKAGE_ZIP if options.make_zip else None,
+        "deadlines": [{"step": d.title, "due": d.date.isoformat() if d.date else None,
+                       "rule": d.rule, "verified": d.verified} for d in documents.deadlines],
+    }
+    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    if options.make_zip:
+        files[PACKAGE_ZIP] = _zip(dict(files))
+    every = sorted([*findings, *documents.doubts, *counting],
+                   key=lambda f: (f.severity != ERROR, f.code))
+    return RenderedPackage(files, every, notes, documents.deadlines, stage, documents.titles,
+                           places, manifest)
+
+
+def render_package(answers: Answers | dict | str | os.PathLike[str], *,
+                   stage: str = DEFAULT_STAGE, today: dt.date | None = None,
+                   profile: str | os.PathLike[str] | None = None,
+                   letterhead: os.PathLike[str] | None = None, lang: str = "ru",
+                   templates_dir: os.PathLike[str] | None = None, count_sheets: bool = True,
+                   make_pdf: bool = False, make_zip: bool = False) -> RenderedPackage:
+    """Render the package for ``answers`` in memory: the public way in (docs/api.md).
+
+    ``answers`` is a path (:class:`os.PathLike`) of an answers file, the YAML text of one
+    (a ``str`` is always text, never a file name: a server passes a clerk's text and must
+    not open a file it names), a dict of the same shape, or :class:`Answers` already read.
+    ``profile`` is a shipped profile's id or a profile file; ``lang`` the language of the
+    findings' messages (ru, kk or en), for this call only. Safe to call from many threads
+    at once. Raises :class:`xbdocs.errors.XbdocsError` (an ``AnswersError`` with every
+    problem, a ``FindingsError`` with the checks' errors …) on input it cannot build."""
+    with i18n.language(lang):
+        read, name, text = _answers(answers)
+        options = Options(stage, _profile_path(profile),
+                          Path(templates_dir) if templates_dir is not None else None,
+                          Path(letterhead) if letterhead is not None else None,
+                          make_zip, count_sheets, make_pdf)
+        return render(read, name, options, today or dt.date.today(), text)
+
+
+def _profile_path(profile: str | os.PathLike[str] | None) -> Path | None:
+    """A profile given as a shipped one's id («altai-krai») or a file (the profile module
+    tells which when it loads it)."""
+    return Path(profile) if profile is not None else None
+
+
+def _answers(answers: Answers | dict | str | os.PathLike[str]
+             ) -> tuple[Answers, str, str | None]:
+    """The answers, the name a manifest records for them, and their text."""
+    if isinstance(answers, Answers):
+        return answers, Path(answers.source).name if answers.source else "", None
+    if isinstance(answers, dict):
+        text = answers_module.as_text(answers)
+        return answers_module.from_data(answers, "answers"), "answers", text
+    if isinstance(answers, str):
+        read = answers_module.loads(answers, "answers.yaml")
+        return read, "answers.yaml", answers
+    path = Path(answers)
+    read, text = answers_module.load_with_text(path)
+    return read, path.name, text
+
+

@@ -1,0 +1,11 @@
+"""What a build makes, by stage: the agreement alone, or with the paperwork of a filing
+stage of the procedure (a profile's steps name their stage), or everything. Defined once:
+the CLI's choices, the interview, the build and the profiles all read it from here."""
+
+from __future__ import annotations
+
+#: The stages of the procedure a profile's steps belong to.
+FILING_STAGES = ("approval", "registration")
+#: What can be built.
+STAGES = ("agreement", *FILING_STAGES, "all")
+DEFAULT_STAGE = "agreement"
