@@ -1,18 +1,53 @@
 """Filing profiles: one region's procedure for approving and registering agreements, as a
 YAML file a lawyer can edit. Every fact carries ``verified`` and ``source``, and the build
-shows the unverified ones it relied on."""
+shows the unverified ones it relied on.
+
+The profile file is defined once, by the pydantic models below, as the answers file is by
+:mod:`xbdocs.schema` and the plan by :mod:`xbdocs.plans`: the reader validates with them
+(every problem at once, each with its key path and line) and ``xbdocs schema --kind
+profile`` prints their JSON Schema. The rest of xbdocs reads a :class:`Profile`, whose tracks
+are :class:`TrackProfile` — the file's sections with the lists of facts unpacked.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from xbdocs.errors import AnswersError
-from xbdocs.i18n import _
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from xbdocs import answers as answers_module
+from xbdocs import catalogue
+from xbdocs import schema as schema_module
+from xbdocs.errors import AnswersError, Problem
+from xbdocs.i18n import N_, _
 from xbdocs.inputs import read_text, text_digest
-from xbdocs.yamlread import Reader, State, describe, load_yaml
+from xbdocs.schema import (
+    TRACKS,
+    Choice,
+    Date,
+    Model,
+    OptionalText,
+    Text,
+    Whole,
+    YesNo,
+    located,
+    one_of,
+    problem,
+)
+from xbdocs.yamlread import check_text, describe, load_yaml, unknown_key
 
 PROFILES_DIR = Path(__file__).parent / "data" / "profiles"
 DEFAULT_PROFILE = "altai-krai"
@@ -23,52 +58,279 @@ DOCUMENTS = ("notice", "approval-request", "explanatory-note", "agreement",
              "register-card")
 EVENTS = ("negotiations", "approval-request", "signing", "registration")
 UNITS = ("calendar", "working")
+RELATIONS = ("before", "after")
 REGISTER_FIELDS = ("registration", "title", "russian_party", "russian_signatory",
                    "foreign_party", "foreign_signatory", "signing", "areas", "languages",
                    "entry_into_force", "term", "approval", "registrar", "status", "notes")
+#: A step id names files («inventory-ID.docx»): a short plain slug, no path.
+STEP_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+#: The parts of an act given by its parts (with ``kind``), not as a ``text``.
+ACT_PARTS = ("date", "number", "title", "article", "about")
 
 
-@dataclass(frozen=True)
-class Fact:
-    """A value of the procedure with how sure we are of it."""
+# --- value types ------------------------------------------------------------------------------
 
-    text: str
-    verified: bool
-    source: str
-
-
-@dataclass(frozen=True)
-class Addressee:
-    id: str
-    body: str
-    position: str | None
-    address: str
-    verified: bool
-    source: str
-    person: str | None = None
+def _step_id(value: Any) -> str:
+    text, message = check_text(value)
+    if message:
+        raise problem(message)
+    if not STEP_ID.fullmatch(text):
+        raise problem(_("{got} is not a step id: use up to 40 small Latin letters, digits and "
+                        "«-», such as «approval-request»").format(got=describe(text)))
+    return text
 
 
-@dataclass(frozen=True)
-class Deadline:
-    days: int
-    unit: str          # calendar | working
-    relation: str      # before | after
-    event: str
+StepId = Annotated[str, BeforeValidator(_step_id),
+                   WithJsonSchema({"type": "string", "pattern": f"^{STEP_ID.pattern}$"})]
 
 
-@dataclass(frozen=True)
-class Step:
-    id: str
-    title: str
-    stage: str | None
-    to: str | None
-    documents: tuple[str, ...]
-    deadline: Deadline | None
-    #: A decision the authority takes, not a step of the clerk: never "overdue" for them.
-    decision: bool
-    verified: bool
-    source: str
+def _as_tuple(value: Any) -> Any:
+    """A YAML list as a tuple, which strict validation takes: a read profile is shared by
+    every build of the process, so nothing in it can be changed."""
+    return tuple(value) if isinstance(value, list) else value
 
+
+def Listed(item: Any) -> Any:
+    """A list of ``item`` in the file, a tuple once read."""
+    return Annotated[tuple[item, ...], BeforeValidator(_as_tuple)]
+
+
+def _schema_extra(schema: dict[str, Any], cls: type) -> None:
+    """A model's docstring is for developers: the JSON Schema describes the fields, in the
+    message language, and not the models, in English."""
+    schema.pop("description", None)
+
+
+class Section(Model):
+    """A part of a profile. Frozen: one read profile serves every build of a process."""
+
+    model_config = ConfigDict(frozen=True, json_schema_extra=_schema_extra)
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+def _fact_schema(schema: dict[str, Any], cls: type) -> None:
+    """A fact is a «text» or an act by its «kind» and parts, one of them."""
+    _schema_extra(schema, cls)
+    schema["oneOf"] = [{"required": ["text"]}, {"required": ["kind"]}]
+    schema["dependentRequired"] = {part: ["kind"] for part in ACT_PARTS}
+
+
+class Fact(Section):
+    """A value of the procedure with how sure we are of it: a text as it stands after «в
+    соответствии с …», or an act by its parts, cited in Russian legal order with blanks
+    for what is not known. Once read, ``text`` holds the citation either way."""
+
+    model_config = ConfigDict(json_schema_extra=_fact_schema)
+
+    kind: OptionalText = Field(None, description=N_(
+        "An act given by its parts: its kind, in the nominative («закон Алтайского края»)."))
+    date: Date = Field(None, description=N_(
+        "The act's date (26.07.2017); left out while not known."))
+    number: OptionalText = Field(None, description=N_(
+        "The act's number («179-ФЗ»); left out while not known."))
+    title: OptionalText = Field(None, description=N_("The act's official title."))
+    article: OptionalText = Field(None, description=N_(
+        "The part of the act meant, in the nominative («статья 12»)."))
+    about: OptionalText = Field(None, description=N_(
+        "What the act is about, unquoted, while its official title is not known."))
+    text: OptionalText = Field(None, description=N_(
+        "The fact as written after «в соответствии с …» (in the instrumental), when it is "
+        "not an act given by its parts."))
+    verified: YesNo = Field(False, description=N_(
+        "yes once checked against the official source."))
+    source: Text = Field(description=N_("Where the value comes from, in words a clerk reads."))
+
+    @model_validator(mode="after")
+    def _cite(self) -> Fact:
+        errors: list[tuple[str | None, str, str]] = []
+        if self.kind is not None and self.text is not None:
+            errors.append((None, "text", _(
+                "give the fact as «text» or as an act by its parts with «kind», not both")))
+        elif self.kind is not None:
+            from xbdocs.lang import ru
+
+            object.__setattr__(self, "text", ru.citation(
+                self.kind, self.date, self.number, self.title, self.article, about=self.about))
+        else:
+            if self.text is None:
+                errors.append((None, "text", _(
+                    "required, but missing: give the fact as «text», or an act by its parts "
+                    "with «kind»")))
+            errors += [(None, part, _("an act's part: give it with the act's «kind», or "
+                                      "write the whole fact as «text»"))
+                       for part in ACT_PARTS if getattr(self, part) is not None]
+        if errors:
+            raise located(errors)
+        return self
+
+
+def _not_given() -> Fact:
+    """The fact behind a list the profile leaves out: unverified, and saying so."""
+    return Fact.model_construct(text="", verified=False, source=_("not given in the profile"))
+
+
+class Addressee(Section):
+    """Who a step's letter goes to: to the official when ``position`` is given (the post
+    in the dative, as GOST R 7.0.97-2016 asks), else to the body itself."""
+
+    body: Text = Field(description=N_("The body's name, in the nominative."))
+    position: OptionalText = Field(None, description=N_(
+        "The official's post, in the nominative (xbdocs declines it); without it the letter "
+        "goes to the body."))
+    person: OptionalText = Field(None, description=N_("The official's name, when known."))
+    address: Text = Field(description=N_("The postal address."))
+    verified: YesNo = Field(False, description=N_(
+        "yes once checked against the official source."))
+    source: Text = Field(description=N_("Where the value comes from, in words a clerk reads."))
+    _id: str = PrivateAttr("")
+
+    @property
+    def id(self) -> str:
+        """The addressee's key in the profile: what a step's ``to`` names."""
+        return self._id
+
+
+class Deadline(Section):
+    """When a step is due: so many calendar or working days before or after an event."""
+
+    days: Whole(0, 365) = Field(description=N_("How many days."))
+    unit: Choice(UNITS) = Field(description=N_("calendar or working days."))
+    relation: Choice(RELATIONS) = Field(description=N_("before or after the event."))
+    event: Choice(EVENTS) = Field(description=N_("The event the days count from."))
+
+
+#: The key of the validation context that holds the track being read.
+_SCOPE = "track"
+
+
+class _Scope:
+    """What a track's steps are checked against while it is read: the addressees' keys as
+    written and the step ids seen so far. It travels in the validation context, so a step
+    naming an unknown addressee or a taken id is reported in the same pass as every other
+    problem, even when other parts of the track are wrong."""
+
+    def __init__(self, addressees: list[str] | None) -> None:
+        self.addressees = addressees
+        self.steps: set[str] = set()
+
+
+def _scope(info: ValidationInfo) -> _Scope | None:
+    return info.context.get(_SCOPE) if isinstance(info.context, dict) else None
+
+
+class Step(Section):
+    """One step of the procedure: a letter the clerk sends with its documents, or a decision
+    the authority takes."""
+
+    id: StepId = Field(description=N_(
+        "The step's id: up to 40 small Latin letters, digits and «-»; it names files."))
+    title: Text = Field(description=N_("The step as a clerk reads it."))
+    stage: Choice(STAGES, optional=True) = Field(None, description=N_(
+        "approval or registration: the stage whose package has its documents; none for a "
+        "decision of the authority."))
+    to: Text | None = Field(None, description=N_("The addressee of its letter (a key of "
+                                                 "addressees)."))
+    documents: Listed(Choice(DOCUMENTS)) = Field((), description=N_(
+        "The documents the step sends."))
+    deadline: Deadline | None = Field(None, description=N_("By when the step is due."))
+    decision: YesNo = Field(False, description=N_(
+        "yes for a decision the authority takes: never overdue for the clerk."))
+    verified: YesNo = Field(False, description=N_(
+        "yes once checked against the official source."))
+    source: Text = Field(description=N_("Where the value comes from, in words a clerk reads."))
+
+    @field_validator("id")
+    @classmethod
+    def _once(cls, value: str, info: ValidationInfo) -> str:
+        scope = _scope(info)
+        if scope is not None:
+            if value in scope.steps:
+                raise problem(_("the step id «{id}» is used twice").format(id=value))
+            scope.steps.add(value)
+        return value
+
+    @field_validator("to")
+    @classmethod
+    def _known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        scope = _scope(info)
+        if value is not None and scope is not None and scope.addressees is not None:
+            return one_of(value, scope.addressees)
+        return value
+
+
+class ListedFact(Section):
+    """A list the procedure names, with how sure we are of it as a whole."""
+
+    verified: YesNo = Field(False, description=N_(
+        "yes once checked against the official source."))
+    source: Text = Field(description=N_("Where the value comes from, in words a clerk reads."))
+
+    @property
+    def fact(self) -> Fact:
+        """How sure we are of the list, as the notes of unverified values read a fact."""
+        return Fact.model_construct(text="", verified=self.verified, source=self.source)
+
+
+class RefusalGrounds(ListedFact):
+    items: Listed(Text) = Field(description=N_("Each ground for refusing registration."))
+
+
+class RegisterFields(ListedFact):
+    items: Listed(Choice(REGISTER_FIELDS)) = Field(description=N_(
+        "The register card's fields, in order (all of them when empty)."))
+
+
+class Track(Section):
+    """One track's procedure as the file gives it."""
+
+    basis: Fact = Field(description=N_(
+        "The federal basis, as it stands after «в соответствии с …»."))
+    regional_act: Fact = Field(description=N_(
+        "The region's act on approving and registering agreements."))
+    addressees: dict[str, Addressee] = Field(description=N_(
+        "The bodies letters go to, each under a key the steps' «to» names."))
+    steps: Listed(Step) = Field(description=N_("The steps of the procedure, in order."))
+    refusal_grounds: RefusalGrounds | None = Field(None, description=N_(
+        "The grounds on which registration may be refused."))
+    register_fields: RegisterFields | None = Field(None, description=N_(
+        "The fields of the region's register of agreements."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _open_scope(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(info.context, dict) and isinstance(data, dict):
+            addressees = data.get("addressees")
+            info.context[_SCOPE] = _Scope(
+                [str(key) for key in addressees] if isinstance(addressees, dict) else None)
+        return data
+
+    @model_validator(mode="after")
+    def _name_addressees(self) -> Track:
+        for key, addressee in self.addressees.items():
+            addressee._id = key
+        return self
+
+
+class Tracks(Section):
+    """The procedure of each track; a region may describe one of them only."""
+
+    municipal: Track | None = Field(None, description=N_(
+        "Municipal agreements (179-FZ, Art. 12): a border district or city."))
+    regional: Track | None = Field(None, description=N_(
+        "Regional agreements (4-FZ): the region itself."))
+
+
+class ProfileFile(Section):
+    """A filing profile as its file holds it."""
+
+    id: Text = Field(description=N_("The profile's id: the file's name without «.yaml»."))
+    region: Text = Field(description=N_("The region's id in the catalogue."))
+    name: Text = Field(description=N_("The region's name."))
+    tracks: Tracks = Field(description=N_("The procedure of each track the region has."))
+
+
+# --- what the rest of xbdocs reads --------------------------------------------------------------
 
 @dataclass(frozen=True)
 class TrackProfile:
@@ -80,6 +342,17 @@ class TrackProfile:
     refusal_fact: Fact
     register_fields: tuple[str, ...]
     register_fact: Fact
+
+    @classmethod
+    def of(cls, track: Track) -> TrackProfile:
+        """A track as xbdocs reads it: the lists of facts unpacked, all the register's
+        fields when the profile names none."""
+        refusal, register = track.refusal_grounds, track.register_fields
+        return cls(track.basis, track.regional_act, dict(track.addressees), track.steps,
+                   refusal.items if refusal else (),
+                   refusal.fact if refusal else _not_given(),
+                   (register.items if register else ()) or REGISTER_FIELDS,
+                   register.fact if register else _not_given())
 
     def documents(self, stage: str) -> list[str]:
         """The documents a stage requires, in the order the steps name them."""
@@ -104,121 +377,6 @@ class Profile:
     digest: str = ""
 
 
-def _fact(reader: Reader | None) -> Fact | None:
-    """A fact given as text, or an act given by its parts (kind, date, number, title,
-    article), cited in Russian legal order with blanks for what is not known."""
-    if reader is None:
-        return None
-    kind = reader.text("kind", required=False)
-    if kind:
-        from xbdocs.lang import ru
-
-        date = reader.date("date")
-        text = ru.citation(kind, date, reader.text("number", required=False),
-                           reader.text("title", required=False),
-                           reader.text("article", required=False),
-                           about=reader.text("about", required=False))
-    else:
-        text = reader.text("text")
-    verified = reader.boolean("verified", default=False)
-    source = reader.text("source")
-    reader.finish()
-    return Fact(text or "", verified, source or "") if text and source else None
-
-
-def _list_fact(reader: Reader | None, options: tuple[str, ...] | None) -> tuple[tuple, Fact]:
-    if reader is None:
-        return (), Fact("", False, _("not given in the profile"))
-    items = []
-    for path, item in reader.items("items", required=True):
-        value = reader.state.choice(item, options, path) if options else \
-            reader.state.text(item, path)
-        if value:
-            items.append(value)
-    fact = Fact("", reader.boolean("verified", default=False), reader.text("source") or "")
-    reader.finish()
-    return tuple(items), fact
-
-
-#: A step id names files («inventory-ID.docx»): a short plain slug, no path.
-STEP_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-
-
-def _step(reader: Reader, addressees: dict[str, Any]) -> Step | None:
-    step_id = reader.text("id")
-    if step_id is not None and not STEP_ID.fullmatch(step_id):
-        reader.state.problem(reader.child("id"), _(
-            "{got} is not a step id: use up to 40 small Latin letters, digits and «-», "
-            "such as «approval-request»").format(got=describe(step_id)))
-        step_id = None
-    title = reader.text("title")
-    stage = reader.choice("stage", STAGES, default="") or None
-    to = reader.choice("to", list(addressees), default="") or None
-    documents = []
-    for path, item in reader.items("documents"):
-        value = reader.state.choice(item, DOCUMENTS, path)
-        if value:
-            documents.append(value)
-    deadline = None
-    section = reader.section("deadline", required=False)
-    if section is not None:
-        days = section.integer("days", 0, 365)
-        unit = section.choice("unit", UNITS)
-        relation = section.choice("relation", ("before", "after"))
-        event = section.choice("event", EVENTS)
-        section.finish()
-        if days is not None and unit and relation and event:
-            deadline = Deadline(days, unit, relation, event)
-    decision = reader.boolean("decision", default=False)
-    verified = reader.boolean("verified", default=False)
-    source = reader.text("source")
-    reader.finish()
-    if not (step_id and title and source):
-        return None
-    return Step(step_id, title, stage, to, tuple(documents), deadline, decision, verified,
-                source)
-
-
-def _track(reader: Reader) -> TrackProfile | None:
-    basis = _fact(reader.section("basis"))
-    regional_act = _fact(reader.section("regional_act"))
-    addressees: dict[str, Addressee] = {}
-    section = reader.section("addressees")
-    if section is not None:
-        for key in section.data:
-            entry = section.section(str(key))
-            if entry is None:
-                continue
-            values = {name: entry.text(name) for name in ("body", "address")}
-            position = entry.text("position", required=False)
-            person = entry.text("person", required=False)
-            verified = entry.boolean("verified", default=False)
-            source = entry.text("source")
-            entry.finish()
-            if all(values.values()) and source:
-                addressees[str(key)] = Addressee(str(key), values["body"], position,
-                                                 values["address"], verified, source, person)
-        section.finish()
-    steps: list[Step] = []
-    for path, item in reader.items("steps", required=True):
-        step = _step(Reader(item, path, reader.state), addressees)
-        if step and any(s.id == step.id for s in steps):
-            reader.state.problem(f"{path}.id", _("the step id «{id}» is used twice").format(
-                id=step.id))
-        elif step:
-            steps.append(step)
-    refusal, refusal_fact = _list_fact(reader.section("refusal_grounds", required=False), None)
-    fields, register_fact = _list_fact(reader.section("register_fields", required=False),
-                                       REGISTER_FIELDS)
-    if not fields:
-        fields = REGISTER_FIELDS
-    reader.finish()
-    if not (basis and regional_act):
-        return None
-    return TrackProfile(basis, regional_act, addressees, tuple(steps), refusal, refusal_fact,
-                        fields, register_fact)
-
-
 #: Profiles read in this process, by file and digest of their text: a batch reads one
 #: profile a thousand times, and an edited file has another digest.
 _read: dict[tuple[str, str], Profile] = {}
@@ -239,25 +397,35 @@ def load(path: str | Path | None = None) -> Profile:
 
 def _parse(text: str, source: str) -> Profile:
     data, lines = load_yaml(text, source)
-    state = State(lines)
-    root = Reader(data, "", state)
-    profile_id = root.text("id")
-    region = root.text("region")
-    name = root.text("name")
-    tracks: dict[str, TrackProfile] = {}
-    section = root.section("tracks")
-    if section is not None:
-        for track in ("municipal", "regional"):
-            reader = section.section(track, required=False)
-            parsed = _track(reader) if reader is not None else None
-            if parsed:
-                tracks[track] = parsed
-        section.finish()
-    root.finish()
-    if state.problems:
-        raise AnswersError(state.problems, source)
-    return Profile(profile_id or "", region or "", name or "", tracks, source,
-                   text_digest(text))
+    try:
+        parsed = ProfileFile.model_validate(data, context={})
+    except ValidationError as exc:
+        raise AnswersError(_problems(exc, lines), source) from None
+    tracks = {name: TrackProfile.of(track) for name in TRACKS
+              if (track := getattr(parsed.tracks, name)) is not None}
+    return Profile(parsed.id, parsed.region, parsed.name, tracks, source, text_digest(text))
+
+
+def _problems(exc: ValidationError, lines: dict[str, int]) -> list[Problem]:
+    """Every problem, in the order of the file's lines.
+
+    The answers' reader names the keys a section may have by following field names; an
+    addressee sits under a key the profile chooses (``addressees.government``), so its
+    unknown keys are named here."""
+    found = answers_module.problems(exc, lines, ProfileFile)
+    renamed = {answers_module.key_path(error["loc"]): unknown_key(error["loc"][-1],
+                                                                   list(Addressee.model_fields))
+               for error in exc.errors(include_url=False)
+               if error["type"] == "extra_forbidden" and len(error["loc"]) == 5
+               and error["loc"][2] == "addressees"}
+    found = [Problem(p.path, renamed[p.path], p.line) if p.path in renamed else p
+             for p in found]
+    return sorted(found, key=lambda p: p.line or 0)
+
+
+def json_schema() -> dict[str, Any]:
+    """The profile file's JSON Schema, for an editor's completion and checks."""
+    return schema_module.json_schema(catalogue.load(), ProfileFile, "xbdocs filing profile")
 
 
 def shipped() -> list[Path]:

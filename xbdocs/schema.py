@@ -883,14 +883,18 @@ def _located(problems: list[tuple[str | None, str, str]]) -> PydanticCustomError
     )
 
 
+#: For the models of other files (a filing profile's facts): problems at keys below a model.
+located = _located
+
+
 # --- the JSON Schema ----------------------------------------------------------------------------
 
 
 def json_schema(cat: Catalogue, model: type[BaseModel] | None = None,
                 title: str = "xbdocs answers") -> dict[str, Any]:
-    """The JSON Schema of the answers file (or of another file defined by ``model``, a plan
-    of joint events), for editors: catalogue ids as enums, descriptions in the current
-    message language."""
+    """The JSON Schema of the answers file (or of another file defined by ``model``: a plan
+    of joint events, a filing profile), for editors: catalogue ids as enums, descriptions in
+    the current message language."""
     from xbdocs.i18n import help_text
 
     document = (model or Answers).model_json_schema(mode="validation")
@@ -904,7 +908,8 @@ def json_schema(cat: Catalogue, model: type[BaseModel] | None = None,
                     node["enum"].append(None)
             if isinstance(node.get("description"), str):
                 node["description"] = help_text(node["description"])
-            node.pop("title", None)
+            if isinstance(node.get("title"), str):  # not a property named «title»
+                del node["title"]
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):
