@@ -23,7 +23,7 @@ class BuildResult:
     written: list[Path]
     #: Every finding the build reports (:func:`xbdocs.package.review`'s list).
     warnings: list[Finding]
-    deadlines: list[checks.Due] = field(default_factory=list)
+    deadlines: list[checks.StepDeadline] = field(default_factory=list)
 
 
 def _sha256(data: bytes) -> str:

@@ -99,6 +99,8 @@ class Catalogue:
     powers_source: str = ""
     #: Known case forms: ``forms[lang][nominative][case]``.
     forms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: How a charter is titled from its territory, by level (municipal, regional).
+    charter_titles: dict[str, Bilingual] = field(default_factory=dict)
 
 
 def _read(name: str) -> dict:
@@ -162,6 +164,7 @@ def load() -> Catalogue:
         )
         _add_forms(forms, item)
     references = []
+    acts = _read("acts.yaml")
     for item in _read("references.yaml")["references"]:
         references.append(Reference(
             id=item["id"], date=item["date"], tracks=tuple(item["tracks"]),
@@ -174,12 +177,14 @@ def load() -> Catalogue:
                                    "cooperation_forms.yaml", forms),
         regions=regions,
         parties=parties,
-        acts=_entries(_read("acts.yaml")["acts"], "acts.yaml", forms),
+        acts=_entries(acts["acts"], "acts.yaml", forms),
         settlements=_entries(_read("settlements.yaml")["settlements"], "settlements.yaml", forms),
         references=references,
         areas_source=areas["source"],
         powers_source=areas.get("powers_source", ""),
         forms=forms,
+        charter_titles={level: _bilingual(title, "acts.yaml")
+                        for level, title in acts["charter_titles"].items()},
     )
 
 

@@ -25,7 +25,7 @@ MUNICIPAL_LEVELS = ("district", "city")
 
 
 @dataclass
-class Due:
+class StepDeadline:
     """A step's deadline as the build prints it."""
 
     step_id: str
@@ -226,7 +226,7 @@ def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
 
 
 def schedule(answers: Answers, track: TrackProfile, today: dt.date
-             ) -> tuple[dict[str, dt.date | None], list[Due], list[Finding]]:
+             ) -> tuple[dict[str, dt.date | None], list[StepDeadline], list[Finding]]:
     """Due dates by step, the printable list, and findings for late and overdue steps."""
     filing, signing = answers.filing, answers.signing
     events = {"negotiations": filing.negotiations_date,
@@ -237,7 +237,7 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
                                  "approval-request": filing.approval_request,
                                  "registration": filing.registration_application}
     due: dict[str, dt.date | None] = {step.id: None for step in track.steps}
-    listing: list[Due] = []
+    listing: list[StepDeadline] = []
     found: list[Finding] = []
     for item in deadlines.schedule(track.steps, events):
         step, deadline = item.step, item.step.deadline
@@ -246,7 +246,7 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
         done = sent.get(step.id, Outgoing()).date
         late = bool(done and item.due and done > item.due)
         overdue = not done and not step.decision and item.past(today)
-        listing.append(Due(step.id, step.title, item.due, rule, step.verified,
+        listing.append(StepDeadline(step.id, step.title, item.due, rule, step.verified,
                            late or overdue))
         if late:
             found.append(Finding("XB009", WARNING, "", _(

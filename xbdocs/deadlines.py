@@ -50,7 +50,9 @@ def shift(start: dt.date, days: int, unit: str, relation: str) -> dt.date:
 
 
 @dataclass(frozen=True)
-class Due:
+class Scheduled:
+    """A step with the date its deadline falls on, once the event it counts from is known."""
+
     step: Step
     #: The date of the event the deadline counts from, or None when it is not known yet.
     event_date: dt.date | None
@@ -60,7 +62,7 @@ class Due:
         return self.due is not None and self.due < today
 
 
-def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list[Due]:
+def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list[Scheduled]:
     """Each step with a deadline, and its due date where the event it counts from is known.
 
     The event «registration» (filing the application) falls back to its own due date when
@@ -73,7 +75,7 @@ def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list
         deadline = step.deadline
         start = known.get(deadline.event)
         due = shift(start, deadline.days, deadline.unit, deadline.relation) if start else None
-        result.append(Due(step, start, due))
+        result.append(Scheduled(step, start, due))
         if step.id == "registration" and known.get("registration") is None and due:
             known["registration"] = due
     return result

@@ -18,7 +18,7 @@ import jinja2
 import jinja2.meta
 from jinja2 import nodes
 
-from xbdocs import assembler, sandbox
+from xbdocs import assembler, sandbox, template_context
 from xbdocs.errors import TemplateError
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import _
@@ -54,7 +54,7 @@ def _clauses(source: str) -> list[tuple[str, int, str]]:
 def _lookup(value: Any, attr: str) -> Any:
     if isinstance(value, dict):
         return value[attr] if attr in value else getattr(value, attr, _MISSING)
-    if isinstance(value, assembler._Obj):
+    if isinstance(value, template_context.Obj):
         return value.values.get(attr, _MISSING)
     return getattr(value, attr, _MISSING)
 

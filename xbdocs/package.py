@@ -102,7 +102,7 @@ class RenderedPackage:
     files: dict[str, bytes]
     findings: list[Finding]
     unverified: list[unverified_module.Unverified]
-    deadlines: list[checks.Due]
+    deadlines: list[checks.StepDeadline]
     stage: str
     #: Each document's title (its DOCX «title» property), by file name.
     titles: dict[str, str] = field(default_factory=dict)
@@ -186,7 +186,7 @@ class _Documents:
         self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
         self.templates_dir, self.letterhead, self.today = options.templates_dir, letterhead, today
         self.properties = properties
-        self.deadlines: list[checks.Due] = []
+        self.deadlines: list[checks.StepDeadline] = []
         self.files: dict[str, bytes] = {}
         self.titles: dict[str, str] = {}
         self.doubts: list[Finding] = []

@@ -14,10 +14,12 @@ from typing import Any
 
 import yaml
 
-from xbdocs import assembler, catalogue, deadlines, unverified
+from xbdocs import catalogue, deadlines, unverified
 from xbdocs import lang as languages
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.profile import Profile, TrackProfile
+from xbdocs.template_context import build_context, language_functions
+from xbdocs.values import Field
 
 
 @dataclass
@@ -32,9 +34,13 @@ class InventoryItem:
 
 
 @cache
-def _document_table() -> dict[str, Any]:
+def _document_data() -> dict[str, Any]:
     path = Path(__file__).parent / "data" / "documents.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _document_table() -> dict[str, Any]:
+    return _document_data()["documents"]
 
 
 def inventory_items(document: str, stage: str, answers: Answers | None = None
@@ -51,18 +57,20 @@ def inventory_items(document: str, stage: str, answers: Answers | None = None
 
 
 def _title_values(answers: Answers | None) -> dict[str, str]:
-    """«главой Угловского района», «Копия распоряжения … от 24.03.2027 № 112-р»."""
+    """«главой Угловского района», «Копия распоряжения … от 24.03.2027 № 112-р»: the words
+    are data/documents.yaml's, the forms the language engine's."""
     ru = languages.ru
-    certifier, approval = "главой муниципального образования", \
-        "Копия документа о согласовании проекта соглашения"
+    words = _document_data()["title_values"]
+    certifier, approval = words["certifier_unknown"], words["approval_unknown"]
     if answers is not None:
         post = answers.russian.signatory.position.ru
-        certifier = ru.inflect_phrase(post, "instrumental").text
+        certifier = words["certifier"].format(post=ru.inflect_phrase(post, "instrumental").text)
         document = answers.filing.approval
         if document.document:
-            approval = (f"Копия {ru.inflect_phrase(document.document, 'genitive').text} от "
-                        f"{ru.date_numeric(document.date)} № "
-                        f"{document.number or ru.BLANK_NUMBER}")
+            approval = words["approval"].format(
+                document=ru.inflect_phrase(document.document, "genitive").text,
+                date=ru.date_numeric(document.date),
+                number=document.number or ru.BLANK_NUMBER)
     return {"certifier": certifier, "approval": approval}
 
 
@@ -100,8 +108,8 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
     notes = {note.place: note for note in unverified.in_profile(profile, answers.track)}
     base = unverified.place_in(profile, answers.track)
 
-    def noted(text: str | None, place: str) -> assembler.Field | None:
-        return assembler.Field(text, place, note=notes.get(place)) if text else None
+    def noted(text: str | None, place: str) -> Field | None:
+        return Field(text, place, note=notes.get(place)) if text else None
 
     addressee_view: dict[str, Any] = {}
     if addressee is not None:
@@ -122,7 +130,7 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
         "negotiations_date": filing.negotiations_date,
         "filing": {
             "executor_name": filing.executor_name, "executor_phone": filing.executor_phone,
-            "approval_document": assembler.Field(filing.approval.document,
+            "approval_document": Field(filing.approval.document,
                                                  "filing.approval.document")
             if filing.approval.document else None,
             "approval_number": filing.approval.number,
@@ -145,8 +153,8 @@ def template_context(answers: Answers, profile: Profile, lang: str,
     track = profile.tracks[answers.track]
     due: dict[str, dt.date | None] = {step.id: None for step in track.steps}
     titles = {"title": "", "genitive_title": "", "accusative_title": ""}
-    variables = {**assembler.build_context(answers, lang, cat or catalogue.load()),
-                 **assembler.language_functions(languages.get(lang)),
+    variables = {**build_context(answers, lang, cat or catalogue.load()),
+                 **language_functions(languages.get(lang)),
                  **context(answers, profile, track, False, titles, due, "registration",
                            [InventoryItem("")])}
     variables["inventory"] = [InventoryItem("")]

@@ -237,6 +237,11 @@ def article_label(number: int) -> str:
     return f"{number}-бап"
 
 
+def article_ref(number: str, case: str = "nominative") -> str:
+    """«3-бап», «3-бабында»: the noun takes the case."""
+    return f"{number}-{inflect_word('бап', case)}"
+
+
 def clause_ref(number: str, case: str = "nominative", possessive_form: bool = False) -> str:
     """«9.2-тармақ»; with ``possessive_form`` the form after «осы Келісімнің»: «9.2-тармағында»."""
     noun = possessive("тармақ") if possessive_form else "тармақ"

@@ -185,6 +185,11 @@ def article_label(number: int) -> str:
     return f"Статья {number}"
 
 
+def article_ref(number: str, case: str = "nominative") -> str:
+    """«ст. 3»: the abbreviation needs no case ending."""
+    return f"ст. {number}"
+
+
 def clause_ref(number: str, case: str = "nominative", possessive: bool = False) -> str:
     """«п. 9.2»: the abbreviation needs no case ending."""
     return f"п. {number}"
