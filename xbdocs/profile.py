@@ -388,11 +388,12 @@ def load(path: str | Path | None = None) -> Profile:
     source = str(path)
     text = read_text(path, _("a filing profile (YAML)"))
     key = (source, text_digest(text))
-    if key not in _read:
+    found = _read.get(key)  # one lookup: another thread may clear the table meanwhile
+    if found is None:
         if len(_read) > 16:
             _read.clear()
-        _read[key] = _parse(text, source)
-    return _read[key]
+        found = _read[key] = _parse(text, source)
+    return found
 
 
 def _parse(text: str, source: str) -> Profile:
