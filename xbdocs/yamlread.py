@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from xbdocs.errors import AnswersError, Problem, printable
-from xbdocs.findings import line_of
 from xbdocs.i18n import _
 from xbdocs.inputs import MAX_TEXT_BYTES
 
@@ -210,105 +208,6 @@ def _plain(event: yaml.ScalarEvent, kind: str) -> Any:
     return event.value
 
 
-class Reader:
-    """One mapping of the answers file: typed reads by key that record problems with
-    their key path, then :meth:`finish` reports keys nobody asked for."""
-
-    def __init__(self, data: Any, path: str, state: State) -> None:
-        self.path, self.state = path, state
-        self.seen: set[str] = set()
-        if isinstance(data, dict):
-            self.data = data
-        else:
-            self.data = {}
-            if data is not None:
-                state.problem(path, _("expected a section of keys, got {got}").format(
-                    got=describe(data)))
-
-    def child(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def raw(self, key: str, required: bool) -> Any:
-        self.seen.add(key)
-        value = self.data.get(key)
-        if value is None and required:
-            self.state.problem(self.child(key), _("required, but missing"),
-                               line=self.state.lines.get(self.path))
-        return value
-
-    def section(self, key: str, required: bool = True) -> Reader | None:
-        value = self.raw(key, required)
-        if value is None:
-            return None
-        return Reader(value, self.child(key), self.state)
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        value = self.raw(key, required)
-        if not required and isinstance(value, str) and not value.strip():
-            return None  # an optional text left empty: not given yet
-        return self.state.text(value, self.child(key))
-
-    def integer(self, key: str, low: int, high: int, default: int | None = None) -> int | None:
-        value = self.raw(key, default is None)
-        path = self.child(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.state.problem(path, _("expected a whole number, got {got}").format(
-                got=describe(value)))
-            return default
-        if not low <= value <= high:
-            self.state.problem(path, _("expected a number from {low} to {high}, got {got}")
-                               .format(low=low, high=high, got=value))
-            return default
-        return value
-
-    def date(self, key: str) -> dt.date | None:
-        """An optional date (19.09.2012 or 2012-09-19); None when not given."""
-        value = self.raw(key, False)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            self.state.problem(self.child(key), str(exc))
-            return None
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.raw(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.state.problem(self.child(key), _("expected yes or no (true/false), got {got}")
-                               .format(got=describe(value)))
-            return default
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...] | list[str],
-               default: str | None = None) -> str | None:
-        value = self.raw(key, default is None)
-        if value is None:
-            return default
-        return self.state.choice(value, options, self.child(key)) or default
-
-    def items(self, key: str, required: bool = False) -> Iterator[tuple[str, Any]]:
-        value = self.raw(key, required)
-        path = self.child(key)
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.state.problem(path, _("expected a list, got {got}").format(
-                got=describe(value)))
-            return
-        for index, item in enumerate(value):
-            yield f"{path}[{index}]", item
-
-    def finish(self) -> None:
-        for key in self.data:
-            if key not in self.seen:
-                self.state.problem(self.child(str(key)), unknown_key(key, self.seen))
-
-
 def unknown_key(key: Any, known: set[str] | list[str]) -> str:
     """The message for a key the section does not have, naming the closest it does."""
     known = sorted(known)
@@ -316,34 +215,6 @@ def unknown_key(key: Any, known: set[str] | list[str]) -> str:
     hint = (_("did you mean «{key}»?").format(key=close[0]) if close else
             _("expected one of: {keys}").format(keys=", ".join(known)))
     return _("unknown key; {hint}").format(hint=hint)
-
-
-class State:
-    def __init__(self, lines: dict[str, int]) -> None:
-        self.lines = lines
-        self.problems: list[Problem] = []
-
-    def problem(self, path: str, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(path, message, line or self._line(path)))
-
-    def _line(self, path: str) -> int | None:
-        """The line of ``path``, or of the nearest enclosing key that has one."""
-        return line_of(self.lines, path) or self.lines.get("")
-
-    def text(self, value: Any, path: str, one_line: bool = True) -> str | None:
-        if value is None:
-            return None
-        text, message = check_text(value, one_line)
-        if message:
-            self.problem(path, message)
-        return text
-
-    def choice(self, value: Any, options: tuple[str, ...] | list[str], path: str) -> str | None:
-        message = not_one_of(value, options)
-        if message:
-            self.problem(path, message)
-            return None
-        return value
 
 
 def not_one_of(value: Any, options: tuple[str, ...] | list[str]) -> str | None:
