@@ -66,8 +66,11 @@ def test_interview_in_a_real_terminal(tmp_path):
         for line in MUNICIPAL[:7]:
             first.type(line)
         first.wait_for("В соглашении будет написано")
-        screen = first.wait_for("действующей на основании Устава")
+        # The preview is the agreement's own preamble, wrapped to the terminal's width.
+        screen = " ".join(first.wait_for("Enter — верно").split())
         assert "в лице главы Угловского района Петровой Елены Викторовны" in screen
+        assert ("действующей на основании Устава муниципального образования Угловский район "
+                "Алтайского края") in screen
         first.key("C-c")
         screen = first.wait_for("EXIT=1")
         assert "xbdocs interview -o a.yaml --resume" in screen

@@ -3,6 +3,11 @@ when it is asked. Their texts, choices and validation come from the schema
 (:mod:`xbdocs.schema`), so the interview checks an answer exactly as the answers file is
 checked; this module adds only the order, the conditions and the defaults a clerk expects.
 
+Answers arrive here as structured values (a list of area ids, a party id, a bool); how a
+clerk types them («1 3 5-7», «да») is the business of the door that reads them
+(:mod:`xbdocs.interview.terminal`), and what follows from an answer is the engine's
+(:mod:`xbdocs.interview.engine`).
+
 The state is the answers as a plain dict, the same shape as the YAML file, so a draft, the
 written file and the schema all speak of the same keys.
 """
@@ -17,9 +22,8 @@ from typing import Any
 from xbdocs import schema
 from xbdocs.catalogue import Catalogue
 from xbdocs.i18n import N_, _, help_text
-from xbdocs.yamlread import check_text
+from xbdocs.yamlread import check_text, describe, not_one_of
 
-STAGES = ("agreement", "approval", "registration", "all")
 #: Common practice (domain.md §3): 5 years, renewed for 5, notice 6 months before expiry.
 COMMON_TERM = {"years": 5, "renewal": True, "renewal_years": 5, "notice_months": 6}
 #: Acts a signatory commonly acts on, by side.
@@ -55,7 +59,9 @@ class Session:
         parts = path.split(".")
         nodes = [self.values]
         for part in parts[:-1]:
-            nodes.append(nodes[-1].setdefault(part, {}))
+            if not isinstance(nodes[-1].get(part), dict):  # absent, or a damaged draft's
+                nodes[-1][part] = {}
+            nodes.append(nodes[-1][part])
         if value is None or value == [] or value == "":
             nodes[-1].pop(parts[-1], None)
             for depth in range(len(parts) - 1, 0, -1):
@@ -251,10 +257,7 @@ def pending(session: Session) -> Question | None:
 
 def forget(session: Session, question_id: str) -> list[str]:
     """Forget an answer and every answer that depends on it; return the ids forgotten."""
-    forgotten = [question_id]
-    for question in QUESTIONS:
-        if any(dep in forgotten for dep in question.after) and question.id in session.done:
-            forgotten.append(question.id)
+    forgotten = dependants(question_id, session.done)
     session.done = [q for q in session.done if q not in forgotten]
     return forgotten
 
@@ -358,109 +361,139 @@ def gender_from_name(full_name: str) -> str | None:
     return None
 
 
-def check(question: Question, raw: str, session: Session) -> Any:
-    """The value of an answer typed as ``raw``, checked as the answers file checks it."""
-    text = raw.strip()
-    kind = question.kind
-    if kind in ("choice", "party"):
-        return _pick_one(text, choices(question, session), allow_none=kind == "party")
-    if kind == "areas":
-        return _pick_many(text, choices(question, session))
-    if kind in ("yes-no", "term"):
-        return yes_no(text)
-    if kind == "number":
-        if not re.fullmatch(r"-?\d{1,6}", text):
-            raise Invalid(_("expected a whole number, got {got}").format(got=f"«{text}»"))
-        return _schema_value(question.path, int(text), session)
-    if kind == "date":
-        if not text:
-            return None
-        return _schema_value(question.path, text, session).isoformat()
-    if kind == "identifier":
-        if not text:
-            return None
-        value = _schema_value(question.path, text, session)
-        from xbdocs.checks import IDENTIFIER_CHECKS
+# --- taking an answer --------------------------------------------------------------------------
 
-        label, valid = IDENTIFIER_CHECKS[question.path.rsplit(".", 1)[-1]]
-        if not valid(value):
-            raise Invalid(_("{label} {value} fails its check digit").format(
-                label=_(label), value=value))
-        return value
-    if kind in ("optional-text", "lines", "own-items") and not text:
+#: Kinds a front end may leave empty: the answer is then None (or an empty list).
+OPTIONAL_KINDS = ("optional-text", "date", "identifier", "own-items", "lines")
+
+
+def default(question: Question, session: Session) -> Any:
+    """The value offered before the clerk answers: what is already there (a draft, a file
+    being edited, an answer being changed), else the common choice; None when there is
+    nothing to offer. An empty text is no offer: taking it would leave a required field
+    blank."""
+    current = session.get(question.path)
+    if question.kind == "term":
+        return True
+    if question.kind == "preview":
         return None
-    if kind in ("lines", "own-items"):  # an item of a list: one line of text
-        value, message = check_text(text)
-        if message:
-            raise Invalid(message)
+    if question.kind == "party":
+        return current
+    if current is None and question.default is not None:
+        current = question.default(session)
+    return None if current == "" else current
+
+
+def validate(question: Question, value: Any, session: Session) -> Any:
+    """The value of a structured answer (a value id, a list of ids, a bool, an int, an ISO
+    date, a text, a list of items), checked as the answers file checks it; :class:`Invalid`
+    with the reason otherwise. Front ends parse their own syntax into these values, so the
+    rules of the answers are kept in one place whatever the door."""
+    kind = question.kind
+    if kind in OPTIONAL_KINDS and value in (None, "", []):
+        return [] if kind in ("own-items", "lines") else None
+    if kind == "choice":
+        return _one_of(value, [v for v, _label in choices(question, session)])
+    if kind == "party":
+        return None if value is None else _party(question, value, session)
+    if kind == "areas":
+        return _many(value, [v for v, _label in choices(question, session)])
+    if kind in ("yes-no", "term"):
+        if not isinstance(value, bool):
+            raise Invalid(_("expected yes or no (true/false), got {got}").format(
+                got=describe(value)))
         return value
-    return _schema_value(question.path, text, session)
+    if kind == "date":
+        return schema_value(question.path, value, session).isoformat()
+    if kind == "identifier":
+        return _identifier(question, value, session)
+    if kind == "own-items":
+        return [_item(item) for item in _list(value)]
+    if kind == "lines":
+        return schema_value(question.path, _list(value), session)
+    return schema_value(question.path, value, session)
 
 
-def _schema_value(path: str, value: Any, session: Session) -> Any:
+def _one_of(value: Any, options: list[str]) -> str:
+    message = not_one_of(value, options)
+    if message:
+        raise Invalid(message)
+    return value
+
+
+def _party(question: Question, value: Any, session: Session) -> str:
+    """A catalogue party of the question's side: one of the listed, or another of the same
+    country (an answers file being edited may name one the list leaves out, such as a body
+    renamed since; the checks then say what is wrong with it)."""
+    side = question.path.split(".")[1]
+    party = session.cat.parties.get(value) if isinstance(value, str) else None
+    if party is None or party.country != ("RU" if side == "russian" else "KZ"):
+        return _one_of(value, [v for v, _label in choices(question, session)])
+    return value
+
+
+def _many(value: Any, options: list[str]) -> list[str]:
+    picked: list[str] = []
+    for item in _list(value):
+        if _one_of(item, options) not in picked:
+            picked.append(item)
+    if not picked:
+        raise Invalid(_("choose at least one"))
+    return picked
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise Invalid(_("expected a list, got {got}").format(got=describe(value)))
+    return list(value)
+
+
+def _item(item: Any) -> dict[str, str]:
+    """One item of one's own: its wording in both languages."""
+    if not isinstance(item, dict) or set(item) != {"ru", "kk"}:
+        raise Invalid(_("expected an item worded in Russian (ru) and in Kazakh (kk), got "
+                        "{got}").format(got=describe(item)))
+    checked = {}
+    for lang in ("ru", "kk"):
+        text, message = check_text(item[lang])
+        if message or not text:
+            raise Invalid(message or _("an answer is needed here"))
+        checked[lang] = text
+    return checked
+
+
+def _identifier(question: Question, value: Any, session: Session) -> str:
+    value = schema_value(question.path, value, session)
+    from xbdocs.checks import IDENTIFIER_CHECKS
+
+    label, valid = IDENTIFIER_CHECKS[question.path.rsplit(".", 1)[-1]]
+    if not valid(value):
+        raise Invalid(_("{label} {value} fails its check digit").format(
+            label=_(label), value=value))
+    return value
+
+
+def schema_value(path: str, value: Any, session: Session) -> Any:
+    """``value`` checked as the answers file checks the field at ``path``."""
     try:
         return schema.check_value(path, value, session.cat)
     except ValueError as exc:
         raise Invalid(str(exc)) from None
 
 
-YES = ("да", "д", "yes", "y", "иә", "и", "true", "1")
-NO = ("нет", "н", "no", "n", "жоқ", "ж", "false", "0")
+def dependants(question_id: str, done: list[str]) -> list[str]:
+    """The question and every answered one that depends on it, directly or through
+    another: what changing its answer asks again."""
+    found = [question_id]
+    for question in QUESTIONS:
+        if any(dep in found for dep in question.after) and question.id in done:
+            found.append(question.id)
+    return found
 
 
-def yes_no(text: str) -> bool:
-    word = text.strip().lower()
-    if word in YES:
-        return True
-    if word in NO:
-        return False
-    raise Invalid(_("answer yes or no (да/нет, y/n)"))
-
-
-def _pick_one(text: str, options: list[tuple[str, str]], allow_none: bool = False) -> str | None:
-    if allow_none and text == "0":
-        return None
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1][0]
-    for value, _label in options:
-        if text == value:
-            return value
-    found = [value for value, label in options
-             if text and (text.lower() in label.lower() or text.lower() in value.lower())]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise Invalid(_("«{text}» fits several: {names}; type more of the name or the "
-                        "number").format(text=text, names=", ".join(
-                            label for value, label in options if value in found[:6])))
-    raise Invalid(_("type a number from 1 to {count} or a part of the name").format(
-        count=len(options)))
-
-
-def _pick_many(text: str, options: list[tuple[str, str]]) -> list[str]:
-    picked: list[str] = []
-    for part in re.split(r"[\s,;]+", text.strip()):
-        if not part:
-            continue
-        match = re.fullmatch(r"(\d+)-(\d+)", part)
-        numbers = range(int(match[1]), int(match[2]) + 1) if match else None
-        if numbers is None and part.isdigit():
-            numbers = range(int(part), int(part) + 1)
-        if numbers is None:
-            value = _pick_one(part, options)
-            numbers = range(0)
-            if value and value not in picked:
-                picked.append(value)
-        for number in numbers:
-            if not 1 <= number <= len(options):
-                raise Invalid(_("type numbers from 1 to {count}, such as «1 3 5-7»").format(
-                    count=len(options)))
-            value = options[number - 1][0]
-            if value not in picked:
-                picked.append(value)
-    if not picked:
-        raise Invalid(_("choose at least one: numbers such as «1 3 5-7»"))
-    return picked
+def answered(session: Session) -> list[Question]:
+    """The questions answered that still apply, in the interview's order."""
+    return [q for q in QUESTIONS if q.id in session.done and q.when(session)]
 
 
 def shown(question: Question, session: Session) -> str:
@@ -469,7 +502,8 @@ def shown(question: Question, session: Session) -> str:
     if question.kind == "preview":
         return _("accepted")
     if question.kind == "term":
-        term = session.values.get("term", {})
+        term = session.get("term")
+        term = term if isinstance(term, dict) else {}
         return _("{years} years, renewal {renewal}, notice {months} months").format(
             years=term.get("years"), renewal=term.get("renewal_years") or _("off"),
             months=term.get("notice_months"))

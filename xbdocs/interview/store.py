@@ -1,13 +1,19 @@
 """Where an interview keeps its answers: a draft saved after every answer, and the answers
 file written at the end — the same YAML a person writes by hand (docs/answers.md), with
-short comments. Both are written whole or not at all (:mod:`xbdocs.output`)."""
+short comments. Both are written whole or not at all (:mod:`xbdocs.output`).
+
+Drafts are kept by an id through :class:`DraftStore`, so the engine does not care where:
+:class:`FileDraftStore` for the terminal (beside the answers file), the register's database
+for the browser."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -16,13 +22,126 @@ from xbdocs.catalogue import Catalogue
 from xbdocs.errors import XbdocsError
 from xbdocs.i18n import _, help_text
 from xbdocs.inputs import read_text
-from xbdocs.interview.flow import Session
+from xbdocs.interview.flow import BY_ID, Session
+from xbdocs.stages import STAGES
 
 DRAFT_VERSION = 1
+#: How deep a draft's values may nest: the answers go five keys deep
+#: (parties.russian.signatory.name.ru); deeper is a damaged or hostile file, refused before
+#: anything walks it recursively.
+MAX_DEPTH = 12
+
+
+@dataclass
+class Draft:
+    """An interview in progress, as kept between answers: plain data, no catalogue, so any
+    store (a file, the register's database) keeps it as JSON."""
+
+    stage: str
+    values: dict[str, Any]
+    #: Ids of the questions answered, in the order they were answered.
+    done: list[str] = field(default_factory=list)
+    #: Facts of the interview itself (a party described by hand, a term of one's own).
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, session: Session) -> Draft:
+        """What of a session is kept: everything but the catalogue, read afresh."""
+        return cls(session.stage, copy.deepcopy(session.values), list(session.done),
+                   copy.deepcopy(session.notes))
+
+    def session(self, cat: Catalogue) -> Session:
+        """The session to go on with, against today's catalogue."""
+        return Session(copy.deepcopy(self.values), self.stage, cat, list(self.done),
+                       copy.deepcopy(self.notes))
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain JSON data, with the version that reads it back."""
+        return {"version": DRAFT_VERSION, "stage": self.stage, "values": self.values,
+                "done": self.done, "notes": self.notes}
+
+    @classmethod
+    def from_data(cls, data: Any) -> Draft:
+        """A draft from its JSON data; :class:`DamagedDraft` when it is not one this version
+        wrote (a list, null, the wrong version, unknown questions, values nested deeper than
+        answers go)."""
+        if not isinstance(data, dict) or data.get("version") != DRAFT_VERSION:
+            raise DamagedDraft("not a draft of this version")
+        stage, values = data.get("stage"), data.get("values")
+        done, notes = data.get("done"), data.get("notes", {})
+        if stage not in STAGES or not isinstance(values, dict) or not isinstance(notes, dict):
+            raise DamagedDraft("stage, values or notes")
+        if not isinstance(done, list) or not all(isinstance(q, str) and q in BY_ID
+                                                 for q in done):
+            raise DamagedDraft("done")
+        if _depth(values) > MAX_DEPTH or _depth(notes) > 2:
+            raise DamagedDraft("nested too deep")
+        return cls(stage, values, done, notes)
+
+
+class DamagedDraft(ValueError):
+    """Data that is not a draft; a store turns it into a message naming where it was."""
+
+
+def _depth(node: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deep ``node`` nests, counted no further than ``limit`` (so a hostile draft is
+    not walked to its bottom)."""
+    if limit <= 0 or not isinstance(node, dict | list):
+        return 0
+    children = node.values() if isinstance(node, dict) else node
+    return 1 + max((_depth(child, limit - 1) for child in children), default=0)
+
+
+class DraftStore(Protocol):
+    """Where drafts are kept, by an id: a file beside the answers for the terminal, a table
+    of the register's database for the browser."""
+
+    def load(self, draft_id: str) -> Draft: ...
+
+    def save(self, draft_id: str, draft: Draft) -> None: ...
+
+    def delete(self, draft_id: str) -> None: ...
+
+    def exists(self, draft_id: str) -> bool: ...
 
 
 def draft_path(answers: Path) -> Path:
+    """Where the terminal's draft of ``answers`` is: beside it, so it is found again."""
     return answers.with_name(f"{answers.name}.draft.json")
+
+
+class FileDraftStore:
+    """Drafts as JSON files: the id is the answers file's path, and the draft sits beside it
+    (``answers.yaml.draft.json``), where an interrupted interview has always left it."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+
+    def path(self, draft_id: str) -> Path:
+        answers = Path(draft_id)
+        return draft_path(self.folder / answers if self.folder else answers)
+
+    def exists(self, draft_id: str) -> bool:
+        return self.path(draft_id).exists()
+
+    def save(self, draft_id: str, draft: Draft) -> None:
+        data = json.dumps(draft.as_data(), ensure_ascii=False, indent=1)
+        _write(self.path(draft_id), data.encode())
+
+    def delete(self, draft_id: str) -> None:
+        self.path(draft_id).unlink(missing_ok=True)
+
+    def load(self, draft_id: str) -> Draft:
+        path = self.path(draft_id)
+        if not path.exists():
+            raise XbdocsError(_("{path}: no draft to resume; start with «xbdocs interview -o "
+                                "{answers}»").format(path=path, answers=draft_id))
+        text = read_text(path, _("an interview draft"))
+        try:
+            return Draft.from_data(json.loads(text))
+        except (ValueError, RecursionError):  # JSON nested past the parser's depth
+            raise XbdocsError(_("{path}: the draft is damaged; start again without --resume")
+                              .format(path=path)) from None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -30,32 +149,6 @@ def _write(path: Path, data: bytes) -> None:
     with output.Package(folder, force=True) as package:
         package.add(path.name, data)
         package.commit()
-
-
-def save_draft(answers: Path, session: Session) -> None:
-    data = {"version": DRAFT_VERSION, "stage": session.stage, "values": session.values,
-            "done": session.done, "notes": session.notes}
-    _write(draft_path(answers), json.dumps(data, ensure_ascii=False, indent=1).encode())
-
-
-def load_draft(answers: Path, cat: Catalogue) -> Session:
-    path = draft_path(answers)
-    if not path.exists():
-        raise XbdocsError(_("{path}: no draft to resume; start with «xbdocs interview -o "
-                            "{answers}»").format(path=path, answers=answers))
-    try:
-        data = json.loads(read_text(path, _("an interview draft")))
-        if data.get("version") != DRAFT_VERSION:
-            raise ValueError
-        return Session(dict(data["values"]), str(data["stage"]), cat, list(data["done"]),
-                       dict(data.get("notes", {})))
-    except (ValueError, KeyError, TypeError):
-        raise XbdocsError(_("{path}: the draft is damaged; start again without --resume")
-                          .format(path=path)) from None
-
-
-def remove_draft(answers: Path) -> None:
-    draft_path(answers).unlink(missing_ok=True)
 
 
 def _dates(node: Any, path: str = "") -> Any:

@@ -1,0 +1,505 @@
+"""The interview as an engine any front end drives: it says what to ask next (the question,
+its choices, its default, a preview), takes structured answers, and keeps the state — so
+the terminal and the browser only render it and parse their own input syntax.
+
+One :class:`Interview` per clerk's interview. It holds no process-wide state: its messages
+come out in its own interface language (:func:`xbdocs.i18n.language` around each call), so
+two interviews in one process, or one per request on a server, each speak their own; and
+it keeps its draft through a :class:`~xbdocs.interview.store.DraftStore` by an id, so a
+request can pick the interview up where the last one left it (:meth:`Interview.resume`).
+
+    interview = Interview.start("agreement", "ru")
+    while (asked := interview.next_question()) is not None:
+        problems = interview.answer(asked.id, value_for(asked))   # [] when taken
+    for item in interview.review(): ...
+    for fault in interview.problems(): ...                         # what `xbdocs check` says
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from xbdocs import i18n
+from xbdocs.errors import AnswersError, Problem
+from xbdocs.findings import ERROR, Finding
+from xbdocs.i18n import _
+from xbdocs.interview import flow
+from xbdocs.interview.flow import Invalid, Question, Session
+from xbdocs.interview.store import Draft, DraftStore
+from xbdocs.stages import STAGES
+from xbdocs.yamlread import describe
+
+if TYPE_CHECKING:  # imported when first used, so that starting an interview stays cheap
+    from xbdocs.answers import Answers
+    from xbdocs.catalogue import Catalogue
+    from xbdocs.profile import Profile
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How the agreement names a party and its signatory, from the template itself."""
+
+    #: The part of the Russian preamble about the party, as the agreement will print it.
+    text: str
+    #: Case forms the language engine is not sure of (messages), and anything that keeps
+    #: the agreement from being rendered yet.
+    doubts: list[str]
+    #: The signatory's name, post and gender as answered: what a form can be given for.
+    name: str
+    post: str
+    gender: str
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question as a front end renders it, all text in the interview's language."""
+
+    id: str
+    #: Its number in this interview (the answers given so far, plus one).
+    number: int
+    text: str
+    #: choice | party | text | optional-text | date | yes-no | number | identifier | areas |
+    #: own-items | lines | preview | term — what :meth:`Interview.answer` takes for each is
+    #: in :func:`xbdocs.interview.flow.validate`.
+    kind: str
+    #: (value, label) of each choice; for a party, None (not in the list) is taken too.
+    choices: list[tuple[str, str]]
+    #: The value offered (taken as it is when the clerk accepts it), or None.
+    default: Any
+    #: An empty answer (None, or [] for a list) is taken.
+    optional: bool
+    #: The key path of the answers it fills.
+    path: str
+    #: For a preview question: what the agreement will say.
+    preview: Preview | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int
+    question_id: str
+    #: What was asked, shortened.
+    label: str
+    #: The answer as a person reads it.
+    shown: str
+    #: The questions :meth:`Interview.change` of this one asks again: itself first, then
+    #: every answer that depends on it.
+    reasks: list[str]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A finding of the checks (or a problem of the answers' form) and the question whose
+    answer it concerns, to be asked again; None when no one question is at fault."""
+
+    finding: Finding | Problem
+    question_id: str | None
+
+    @property
+    def severity(self) -> str:
+        return getattr(self.finding, "severity", ERROR)
+
+    @property
+    def path(self) -> str:
+        return self.finding.path
+
+    @property
+    def message(self) -> str:
+        return self.finding.message
+
+
+def _speaking(method: _Method) -> _Method:
+    """Run a method with messages in the interview's own language, and the caller's after."""
+    @functools.wraps(method)
+    def run(self: Interview, *args: Any, **kwargs: Any) -> Any:
+        with i18n.language(self.ui_lang):
+            return method(self, *args, **kwargs)
+    return run  # type: ignore[return-value]
+
+
+class Interview:
+    """One interview: its answers so far and what follows from each.
+
+    Every change is saved to ``drafts`` under ``draft_id`` when both are given."""
+
+    def __init__(self, session: Session, ui_lang: str, *, today: dt.date | None = None,
+                 profile: Profile | None = None, drafts: DraftStore | None = None,
+                 draft_id: str | None = None) -> None:
+        if ui_lang not in i18n.UI_LANGUAGES:
+            raise ValueError(f"interface language {ui_lang!r}: not one of {i18n.UI_LANGUAGES}")
+        if session.stage not in STAGES:
+            raise ValueError(f"stage {session.stage!r}: not one of {STAGES}")
+        self.session = session
+        self.ui_lang = ui_lang
+        self.today = today or dt.date.today()
+        self.profile = profile
+        self.drafts, self.draft_id = drafts, draft_id
+
+    @classmethod
+    def start(cls, stage: str, ui_lang: str, values: dict[str, Any] | None = None, *,
+              cat: Catalogue | None = None, today: dt.date | None = None,
+              profile: Profile | None = None, drafts: DraftStore | None = None,
+              draft_id: str | None = None) -> Interview:
+        """A new interview; ``values`` (answers to edit, in the answers file's shape) are
+        offered as the defaults of their questions, each still asked."""
+        if values is not None and not isinstance(values, dict):
+            raise ValueError("values: expected the answers as a dict")
+        from xbdocs import catalogue
+
+        session = Session(copy.deepcopy(values or {}), stage, cat or catalogue.load())
+        return cls(session, ui_lang, today=today, profile=profile, drafts=drafts,
+                   draft_id=draft_id)
+
+    @classmethod
+    def resume(cls, drafts: DraftStore, draft_id: str, ui_lang: str, *,
+               cat: Catalogue | None = None, today: dt.date | None = None,
+               profile: Profile | None = None) -> Interview:
+        """The interview saved under ``draft_id``; an XbdocsError (in ``ui_lang``) when
+        there is none or it is damaged."""
+        from xbdocs import catalogue
+
+        with i18n.language(ui_lang):
+            draft = drafts.load(draft_id)
+        return cls(draft.session(cat or catalogue.load()), ui_lang, today=today,
+                   profile=profile, drafts=drafts, draft_id=draft_id)
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def stage(self) -> str:
+        return self.session.stage
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The answers so far, in the answers file's shape (a copy)."""
+        return copy.deepcopy(self.session.values)
+
+    @property
+    def answered(self) -> list[str]:
+        """Ids of the questions answered, in the order they were answered."""
+        return list(self.session.done)
+
+    def save(self) -> None:
+        """Keep the interview in its store (done after every change already)."""
+        if self.drafts is not None and self.draft_id is not None:
+            self.drafts.save(self.draft_id, Draft.of(self.session))
+
+    def discard(self) -> None:
+        """Forget the saved draft: the answers are written, or the clerk starts again."""
+        if self.drafts is not None and self.draft_id is not None:
+            self.drafts.delete(self.draft_id)
+
+    # --- asking ------------------------------------------------------------------------
+
+    @_speaking
+    def next_question(self) -> Asked | None:
+        """The question to ask now, or None when everything the stage needs is answered
+        (then :meth:`review` and :meth:`problems`)."""
+        question = flow.pending(self.session)
+        return None if question is None else self._asked(question)
+
+    def _asked(self, question: Question) -> Asked:
+        kind = question.kind
+        return Asked(
+            question.id, len(self.session.done) + 1, flow.title(question), kind,
+            flow.choices(question, self.session) if kind in ("choice", "party", "areas")
+            else [], flow.default(question, self.session), kind in flow.OPTIONAL_KINDS,
+            question.path, self._preview(question) if kind == "preview" else None)
+
+    @_speaking
+    def validate(self, question_id: str, value: Any) -> list[Invalid]:
+        """What is wrong with ``value`` as the answer to a question, without taking it: for
+        a front end checking a field (or an item of a list) as it is typed."""
+        try:
+            flow.validate(flow.BY_ID[question_id], value, self.session)
+        except Invalid as exc:
+            return [exc]
+        return []
+
+    @_speaking
+    def answer(self, question_id: str, value: Any) -> list[Invalid]:
+        """Take the answer to the question asked now; [] when taken, else why not (the
+        question is then still the one asked).
+
+        For a preview question: True accepts it; ``{"gender": "female"}`` or
+        ``{"genitive": {"глава района": "главы района"}}`` corrects it, and it is shown
+        again."""
+        question = flow.pending(self.session)
+        if question is None or question.id != question_id:
+            return [Invalid(_("«{id}» is not the question asked now").format(id=question_id))]
+        if question.kind == "preview" and value is not True:
+            return self._correct(question, value)
+        if question.kind != "preview":
+            try:
+                checked = flow.validate(question, value, self.session)
+            except Invalid as exc:
+                return [exc]
+            self._apply(question, checked)
+        self.session.done.append(question.id)
+        self.save()
+        return []
+
+    def _apply(self, question: Question, value: Any) -> None:
+        """Put an answer into the answers, with what follows from it."""
+        session, kind, path = self.session, question.kind, question.path
+        if kind == "term":
+            session.notes["term.own"] = not value
+            session.put("term", dict(flow.COMMON_TERM) if value else None)
+            return
+        if kind == "party":
+            self._apply_party(path, value)
+            return
+        session.put(path, value)
+        side = question.id.split("-")[0]
+        if question.id == "russian-signatory-ru":
+            session.put(path[:-3] + ".kk", value)  # a Russian name reads the same in Kazakh
+        if question.id.endswith(("-signatory-ru", "-signatory-kk")):
+            base = f"parties.{side}.signatory"
+            guess = flow.gender_from_name(session.get(f"{base}.name.kk") or
+                                          session.get(f"{base}.name.ru") or "")
+            if guess:
+                session.put(f"{base}.gender", guess)
+        if question.id.endswith("-region") and session.get("track") == "regional":
+            session.put(path.rsplit(".", 1)[0] + ".level", "regional")
+
+    def _apply_party(self, path: str, value: str | None) -> None:
+        """A catalogue party replaces whatever described the party by hand; None (not in
+        the list) leaves the description to the questions that follow."""
+        session, side = self.session, path.split(".")[1]
+        session.notes[f"manual.{side}"] = value is None
+        if value is None:
+            session.put(path, None)
+            return
+        party = session.get(f"parties.{side}")
+        if isinstance(party, dict):
+            for key in ("name", "region", "level", "country", "address"):
+                party.pop(key, None)
+        session.put(path, value)
+
+    def _correct(self, question: Question, value: Any) -> list[Invalid]:
+        """A correction of the preview: the signatory's gender, or a form in the genitive
+        the language engine got wrong (kept in the answers' forms table)."""
+        session, base = self.session, question.path
+        if isinstance(value, dict) and set(value) == {"gender"}:
+            try:
+                session.put(f"{base}.gender",
+                            flow.schema_value(f"{base}.gender", value["gender"], session))
+            except Invalid as exc:
+                return [exc]
+        elif isinstance(value, dict) and set(value) == {"genitive"} and \
+                isinstance(value["genitive"], dict):
+            forms = copy.deepcopy(session.get("forms"))
+            forms = forms if isinstance(forms, dict) else {}
+            table = forms["ru"] = forms["ru"] if isinstance(forms.get("ru"), dict) else {}
+            for nominative, form in value["genitive"].items():
+                entry = table[nominative] = table.get(nominative) if isinstance(
+                    table.get(nominative), dict) else {}
+                entry["genitive"] = form.strip() if isinstance(form, str) else form
+            try:
+                flow.schema_value("forms", forms, session)
+            except Invalid as exc:
+                return [exc]
+            session.put("forms", forms)
+        else:
+            return [Invalid(_("expected true (it is right), a gender or forms in the genitive, "
+                              "got {got}").format(got=describe(value)))]
+        self.save()
+        return []
+
+    @_speaking
+    def back(self) -> Asked | None:
+        """Forget the last answer (and any that depend on it) and ask it again; its value
+        is offered as the default."""
+        if self.session.done:
+            flow.forget(self.session, self.session.done[-1])
+            self.save()
+        return self.next_question()
+
+    # --- the review ------------------------------------------------------------------
+
+    @_speaking
+    def review(self) -> list[ReviewItem]:
+        """Every answer that applies, numbered, with what changing it would ask again."""
+        session = self.session
+        return [ReviewItem(number, q.id, flow.label(q), flow.shown(q, session),
+                           flow.dependants(q.id, session.done))
+                for number, q in enumerate(flow.answered(session), 1)]
+
+    def change(self, question_id: str) -> list[str]:
+        """Ask a question again, and every answer that depends on it; the ids to be asked
+        again ([] when it was not answered). Their values stay, offered as defaults."""
+        if question_id not in flow.BY_ID:
+            raise KeyError(question_id)
+        if question_id not in self.session.done:
+            return []
+        forgotten = flow.forget(self.session, question_id)
+        self.save()
+        return forgotten
+
+    @_speaking
+    def problems(self) -> list[Fault]:
+        """The findings of `xbdocs check` for the answers and the stage (or the problems of
+        the answers' form, when they are not yet a valid answers file), each with the
+        question at fault."""
+        from xbdocs import answers, checks
+        from xbdocs import profile as profiles
+
+        session = self.session
+        try:
+            parsed = answers.parse(copy.deepcopy(session.values), {}, cat=session.cat)
+        except AnswersError as exc:
+            return [Fault(p, self._at_fault(p.path)) for p in exc.problems]
+        findings = checks.check(parsed, session.cat, self.profile or profiles.load(),
+                                session.stage, self.today)
+        return [Fault(f, self._at_fault(f.path)) for f in findings]
+
+    def _at_fault(self, path: str) -> str | None:
+        """The first answered question that fills ``path``, a key inside it, or a section
+        around it."""
+        path = re.sub(r"\[\d+\]", "", path)
+        for question in flow.answered(self.session):
+            if path and (path == question.path or path.startswith(question.path + ".") or
+                         question.path.startswith(path + ".")):
+                return question.id
+        return None
+
+    # --- the preview -----------------------------------------------------------------
+
+    @_speaking
+    def preview(self, question_id: str) -> Preview:
+        """How the agreement's preamble names the party of a question (and its signatory),
+        rendered from the agreement template with the answers so far, completed with
+        specimen values for what is not answered yet. KeyError for a question that is not
+        about a party."""
+        return self._preview(flow.BY_ID[question_id])
+
+    def _preview(self, question: Question) -> Preview:
+        from xbdocs import answers
+
+        if not question.path.startswith("parties."):
+            raise KeyError(question.id)
+        session, side = self.session, question.path.split(".")[1]
+        base = f"parties.{side}.signatory"
+        person = (str(session.get(f"{base}.name.ru") or ""),
+                  str(session.get(f"{base}.position.ru") or ""),
+                  str(session.get(f"{base}.gender") or "male"))
+        try:
+            parsed = answers.parse(_specimen(session), {}, cat=session.cat)
+        except AnswersError as exc:
+            return Preview("", [str(p) for p in exc.problems], *person)
+        text, doubts = render_party(parsed, side, session.cat)
+        return Preview(text, doubts, *person)
+
+
+# --- what the agreement says of a party ----------------------------------------------
+
+
+def render_party(parsed: Answers, side: str, cat: Catalogue) -> tuple[str, list[str]]:
+    """The part of the agreement's Russian preamble about one party — its name, who signs
+    for it and on what authority — and the doubts about the case forms in it.
+
+    Rendered through the assembler from the template itself, so it says what the agreement
+    will say, whatever a lawyer changes in the template; the only place the interview knows
+    the assembler's API. The preamble names the Russian party, then the Kazakh; each party's
+    part runs from its name through as many comma-separated clauses as the Russian party's
+    (the two halves are written alike), so no wording of the template is repeated here."""
+    from xbdocs import assembler
+
+    assembly = assembler.assemble(parsed, cat=cat)
+    names = (parsed.russian.name.ru, parsed.kazakh.name.ru)
+    preamble = next((b for b in assembly.documents["ru"].blocks if b.id == "preamble"), None)
+    paragraphs = [p.text for p in preamble.paragraphs] if preamble else []
+    paragraph = next((p for p in paragraphs if _find(p, names[0]) >= 0),
+                     paragraphs[0] if paragraphs else "")
+    doubts = [w.message for w in assembly.warnings
+              if w.code == "XB018" and w.path.startswith(f"parties.{side}.")]
+    return _party_part(paragraph, names, side), doubts
+
+
+def _find(text: str, what: str, start: int = 0) -> int:
+    """Where ``what`` is in ``text``, whatever the case of the first letter and the kind of
+    spaces (the assembler capitalises and puts no-break spaces)."""
+    return text.replace("\xa0", " ").lower().find(what.replace("\xa0", " ").lower(), start)
+
+
+def _commas(text: str) -> list[int]:
+    """Where ``text`` has commas outside «quotes» (an act's title has commas of its own)."""
+    found, depth = [], 0
+    for index, char in enumerate(text):
+        if char == "«":
+            depth += 1
+        elif char == "»":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            found.append(index)
+    return found
+
+
+def _party_part(paragraph: str, names: tuple[str, str], side: str) -> str:
+    russian = _find(paragraph, names[0])
+    kazakh = _find(paragraph, names[1], russian + len(names[0])) if russian >= 0 else -1
+    if kazakh < 0:
+        return paragraph
+    first = paragraph[russian:kazakh]
+    commas = _commas(first)
+    if side == "russian":
+        return first[:commas[-1]] if commas else first.strip()
+    second = paragraph[kazakh:]
+    cuts = _commas(second)
+    end = cuts[len(commas) - 1] if commas and len(cuts) >= len(commas) else len(second)
+    return second[:end].rstrip(" ,")
+
+
+#: A signatory for a party not yet described: any valid one does, the preview shows only
+#: the part about the party being asked.
+_SPECIMEN_SIGNATORY = {
+    "name": {"ru": "Иванов Иван Иванович", "kk": "Иванов Иван Иванович"},
+    "gender": "male",
+    "position": {"ru": "глава", "kk": "басшы"},
+}
+
+
+def _specimen(session: Session) -> dict[str, Any]:
+    """The answers so far, completed with specimen values where a required answer is not
+    given yet, so the agreement can be rendered before the interview ends."""
+    values = copy.deepcopy(session.values)
+    probe = Session(values, session.stage, session.cat)
+    if probe.get("track") is None:
+        values["track"] = "municipal"
+    for side in ("russian", "kazakh"):
+        _specimen_party(probe, side)
+    cat = session.cat
+    if not probe.get("areas") and not probe.get("custom_areas"):
+        values["areas"] = list(cat.areas)[:1]
+    if not probe.get("cooperation_forms") and not probe.get("custom_cooperation_forms"):
+        values["cooperation_forms"] = list(cat.cooperation_forms)[:1]
+    for key, specimen in (("coordination", {"mode": "working-group", "plan_years": 2}),
+                          ("term", flow.COMMON_TERM)):
+        for part, value in specimen.items():
+            if probe.get(f"{key}.{part}") is None:
+                probe.put(f"{key}.{part}", value)
+    return values
+
+
+def _specimen_party(probe: Session, side: str) -> None:
+    base = f"parties.{side}"
+    if probe.get(f"{base}.catalogue") is None and probe.get(f"{base}.name") is None:
+        listed = flow.party_choices(side, probe)
+        country = "RU" if side == "russian" else "KZ"
+        any_party = [p.id for p in probe.cat.parties.values() if p.country == country]
+        probe.put(f"{base}.catalogue", listed[0][0] if listed else any_party[0])
+    signatory = {**_SPECIMEN_SIGNATORY, "acts_on": flow.DEFAULT_ACT[side]}
+    for key, value in signatory.items():
+        parts = value.items() if isinstance(value, dict) else [("", value)]
+        for lang, text in parts:
+            path = f"{base}.signatory.{key}" + (f".{lang}" if lang else "")
+            if probe.get(path) is None:
+                probe.put(path, text)
