@@ -1,0 +1,184 @@
+"""The register as a department keeps it (xbdocs.registry.export), called directly on
+entries made in memory: the typed rows, the CSV, the XLSX read back with openpyxl, the DOCX
+read back with python-docx, and the file written whole."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from xbdocs.errors import XbdocsError
+from xbdocs.registry import export, statuses
+from xbdocs.registry.models import Agreement, Change
+
+D = dt.date
+TODAY = D(2027, 5, 4)
+#: 176 characters: the tallest cell of its row (4 lines of the title's 58 in the XLSX).
+TITLE = ("Соглашение между Администрацией Угловского района Алтайского края (Российская "
+         "Федерация) и акиматом Бородулихинского района области Абай (Республика Казахстан) "
+         "о сотрудничестве")
+HEADINGS = ["№ п/п", "Рег. номер", "Дата рег.", "Наименование соглашения", "Российская сторона",
+            "Казахстанская сторона", "Подписано", "Срок действия", "Статус", "Примечание"]
+
+
+def _agreement(history: tuple[tuple[str, D], ...] = (), **fields) -> Agreement:
+    values = {"title": "Соглашение", "track": "municipal", "russian_party": "",
+              "russian_ids": "", "russian_signatory": "", "kazakh_party": "", "kazakh_ids": "",
+              "kazakh_signatory": "", "signed_on": None, "term_years": None, "renewal": False,
+              "renewal_years": None, "entry_into_force": "registration", "in_force_on": None,
+              "registration_number": "", "registered_on": None, "status_on": None, "notes": "",
+              "answers": {}}
+    values.update(fields)
+    entry = Agreement(**values)
+    entry.history = [Change(status=status, on=on) for status, on in history]
+    return entry
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[Agreement]:
+    registered = _agreement(
+        id=1, title=TITLE, russian_party="Администрация Угловского района",
+        russian_ids="ИНН 2279001236", russian_signatory="глава района Петрова Е.В. ",
+        kazakh_party="Аппарат акима Бородулихинского района", kazakh_ids="",
+        kazakh_signatory="аким района Жумабеков Е.С.", signed_on=D(2027, 4, 14), term_years=5,
+        registration_number="17", registered_on=D(2027, 4, 30), status=statuses.REGISTERED,
+        status_on=D(2027, 4, 30))
+    renewed = _agreement(
+        id=2, title="Соглашение 2012 года", russian_party="Администрация Алтайского края",
+        kazakh_party="Акимат Павлодарской области", signed_on=D(2012, 9, 19), term_years=5,
+        renewal=True, renewal_years=5, in_force_on=D(2012, 9, 19), status=statuses.RENEWED,
+        status_on=D(2022, 9, 19), notes="продлено автоматически",
+        history=((statuses.IN_FORCE, D(2012, 9, 19)), (statuses.RENEWED, D(2017, 9, 19)),
+                 (statuses.RENEWED, D(2022, 9, 19))))
+    draft = _agreement(id=3, title="Проект", russian_party="Администрация",
+                       kazakh_party="Акимат", status=statuses.DRAFT)
+    return [registered, renewed, draft]
+
+
+def test_one_typed_row_per_agreement(entries):
+    rows = export.rows(entries)
+    assert rows[0] == [
+        1, "17", D(2027, 4, 30), TITLE,
+        "Администрация Угловского района; ИНН 2279001236; глава района Петрова Е.В.",
+        "Аппарат акима Бородулихинского района; аким района Жумабеков Е.С.",
+        D(2027, 4, 14), "5 (пять) лет; до 29.04.2032",  # from registration, as it takes effect
+        "зарегистрировано с 30.04.2027", ""]
+    # In force since 19.09.2012 for 5 years, renewed twice by 5: the term ends 18.09.2027.
+    assert rows[1][7] == "5 (пять) лет, с автоматическим продлением на 5 (пять) лет; до 18.09.2027"
+    assert rows[1][8:] == ["продлено с 19.09.2022", "продлено автоматически"]
+    assert rows[2] == [3, "", None, "Проект", "Администрация", "Акимат", None, "бессрочно",
+                       "проект", ""]
+    assert export.rows([]) == []
+
+
+def test_the_term_of_a_draft_has_no_end_yet():
+    draft = _agreement(id=4, status=statuses.DRAFT, term_years=3, renewal=True,
+                       renewal_years=1)
+    assert export.rows([draft])[0][7] == "3 (три) года, с автоматическим продлением на 1 (один) год"
+
+
+def test_the_csv_reads_in_excel(entries):
+    data = export.as_csv(entries)
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs for Cyrillic
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == HEADINGS and len(rows) == 4
+    assert rows[1][:3] == ["1", "17", "30.04.2027"] and rows[1][6] == "14.04.2027"
+    assert rows[3][2] == "" and rows[3][6] == ""  # no date: an empty cell, not «None»
+
+
+def test_the_xlsx_has_real_columns_and_types(entries, tmp_path):
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(export.as_xlsx(entries, TODAY))
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet.title == "Реестр" and book.sheetnames == ["Реестр"]
+    assert [cell.value for cell in sheet[1]] == HEADINGS
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.max_row == 4 and sheet.max_column == 10
+    # Typed cells: the number a number, dates dates shown as dd.mm.yyyy.
+    assert sheet["A2"].value == 1 and sheet["B2"].value == "17"
+    assert sheet["C2"].value == dt.datetime(2027, 4, 30)
+    assert sheet["G2"].value == dt.datetime(2027, 4, 14)
+    assert sheet["C2"].number_format == sheet["G2"].number_format == "DD.MM.YYYY"
+    assert sheet["D2"].value == TITLE and sheet["H2"].value == "5 (пять) лет; до 29.04.2032"
+    assert sheet["I3"].value == "продлено с 19.09.2022" and sheet["J3"].value == \
+        "продлено автоматически"
+    assert sheet["C4"].value is None and sheet["H4"].value == "бессрочно"
+    assert sheet["D3"].alignment.wrap_text and sheet["D3"].alignment.vertical == "top"
+    # Widths in characters; each row as tall as its tallest cell's wrapped lines.
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"] == [
+        6, 14, 13, 60, 36, 36, 13, 30, 18, 40]
+    assert sheet.row_dimensions[1].height == 30  # «№ п/п» in a column of 6: two lines
+    assert sheet.row_dimensions[2].height == 60  # the title: 176 characters, 58 a line
+    assert sheet.row_dimensions[4].height == 15
+    # Printed as the DOCX is: landscape A4, one page wide, the header row on every page.
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J4"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert book.properties.title == "Реестр соглашений о приграничном сотрудничестве"
+    assert book.properties.creator == "xbdocs"
+    assert book.properties.created == dt.datetime(2027, 5, 4)
+
+
+def test_the_xlsx_is_the_same_bytes_on_the_same_day(entries):
+    assert export.as_xlsx(entries, TODAY) == export.as_xlsx(entries, TODAY)
+
+
+def test_the_docx_is_a_landscape_table(entries):
+    document = Document(io.BytesIO(export.as_docx(entries, TODAY)))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[:3] == ["РЕЕСТР", "соглашений о приграничном сотрудничестве",
+                         "по состоянию на 04.05.2027"]
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(297)) < Mm(1) and abs(section.page_height - Mm(210)) < \
+        Mm(1)
+    (table,) = document.tables
+    assert [cell.text for cell in table.rows[0].cells] == HEADINGS
+    assert len(table.rows) == 4
+    first = [cell.text for cell in table.rows[1].cells]
+    assert first[:3] == ["1", "17", "30.04.2027"] and first[6] == "14.04.2027"
+    assert first[8] == "зарегистрировано с 30.04.2027"
+    assert [cell.text for cell in table.rows[3].cells][2] == ""
+    # Column widths as the module gives them, filling the 262 mm between the margins.
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(grid) == 10 and grid.index(max(grid)) == 3 and grid.index(min(grid)) == 0
+    assert abs(sum(grid) - 262 / 25.4 * 1440) < 10
+    assert document.core_properties.title == "Реестр соглашений о приграничном сотрудничестве"
+
+
+def test_an_empty_register_says_so():
+    document = Document(io.BytesIO(export.as_docx([], TODAY)))
+    assert document.tables == []
+    assert "Записей нет." in [p.text for p in document.paragraphs]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.as_xlsx([], TODAY))).active
+    assert sheet.max_row == 1 and sheet["A1"].value == "№ п/п"
+
+
+@pytest.mark.parametrize("kind", export.FORMATS)
+def test_export_writes_the_file_whole_and_never_over_one(entries, tmp_path, kind):
+    path = tmp_path / f"register.{kind}"
+    written = export.export(entries, kind, path, False, TODAY)
+    assert written == path and path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # nothing left beside it
+    path.write_bytes(b"kept")
+    with pytest.raises(XbdocsError, match="already exists; use --force"):
+        export.export(entries, kind, path, False, TODAY)
+    assert path.read_bytes() == b"kept"
+    export.export(entries[:1], kind, path, True, TODAY)
+    data = path.read_bytes()
+    if kind == "csv":
+        assert data == export.as_csv(entries[:1])
+    elif kind == "xlsx":
+        assert openpyxl.load_workbook(path).active.max_row == 2
+    else:
+        assert len(Document(str(path)).tables[0].rows) == 2
