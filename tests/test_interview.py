@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from tests.conftest import docx_text
 from xbdocs import answers, i18n, schema
-from xbdocs.build import AGREEMENT_FILES
 from xbdocs.cli import cli
 from xbdocs.interview import flow, store
+from xbdocs.output import AGREEMENT_FILES
 
 #: The shortest municipal interview with catalogue parties, agreement stage.
 MUNICIPAL = [

@@ -11,11 +11,12 @@ import threading
 
 import pytest
 
-from xbdocs import answers, assembler, catalogue, checks, i18n, profile
+from xbdocs import answers, assembler, checks, i18n
 from xbdocs.errors import XbdocsError
 from xbdocs.interview import flow
 from xbdocs.interview.engine import Interview
 from xbdocs.interview.store import Draft, FileDraftStore
+from xbdocs.package import review
 
 TODAY = dt.date(2026, 11, 27)
 #: The municipal interview of tests/test_interview.py, as structured values; a question
@@ -180,8 +181,7 @@ def test_problems_are_the_findings_of_xbdocs_check(stage):
               "request-date": "2026-12-03", "results": ["ярмарки"]}
     _drive(interview, script)
     faults = interview.problems()
-    expected = checks.check(answers.parse(interview.values, {}), catalogue.load(),
-                            profile.load(), stage, TODAY)
+    expected = review(answers.parse(interview.values, {}), stage=stage, today=TODAY)
     assert [fault.finding for fault in faults] == expected
     by_code = {fault.finding.code: fault for fault in faults}
     assert by_code["XB002"].question_id == "russian-party"

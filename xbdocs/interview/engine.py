@@ -346,19 +346,22 @@ class Interview:
 
     @_speaking
     def problems(self) -> list[Fault]:
-        """The findings of `xbdocs check` for the answers and the stage (or the problems of
-        the answers' form, when they are not yet a valid answers file), each with the
-        question at fault."""
-        from xbdocs import answers, checks
+        """The findings of `xbdocs check` (:func:`xbdocs.package.review`) for the answers and
+        the stage (or the problems of the answers' form, when they are not yet a valid
+        answers file), each with the question at fault."""
+        from xbdocs import answers
         from xbdocs import profile as profiles
+        from xbdocs.package import review
 
         session = self.session
         try:
             parsed = answers.parse(copy.deepcopy(session.values), {}, cat=session.cat)
         except AnswersError as exc:
             return [Fault(p, self._at_fault(p.path)) for p in exc.problems]
-        findings = checks.check(parsed, session.cat, self.profile or profiles.load(),
-                                session.stage, self.today)
+        # The one list `check`, `build` and batch report (checks and the language engine's
+        # doubts), so the review never misses what the build then says.
+        findings = review(parsed, stage=session.stage, today=self.today,
+                          profile=self.profile or profiles.load())
         return [Fault(f, self._at_fault(f.path)) for f in findings]
 
     def _at_fault(self, path: str) -> str | None:
