@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -46,15 +48,32 @@ def english_messages():
     i18n.set_language("en")
 
 
+def _exit_code(args: tuple, lang: str | None) -> int:
+    """Run ``xbdocs [--lang LANG] ARGS…`` in this process; its exit code."""
+    try:
+        main([*(["--lang", lang] if lang else []), *map(str, args)])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0  # pragma: no cover - main always exits
+
+
+def cli(*args: object, lang: str | None = "en") -> Result:
+    """One xbdocs command run in this process, with what it printed: for where the ``run``
+    fixture cannot go (a module-scoped fixture, a forked process). Tests take ``run``."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = _exit_code(args, lang)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def run(capsys):
-    def invoke(*args: str) -> Result:
-        try:
-            main(["--lang", "en", *map(str, args)])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
+    """How a test runs an xbdocs command: ``run("build", path, "-o", out)`` runs
+    ``xbdocs --lang en build …`` in this process and gives its exit code and output.
+    ``lang=`` picks the message language (None: no ``--lang``, the default decides).
+    A real process only where one is the point (start-up, signals, packaging)."""
+    def invoke(*args: object, lang: str | None = "en") -> Result:
+        code = _exit_code(args, lang)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
     return invoke

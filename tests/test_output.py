@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, cli
 from xbdocs import output
 from xbdocs.errors import OutputError
 
@@ -218,16 +218,8 @@ def test_a_second_build_waits_for_the_first(tmp_path, monkeypatch):
 
 
 def _build_into(folder, index, results):
-    import contextlib
-    import io
-
-    from xbdocs.cli import main
-
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        try:
-            main(["build", str(SAMPLE), "-o", str(folder), "--force"])
-        except SystemExit as exc:
-            results[index] = exc.code
+    """One of the concurrent builds, in a process of its own."""
+    results[index] = cli("build", SAMPLE, "-o", folder, "--force").code
 
 
 def test_concurrent_force_builds_do_not_interleave(tmp_path):

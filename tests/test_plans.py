@@ -10,7 +10,7 @@ import pytest
 import yaml
 from docx import Document
 
-from tests.conftest import SAMPLES, docx_text, plain
+from tests.conftest import SAMPLES, cli, docx_text, plain
 from xbdocs.lang import kk, periods, ru
 
 PLAN = SAMPLES / "plans" / "pavlodar-2027-2028.yaml"
@@ -44,12 +44,9 @@ def test_what_is_not_a_period(text):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from xbdocs.cli import main
-
     outdir = tmp_path_factory.mktemp("plan")
-    with pytest.raises(SystemExit) as done:
-        main(["--lang", "en", "plan", str(PLAN), "-o", str(outdir)])
-    assert done.value.code == 0
+    result = cli("plan", PLAN, "-o", outdir)
+    assert result.code == 0, result.err
     return outdir
 
 
