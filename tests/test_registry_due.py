@@ -40,7 +40,7 @@ def entry(**fields) -> Agreement:
     return agreement
 
 
-def dates(items: list[due.Due]) -> list[tuple[str, str, D]]:
+def dates(items: list[due.Reminder]) -> list[tuple[str, str, D]]:
     return [(item.kind, item.what, item.date) for item in items]
 
 
@@ -161,8 +161,8 @@ def _unfolded(data: bytes) -> list[str]:
 
 
 def test_the_calendar_has_one_all_day_event_per_date():
-    items = [due.Due(7, "Соглашение", due.FILING, "Заявление", D(2027, 9, 15), False),
-             due.Due(7, "Соглашение", due.EXPIRY, "the term ends", D(2032, 12, 31))]
+    items = [due.Reminder(7, "Соглашение", due.FILING, "Заявление", D(2027, 9, 15), False),
+             due.Reminder(7, "Соглашение", due.EXPIRY, "the term ends", D(2032, 12, 31))]
     lines = _unfolded(due.ics(items, STAMP))
     assert lines[:4] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//xbdocs//registry//RU",
                          "CALSCALE:GREGORIAN"]
@@ -178,11 +178,11 @@ def test_the_calendar_has_one_all_day_event_per_date():
 
 
 def test_exporting_again_updates_the_same_events():
-    item = due.Due(3, "Соглашение", due.NOTICE, "last day to give notice", D(2031, 10, 29))
-    moved = due.Due(3, "Соглашение", due.NOTICE, "last day to give notice", D(2031, 11, 2))
-    other = due.Due(3, "Соглашение", due.NOTICE, "another notice", D(2031, 10, 29))
+    item = due.Reminder(3, "Соглашение", due.NOTICE, "last day to give notice", D(2031, 10, 29))
+    moved = due.Reminder(3, "Соглашение", due.NOTICE, "last day to give notice", D(2031, 11, 2))
+    other = due.Reminder(3, "Соглашение", due.NOTICE, "another notice", D(2031, 10, 29))
 
-    def uid(one: due.Due) -> str:
+    def uid(one: due.Reminder) -> str:
         return next(line for line in _unfolded(due.ics([one], STAMP)) if line.startswith("UID"))
 
     assert uid(item) == uid(moved) != uid(other)
@@ -190,13 +190,13 @@ def test_exporting_again_updates_the_same_events():
 
 def test_long_and_special_text_is_escaped_and_folded_between_characters():
     title = "Соглашение, заключённое; между сторонами\\с переносом\nстроки " * 3
-    lines = _unfolded(due.ics([due.Due(12, title, due.EXPIRY, "срок, истекает", D(2030, 1, 1))],
-                              STAMP))
+    item = due.Reminder(12, title, due.EXPIRY, "срок, истекает", D(2030, 1, 1))
+    lines = _unfolded(due.ics([item], STAMP))
     description = next(line for line in lines if line.startswith("DESCRIPTION:"))
     assert description == "DESCRIPTION:" + ("Соглашение\\, заключённое\\; между сторонами\\\\с "
                                             "переносом\\nстроки " * 3)
     assert "SUMMARY:№ 12: срок\\, истекает" in lines
-    raw = due.ics([due.Due(12, title, due.EXPIRY, "x", D(2030, 1, 1))], STAMP).split(b"\r\n")
+    raw = due.ics([due.Reminder(12, title, due.EXPIRY, "x", D(2030, 1, 1))], STAMP).split(b"\r\n")
     folded = [line for line in raw if line.startswith(b" ")]
     assert folded  # the description took several lines …
     for line in raw:

@@ -31,7 +31,10 @@ NOTICE, EXPIRY, FILING = "notice", "expiry", "filing"
 
 
 @dataclass(frozen=True)
-class Due:
+class Reminder:
+    """A date an agreement's keeper must act by: a filing step, the last day to give
+    notice against renewal, the end of the term."""
+
     agreement: int
     title: str
     kind: str
@@ -80,28 +83,28 @@ def term_end(entry: Agreement) -> dt.date | None:
     return deadlines.add_months(start, 12 * years) - dt.timedelta(days=1)
 
 
-def of(entry: Agreement) -> list[Due]:
+def of(entry: Agreement) -> list[Reminder]:
     """Every date this agreement has ahead of it (past ones too: overdue)."""
     if entry.status in statuses.FINAL:
         return []
-    found: list[Due] = []
+    found: list[Reminder] = []
     if entry.status in _ORDER and _ORDER.index(entry.status) < _ORDER.index(
             statuses.REGISTERED):
         found += _filing(entry)
     end = term_end(entry)
     if end is not None:
         if entry.renewal and entry.notice_months:
-            found.append(Due(entry.id, entry.title, NOTICE, _(
+            found.append(Reminder(entry.id, entry.title, NOTICE, _(
                 "last day to give notice against automatic renewal ({months} months before "
                 "the term ends)").format(months=entry.notice_months),
                 deadlines.add_months(end, -entry.notice_months)))
-        found.append(Due(entry.id, entry.title, EXPIRY,
+        found.append(Reminder(entry.id, entry.title, EXPIRY,
                          _("the term ends") if not entry.renewal else
                          _("the term ends (renewed unless notice was given)"), end))
     return found
 
 
-def _filing(entry: Agreement) -> list[Due]:
+def _filing(entry: Agreement) -> list[Reminder]:
     try:
         profile = profile_module.load(entry.profile or None)
     except XbdocsError:  # a profile gone or broken since: no filing dates, not an error
@@ -130,12 +133,12 @@ def _filing(entry: Agreement) -> list[Due]:
         completes = COMPLETES.get(item.step.id)
         if item.due is None or completes is None or _ORDER.index(completes) <= reached:
             continue
-        found.append(Due(entry.id, entry.title, FILING, item.step.title, item.due,
+        found.append(Reminder(entry.id, entry.title, FILING, item.step.title, item.due,
                          item.step.verified))
     return found
 
 
-def within(entries: list[Agreement], today: dt.date, days: int | None) -> list[Due]:
+def within(entries: list[Agreement], today: dt.date, days: int | None) -> list[Reminder]:
     """What falls due by ``today + days`` (all ahead when ``days`` is None), overdue
     included, soonest first."""
     found = [due for entry in entries for due in of(entry)]
@@ -144,7 +147,7 @@ def within(entries: list[Agreement], today: dt.date, days: int | None) -> list[D
     return sorted(found, key=lambda due: (due.date, due.agreement, due.kind))
 
 
-def ics(items: list[Due], stamp: dt.datetime) -> bytes:
+def ics(items: list[Reminder], stamp: dt.datetime) -> bytes:
     """An iCalendar file (RFC 5545): one all-day event per date, named so that exporting
     again updates the same events instead of adding copies."""
     def escape(value: str) -> str:
