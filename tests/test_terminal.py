@@ -24,15 +24,19 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None and not REQUIRED,
 
 
 class Screen:
+    """A terminal on a tmux server of its own (``-L``): closing one screen's server while
+    the next starts could otherwise end the new session («server exited unexpectedly»)."""
+
     def __init__(self, name: str, folder, command: str) -> None:
         self.name = name
+        self.tmux = ["tmux", "-L", name]
         env = f"XBDOCS_TODAY=2026-11-27 LANG=ru_RU.UTF-8 PYTHONPATH={shlex.quote(os.getcwd())}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "150", "-y", "50",
+        subprocess.run([*self.tmux, "new-session", "-d", "-s", name, "-x", "150", "-y", "50",
                         f"cd {shlex.quote(str(folder))} && {env} {command}; "
                         "echo EXIT=$?; sleep 120"], check=True)
 
     def text(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-t", self.name, "-p", "-S", "-200"],
+        return subprocess.run([*self.tmux, "capture-pane", "-t", self.name, "-p", "-S", "-200"],
                               capture_output=True, text=True, check=True).stdout
 
     def wait_for(self, what: str, seconds: float = 30) -> str:
@@ -45,15 +49,15 @@ class Screen:
         raise AssertionError(f"«{what}» did not appear:\n{self.text()}")
 
     def type(self, line: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", line], check=True)
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "Enter"], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", line], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "Enter"], check=True)
         time.sleep(0.15)
 
     def key(self, key: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        subprocess.run([*self.tmux, "kill-server"], check=False)
 
 
 def test_interview_in_a_real_terminal(tmp_path):
