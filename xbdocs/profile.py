@@ -47,11 +47,11 @@ from xbdocs.schema import (
     one_of,
     problem,
 )
+from xbdocs.stages import FILING_STAGES
 from xbdocs.yamlread import check_text, describe, load_yaml, unknown_key
 
 PROFILES_DIR = Path(__file__).parent / "data" / "profiles"
 DEFAULT_PROFILE = "altai-krai"
-STAGES = ("approval", "registration")
 #: Documents a step can require. «approval-document» is the region's decision, on paper.
 DOCUMENTS = ("notice", "approval-request", "explanatory-note", "agreement",
              "registration-application", "certified-copy", "approval-document",
@@ -226,7 +226,7 @@ class Step(Section):
     id: StepId = Field(description=N_(
         "The step's id: up to 40 small Latin letters, digits and «-»; it names files."))
     title: Text = Field(description=N_("The step as a clerk reads it."))
-    stage: Choice(STAGES, optional=True) = Field(None, description=N_(
+    stage: Choice(FILING_STAGES, optional=True) = Field(None, description=N_(
         "approval or registration: the stage whose package has its documents; none for a "
         "decision of the authority."))
     to: Text | None = Field(None, description=N_("The addressee of its letter (a key of "
