@@ -101,15 +101,19 @@ class RenderedPackage:
 
     files: dict[str, bytes]
     findings: list[Finding]
-    unverified: list[unverified_module.Unverified]
+    #: Each unverified value the documents rely on, with the files it stands in.
+    places: dict[unverified_module.Unverified, list[str]]
     deadlines: list[checks.StepDeadline]
     stage: str
     #: Each document's title (its DOCX «title» property), by file name.
     titles: dict[str, str] = field(default_factory=dict)
-    #: Where each unverified value stands: file names by the note.
-    places: dict[unverified_module.Unverified, list[str]] = field(default_factory=dict)
     #: The manifest as data (``files[MANIFEST]`` is its text).
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unverified(self) -> list[unverified_module.Unverified]:
+        """The unverified values, in the order the check sheet lists them."""
+        return list(self.places)
 
 
 # --- where a package comes from ---------------------------------------------------------------
@@ -410,8 +414,8 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
         files[PACKAGE_ZIP] = _zip(dict(files))
     every = sorted([*findings, *documents.doubts, *counting],
                    key=lambda f: (f.severity != ERROR, f.code))
-    return RenderedPackage(files, every, notes, documents.deadlines, stage, documents.titles,
-                           places, manifest)
+    return RenderedPackage(files, every, places, documents.deadlines, stage, documents.titles,
+                           manifest)
 
 
 def render_package(answers: Answers | dict | str | os.PathLike[str], *,
