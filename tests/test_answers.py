@@ -9,12 +9,12 @@ import yaml
 
 from tests.conftest import SAMPLES, sample
 from xbdocs import answers, schema
-from xbdocs.errors import AnswersError
+from xbdocs.errors import InputError
 
 
 def _problems(data) -> list[str]:
     text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         parsed, lines = answers.load_yaml(text, "a.yaml")
         answers.parse(parsed, lines, "a.yaml")
     return info.value.lines()
@@ -141,6 +141,6 @@ def test_identifier_format():
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         answers.load(tmp_path / "nope.yaml")
     assert "no such file" in str(info.value)

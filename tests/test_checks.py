@@ -40,7 +40,7 @@ def test_region_must_border():
         "signatory": data["parties"]["kazakh"]["signatory"]}
     finding = _codes(data)["XB001"]
     assert finding.severity == "error" and finding.path == "parties.kazakh.region"
-    assert "does not border Russia" in finding.message
+    assert "does not border Russia" in finding.text
 
 
 def test_municipal_track_needs_municipal_parties():
@@ -85,7 +85,7 @@ def test_dates_in_order():
     data = sample("uglovsky-borodulikha-municipal")
     data["filing"]["approval"]["date"] = dt.date(2027, 5, 1)  # after signing on 14.04
     finding = _codes(data)["XB007"]
-    assert finding.path == "signing.date" and "filing.approval.date" in finding.message
+    assert finding.path == "signing.date" and "filing.approval.date" in finding.text
 
 
 def test_overdue_and_late_steps():
@@ -93,7 +93,7 @@ def test_overdue_and_late_steps():
     findings = checks.check(answers.parse(data, {}), catalogue.load(), profile.load(), "all",
                             dt.date(2027, 6, 1))
     overdue = [f for f in findings if f.code == "XB008"]
-    assert any("Заявление о регистрации соглашения" in f.message for f in overdue)
+    assert any("Заявление о регистрации соглашения" in f.text for f in overdue)
     data["filing"]["notice"]["date"] = dt.date(2027, 2, 10)
     assert "XB009" in _codes(data)
 
@@ -119,7 +119,7 @@ def test_signatory_post_fits_the_body():
     data = sample()
     data["parties"]["kazakh"]["signatory"]["position"]["ru"] = "глава Павлодарской области"
     finding = _codes(data)["XB011"]
-    assert finding.severity == "warning" and "«аким»" in finding.message
+    assert finding.severity == "warning" and "«аким»" in finding.text
 
 
 def test_check_command_text_and_json(run, write_answers):
@@ -172,7 +172,7 @@ def test_the_parties_must_border_each_other(kazakh, code, severity):
     else:
         assert found[code].severity == severity
         assert found[code].path == "parties.kazakh.catalogue"
-        assert "Павлодарская область" in found[code].message
+        assert "Павлодарская область" in found[code].text
 
 
 def test_an_unverified_map_of_neighbours_only_warns():
@@ -209,7 +209,7 @@ def test_the_districts_must_border_each_other(russian, kazakh, code):
     if code == "XB020":
         assert found[code].severity == "warning"
         assert found[code].path == "parties.kazakh.catalogue"
-        assert "not yet checked" in found[code].message or "не сверен" in found[code].message
+        assert "not yet checked" in found[code].text or "не сверен" in found[code].text
 
 
 def test_every_district_on_the_map_is_in_the_catalogue():

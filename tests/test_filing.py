@@ -357,7 +357,7 @@ def test_letterhead(tmp_path):
 def test_missing_letterhead_file(run, tmp_path):
     result = run("build", MUNICIPAL, "-o", tmp_path, "--stage", "approval", "--letterhead",
                  tmp_path / "none.docx")
-    assert result.code == 1 and "none.docx:no such file" in result.err
+    assert result.code == 1 and "none.docx: no such file" in result.err
 
 
 @pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")

@@ -25,7 +25,7 @@ def _catalogue():
 def test_every_message_has_a_russian_translation():
     catalogue = _catalogue()
     extracted = {message for _file, _line, message, _comments, _context in
-                 extract_from_dir(str(PACKAGE), keywords={"_": None, "N_": None,
+                 extract_from_dir(str(PACKAGE), keywords={"_": None, "N_": None, "Message": None,
                                                                   "ngettext": (1, 2)})}
     untranslated = [m for m in extracted
                     if not (catalogue.get(m) and catalogue.get(m).string)]

@@ -234,7 +234,7 @@ def test_the_preview_reports_doubtful_forms():
     assert early.name == "Мамедова Гюльнара Рашид кызы" and early.gender == "female"
     _drive(interview, script)
     built = assembler.assemble(answers.parse(interview.values, {}))
-    doubts = [w.message for w in built.warnings
+    doubts = [w.text for w in built.warnings
               if w.code == "XB018" and w.path.startswith("parties.russian.")]
     assert doubts and early.doubts == doubts == interview.preview("russian-preview").doubts
 

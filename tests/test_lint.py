@@ -34,7 +34,7 @@ def test_clause_order(templates_copy):
     text = text.replace("@clause disputes.negotiations", "@clause disputes.talks")
     path.write_text(text, encoding="utf-8")
     finding = _codes(templates_copy)["XL002"][0]
-    assert "«disputes.negotiations» here but «disputes.talks» there" in finding.message
+    assert "«disputes.negotiations» here but «disputes.talks» there" in finding.text
     assert finding.path.startswith("templates/ru/agreement.txt:")
 
 
@@ -44,8 +44,8 @@ def test_unknown_variables_and_attributes(templates_copy):
         "{{ russian_party.name }} уведомляет", "{{ russian_party.title }} {{ mayor }} уведомляет")
     path.write_text(text, encoding="utf-8")
     found = _codes(templates_copy)
-    assert "«mayor»" in found["XL003"][0].message
-    assert "«russian_party.title»" in found["XL004"][0].message
+    assert "«mayor»" in found["XL003"][0].text
+    assert "«russian_party.title»" in found["XL004"][0].text
     assert found["XL004"][0].path.startswith("templates/ru/notice.txt:")
 
 
@@ -55,7 +55,7 @@ def test_figures_in_paired_clauses(templates_copy):
         "не реже одного раза в год", "не реже 2 раз в год")
     path.write_text(text, encoding="utf-8")
     finding = _codes(templates_copy)["XL005"][0]
-    assert "[coordination.report]" in finding.message and "'2'" in finding.message
+    assert "[coordination.report]" in finding.text and "'2'" in finding.text
 
 
 def test_lint_command(run, templates_copy):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xbdocs import profile, unverified
-from xbdocs.errors import AnswersError
+from xbdocs.errors import InputError
 
 
 def test_shipped_profile_has_both_tracks_with_sources():
@@ -35,7 +35,7 @@ def _edited(tmp_path, old: str, new: str):
 
 
 def _problems(path) -> str:
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         profile.load(path)
     return str(info.value)
 
@@ -148,7 +148,7 @@ def test_a_broken_profile_gets_every_problem_with_its_line(tmp_path):
         text = text.replace(old, new, 1)
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         profile.load(path)
     problems = info.value.problems
     for _old, _new, message, where in FAULTS:

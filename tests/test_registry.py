@@ -22,6 +22,7 @@ import yaml
 from docx import Document
 
 from tests.conftest import SAMPLES, docx_text
+from xbdocs.errors import RegistryError
 from xbdocs.registry import statuses, store
 
 POSTGRES = os.environ.get("XBDOCS_TEST_POSTGRES")
@@ -372,7 +373,7 @@ def _clerk(location: str, clerk: int, source: str) -> list[str]:
         try:
             register.move(1, status, dt.date(2027, 1, 1), by=f"clerk-{clerk}")
             moved.append(status)
-        except store.RegistryError:
+        except RegistryError:
             pass
     return moved
 

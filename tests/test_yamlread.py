@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from xbdocs.errors import AnswersError
+from xbdocs.errors import InputError
 from xbdocs.inputs import read_text
 from xbdocs.yamlread import load_yaml, parse_date
 
 
 def _error(text: str) -> list[str]:
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         load_yaml(text, "a.yaml")
     return info.value.lines()
 
@@ -33,8 +33,8 @@ def _error(text: str) -> list[str]:
     ("? [a, b]\n: 1\n", "a.yaml:1: a key must be plain text"),
     ("a: 1\n---\nb: 2\n", "a.yaml:2: more than one YAML document"),
     ("a: ok\nb: x\x9by\n", "a.yaml:2: not valid YAML: the character U+009B is not allowed"),
-    ("", "a.yaml:the file is empty"),
-    ("# only a comment\n", "a.yaml:the file is empty"),
+    ("", "a.yaml: the file is empty"),
+    ("# only a comment\n", "a.yaml: the file is empty"),
     ("a: [1\n", "a.yaml:2: not valid YAML"),
 ])
 def test_refused_with_the_line(text, expected):
@@ -104,7 +104,7 @@ def test_parse_date(value, expected):
 def test_files_that_are_not_answers(tmp_path, make, expected):
     path = tmp_path / "answers.yaml"
     make(path)
-    with pytest.raises(AnswersError) as info:
+    with pytest.raises(InputError) as info:
         read_text(path, "an answers file")
     assert expected in str(info.value)
 

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from xbdocs import catalogue as catalogue_module
 from xbdocs.catalogue import Catalogue
-from xbdocs.errors import AnswersError, Problem, printable
-from xbdocs.findings import line_of
-from xbdocs.i18n import _
+from xbdocs.errors import InputError, printable, problem
+from xbdocs.findings import Finding, line_of
+from xbdocs.i18n import Message, MessageText, _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
 from xbdocs.yamlread import describe, load_yaml, unknown_key
@@ -32,7 +32,7 @@ def parse(data: Any, lines: dict[str, int], source: str = "",
     try:
         answers = Answers.model_validate(data, context={"catalogue": cat})
     except ValidationError as exc:
-        raise AnswersError(problems(exc, lines, Answers), source) from None
+        raise InputError(source, problems(exc, lines, Answers)) from None
     return answers.located(source, "", lines)
 
 
@@ -86,12 +86,12 @@ def key_path(location: tuple) -> str:
 
 
 def problems(exc: ValidationError, lines: dict[str, int],
-             root: type[BaseModel]) -> list[Problem]:
+             root: type[BaseModel]) -> list[Finding]:
     """One problem per error, in the file's order, each with its line."""
-    found: list[Problem] = []
+    found: list[Finding] = []
 
-    def add(path: str, message: str) -> None:
-        found.append(Problem(path, message, line_of(lines, path) or lines.get("")))
+    def add(path: str, message: MessageText) -> None:
+        found.append(problem(path, message, line_of(lines, path) or lines.get("")))
 
     for error in exc.errors(include_url=False):
         path = key_path(error["loc"])
@@ -105,24 +105,25 @@ def problems(exc: ValidationError, lines: dict[str, int],
     return found
 
 
-def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
+def _message(error: dict[str, Any], root: type[BaseModel]) -> MessageText:
     kind, value = error["type"], error.get("input")
     if kind == "xbdocs":
         return error["ctx"]["message"]
     if kind == "missing":
-        return _("required, but missing")
+        return Message("required, but missing")
     if kind == "extra_forbidden":
         return unknown_key(error["loc"][-1], _fields_at(root, error["loc"][:-1]))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return _("expected a section of keys, got {got}").format(got=describe(value))
+        return Message("expected a section of keys, got {got}").format(got=describe(value))
     if kind in ("list_type", "tuple_type"):
-        return _("expected a list, got {got}").format(got=describe(value))
+        return Message("expected a list, got {got}").format(got=describe(value))
     if kind in ("string_type", "str_type"):
-        return _("expected text, got {got}").format(got=describe(value))
+        return Message("expected text, got {got}").format(got=describe(value))
     if kind.startswith("bool"):
-        return _("expected yes or no (true/false), got {got}").format(got=describe(value))
+        return Message("expected yes or no (true/false), got {got}").format(
+            got=describe(value))
     if kind.startswith("int"):
-        return _("expected a whole number, got {got}").format(got=describe(value))
+        return Message("expected a whole number, got {got}").format(got=describe(value))
     return printable(str(error.get("msg", kind)), 200)
 
 

@@ -43,7 +43,7 @@ from xbdocs.answers import Answers
 from xbdocs.catalogue import Catalogue
 from xbdocs.errors import TemplateError
 from xbdocs.findings import Finding
-from xbdocs.i18n import _
+from xbdocs.i18n import Message, _
 from xbdocs.markup import Parser, SourceMap, source_map
 from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 from xbdocs.numbering import Rendered, align, number_blocks, resolve_refs
@@ -99,7 +99,7 @@ def _case_filter(case: str):
         if value is None:
             return ""
         if case not in state.module.CASES:
-            raise ValueError(_("the case «{case}» does not exist in this language").format(
+            raise ValueError(Message("the case «{case}» does not exist in this language").format(
                 case=case))
         return state.forms.case(state.module.CODE, value, case)
     apply.__name__ = case
@@ -158,7 +158,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     try:
         template = env.get_template(relative)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(_("template syntax error: {message}").format(message=exc.message),
+        raise TemplateError(Message("template syntax error: {message}").format(message=exc.message),
                             display, exc.lineno) from None
     module = languages.get(lang)
     functions = language_functions(module)
@@ -169,15 +169,15 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
             text = template.render({**functions, **context})
     except sandbox.Limit as exc:
         line = _template_line(exc, str(path))
-        raise TemplateError(_("stopped: {reason}").format(reason=exc), display, line,
+        raise TemplateError(Message("stopped: {reason}").format(reason=exc), display, line,
                             sources.clause_at(line or 0)) from None
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, str(path))
-        raise TemplateError(_("undefined variable: {message}").format(message=exc.message),
+        raise TemplateError(Message("undefined variable: {message}").format(message=exc.message),
                             display, line, sources.clause_at(line or 0)) from None
     except jinja2.sandbox.SecurityError as exc:
         line = _template_line(exc, str(path))
-        raise TemplateError(_("not allowed in a template: {message}").format(message=exc),
+        raise TemplateError(Message("not allowed in a template: {message}").format(message=exc),
                             display, line) from None
     except jinja2.TemplateError as exc:
         line = _template_line(exc, str(path))
@@ -185,7 +185,7 @@ def render(templates_dir: Path, lang: str, name: str, context: dict[str, Any],
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError,
             IndexError, NameError) as exc:  # NameError: Jinja folds 1e400 into «inf»
         line = _template_line(exc, str(path))
-        raise TemplateError(_("cannot render: {error}").format(error=exc), display, line,
+        raise TemplateError(Message("cannot render: {error}").format(error=exc), display, line,
                             sources.clause_at(line or 0)) from None
     finally:
         _current.reset(token)
@@ -283,7 +283,7 @@ def interleave(left: Document, right: Document) -> Document:
     for one, other in zip(left.blocks, right.blocks, strict=True):
         if one.id != other.id or len(one.rows) != len(other.rows) or \
                 len(one.columns) != len(other.columns):
-            raise TemplateError(_("the two languages do not have the same blocks here"),
+            raise TemplateError(Message("the two languages do not have the same blocks here"),
                                 clause=one.id)
         label = " / ".join(x for x in (one.label, other.label) if x) or None
         blocks.append(Block(

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from xbdocs.errors import XbdocsError, printable
-from xbdocs.i18n import _
+from xbdocs.errors import LetterheadError, printable
+from xbdocs.i18n import Message, _
 from xbdocs.inputs import read_bytes
 
 MAX_FILE_BYTES = 10_000_000
@@ -51,15 +51,6 @@ _A4_SECTION = (f'<w:sectPr xmlns:w="{_W}"><w:pgSz w:w="11906" w:h="16838"/>'
                'w:header="709" w:footer="709" w:gutter="0"/></w:sectPr>')
 
 
-class LetterheadError(XbdocsError):
-    """The letterhead file cannot be used."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(_("{path}: not a usable letterhead: {reason}; give a DOCX saved by "
-                           "Word or LibreOffice").format(path=printable(str(path), 200),
-                                                         reason=reason))
-
-
 def load(path: Path) -> bytes:
     """The cleaned package of the letterhead at ``path``."""
     data = read_bytes(path, _("a letterhead (DOCX)"), MAX_FILE_BYTES)
@@ -70,9 +61,9 @@ def load(path: Path) -> bytes:
     except _Refused as refused:
         raise LetterheadError(path, str(refused)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-        raise LetterheadError(path, _("not a DOCX (ZIP) file, or a damaged one")) from None
+        raise LetterheadError(path, Message("not a DOCX (ZIP) file, or a damaged one")) from None
     except etree.XMLSyntaxError as exc:
-        raise LetterheadError(path, _("a part is not well-formed XML ({error})").format(
+        raise LetterheadError(path, Message("a part is not well-formed XML ({error})").format(
             error=printable(str(exc), 120))) from None
     except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
         raise LetterheadError(path, printable(str(exc) or type(exc).__name__, 120)) from None

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from xbdocs.errors import CatalogueError
-from xbdocs.i18n import N_, _
+from xbdocs.i18n import N_, Message, _
 
 DATA_DIR = Path(__file__).parent / "data"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,7 +109,7 @@ def _read(name: str) -> dict:
         with path.open(encoding="utf-8") as stream:
             return yaml.load(stream, Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(_("{path}: cannot read the catalogue: {error}").format(
+        raise CatalogueError(Message("{path}: cannot read the catalogue: {error}").format(
             path=path, error=exc)) from None
 
 
@@ -117,7 +117,7 @@ def _bilingual(item: dict, source: str) -> Bilingual:
     try:
         return Bilingual(ru=str(item["ru"]), kk=str(item["kk"]))
     except KeyError as exc:
-        raise CatalogueError(_("{path}: entry {entry} has no {key}").format(
+        raise CatalogueError(Message("{path}: entry {entry} has no {key}").format(
             path=source, entry=item.get("id") or item.get("code"), key=exc.args[0])) from None
 
 
@@ -264,8 +264,8 @@ def _across(cat: Catalogue, near: str) -> set[str]:
     party = cat.parties.get(near)
     region_id = party.region if party else near
     if region_id not in cat.regions:
-        raise CatalogueError(_("«{id}» is not a party or a region of the catalogue; «xbdocs "
-                               "catalogue list» shows them").format(id=near))
+        raise CatalogueError(Message("«{id}» is not a party or a region of the catalogue; «xbdocs "
+                                     "catalogue list» shows them").format(id=near))
     region = cat.regions[region_id]
     if region.country == "RU":
         return set(region.neighbours)
@@ -280,5 +280,5 @@ def entry(cat: Catalogue, entry_id: str) -> Listed:
 
     close = difflib.get_close_matches(entry_id, [item.id for item in entries(cat)], n=1)
     hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
-    raise CatalogueError(_("«{id}» is not in the catalogue{hint}").format(id=entry_id,
+    raise CatalogueError(Message("«{id}» is not in the catalogue{hint}").format(id=entry_id,
                                                                          hint=hint))

@@ -18,7 +18,7 @@ from xbdocs import deadlines, unverified
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue
 from xbdocs.findings import ERROR, WARNING, Finding
-from xbdocs.i18n import N_, _
+from xbdocs.i18n import N_, Message, _
 from xbdocs.profile import Profile, TrackProfile
 
 MUNICIPAL_LEVELS = ("district", "city")
@@ -63,24 +63,24 @@ def _parties(answers: Answers, cat: Catalogue) -> list[Finding]:
         region = cat.regions.get(party.region)
         if region is not None and not region.border:
             other = _("Kazakhstan") if party.country == "RU" else _("Russia")
-            found.append(Finding("XB001", ERROR, f"{path}.region", _(
+            found.append(Finding("XB001", ERROR, f"{path}.region", Message(
                 "«{region}» does not border {other}; cross-border cooperation (179-FZ) is "
                 "open only to border regions and their municipalities").format(
                     region=region.name.ru, other=other)))
         if answers.track == "municipal" and party.level not in MUNICIPAL_LEVELS:
-            found.append(Finding("XB002", ERROR, path, _(
+            found.append(Finding("XB002", ERROR, path, Message(
                 "on the municipal track both parties must be municipal (a district or a "
                 "city), not {level}").format(level=_(_LEVELS.get(party.level, party.level)))))
         for key, value in party.identifiers.items():
             label, valid = IDENTIFIER_CHECKS[key]
             if not valid(value):
-                found.append(Finding("XB010", ERROR, f"{path}.{key}", _(
+                found.append(Finding("XB010", ERROR, f"{path}.{key}", Message(
                     "{label} {value} fails its check digit").format(label=_(label),
                                                                      value=value)))
         name, post = party.name.ru.lower(), party.signatory.position.ru.lower()
         for body, heads in _POSTS:
             if body in name.split()[0] and not any(head in post for head in heads):
-                found.append(Finding("XB011", WARNING, f"{path}.signatory.position.ru", _(
+                found.append(Finding("XB011", WARNING, f"{path}.signatory.position.ru", Message(
                     "«{post}» is an unusual post for «{name}»; expected a post with «{heads}»"
                 ).format(post=party.signatory.position.ru[:80], name=party.name.ru[:80],
                          heads="» or «".join(heads))))
@@ -114,11 +114,11 @@ def _neighbours(answers: Answers, cat: Catalogue) -> list[Finding]:
 def _not_neighbours(path: str, kazakh: str, russian: str, near: str,
                     verified: bool) -> Finding:
     if verified:
-        return Finding("XB001", ERROR, path, _(
+        return Finding("XB001", ERROR, path, Message(
             "«{kazakh}» does not border «{russian}», which borders only: {near}; cross-border "
             "cooperation is between neighbouring territories").format(
                 kazakh=kazakh, russian=russian, near=near))
-    return Finding("XB020", WARNING, path, _(
+    return Finding("XB020", WARNING, path, Message(
         "«{kazakh}» is not known to border «{russian}» (its neighbours in the catalogue: "
         "{near}; that list is not yet checked against a source)").format(
             kazakh=kazakh, russian=russian, near=near))
@@ -129,7 +129,7 @@ def _names(answers: Answers) -> list[Finding]:
     — the territory in the genitive, then the body («… ауданының әкімдігі»)."""
     from xbdocs.lang import kk
 
-    return [Finding("XB022", WARNING, f"parties.{party.side}.name.kk", _(
+    return [Finding("XB022", WARNING, f"parties.{party.side}.name.kk", Message(
         "«{name}» does not read as an official Kazakh name: the territory in the genitive, "
         "then the body, such as «Абай облысы Бородулиха ауданының әкімдігі»; check it "
         "against the body's own documents").format(name=party.name.kk))
@@ -141,7 +141,7 @@ def _powers(answers: Answers, cat: Catalogue) -> list[Finding]:
     """On the municipal track, areas beyond a municipal district's own powers."""
     if answers.track != "municipal":
         return []
-    return [Finding("XB021", WARNING, f"areas[{index}]", _(
+    return [Finding("XB021", WARNING, f"areas[{index}]", Message(
         "«{area}» lies beyond a municipal district's own powers; the agreement says «{wording}»"
     ).format(area=cat.areas[code].label.ru, wording=cat.areas[code].municipal.ru))
         for index, code in enumerate(answers.areas) if cat.areas[code].municipal]
@@ -151,12 +151,12 @@ def _terms(answers: Answers) -> list[Finding]:
     found = []
     term = answers.term
     if term.notice_months >= term.years * 12:
-        found.append(Finding("XB005", ERROR, "term.notice_months", _(
+        found.append(Finding("XB005", ERROR, "term.notice_months", Message(
             "the notice period ({months} months) must be shorter than the term ({years} "
             "years)").format(months=term.notice_months, years=term.years)))
     # XB006 (renewal period not given) is retired: the documented default applies.
     for index, area in enumerate(answers.custom_areas):
-        found.append(Finding("XB004", WARNING, f"custom_areas[{index}]", _(
+        found.append(Finding("XB004", WARNING, f"custom_areas[{index}]", Message(
             "«{area}» is not an area named by 179-FZ: allowed within the party's competence, "
             "but the region may ask why").format(area=area.ru)))
     return found
@@ -169,21 +169,21 @@ def _catalogue_and_blanks(answers: Answers, cat: Catalogue) -> list[Finding]:
     for party in answers.both_parties:
         path = f"parties.{party.side}"
         if party.catalogue_id and not party.verified:
-            warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", _(
+            warnings.append(Finding("XB014", WARNING, f"{path}.catalogue", Message(
                 "the catalogue entry «{id}» is not verified against an official act "
                 "({source}); check the official names in both languages").format(
                     id=party.catalogue_id, source=unverified.plain_source(party.source))))
         known = cat.parties.get(party.catalogue_id or "")
         if known and known.valid_until and answers.signing.date and \
                 str(answers.signing.date.year) > known.valid_until:
-            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", _(
+            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", Message(
                 "«{name}» is the name used until {year}").format(
                     name=known.name.ru, year=known.valid_until)))
     if answers.signing.date is None:
-        warnings.append(Finding("XB016", WARNING, "signing.date", _(
+        warnings.append(Finding("XB016", WARNING, "signing.date", Message(
             "empty: the documents show a blank date to fill in by hand")))
     if answers.signing.place is None:
-        warnings.append(Finding("XB017", WARNING, "signing.place", _(
+        warnings.append(Finding("XB017", WARNING, "signing.place", Message(
             "empty: the documents show a blank place to fill in by hand")))
     return warnings
 
@@ -200,7 +200,7 @@ def _dates(answers: Answers) -> list[Finding]:
     found = []
     for (before_path, before), (path, date) in itertools.pairwise(known):
         if date < before:
-            found.append(Finding("XB007", ERROR, path, _(
+            found.append(Finding("XB007", ERROR, path, Message(
                 "{date} comes before {other} ({other_date}); the order is notice → "
                 "negotiations → request → approval → signing → registration").format(
                     date=date.strftime("%d.%m.%Y"), other=before_path,
@@ -221,7 +221,7 @@ def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
                    ("filing.approval.document", filing.approval.document),
                    ("filing.approval.number", filing.approval.number),
                    ("filing.approval.date", filing.approval.date)]
-    return [Finding("XB003", ERROR, path, _("required for the «{stage}» stage").format(
+    return [Finding("XB003", ERROR, path, Message("required for the «{stage}» stage").format(
         stage=stage)) for path, value in needed if value in (None, "")]
 
 
@@ -249,12 +249,12 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
         listing.append(StepDeadline(step.id, step.title, item.due, rule, step.verified,
                            late or overdue))
         if late:
-            found.append(Finding("XB009", WARNING, "", _(
+            found.append(Finding("XB009", WARNING, "", Message(
                 "«{title}» is dated {sent}, after its deadline {date}").format(
                     title=step.title, sent=done.strftime("%d.%m.%Y"),
                     date=item.due.strftime("%d.%m.%Y"))))
         elif overdue:
-            found.append(Finding("XB008", WARNING, "", _(
+            found.append(Finding("XB008", WARNING, "", Message(
                 "the deadline «{title}» ({date}) has passed").format(
                     title=step.title, date=item.due.strftime("%d.%m.%Y"))))
     return due, listing, found
@@ -270,7 +270,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:
-        found.append(Finding("XB013", ERROR, "track", _(
+        found.append(Finding("XB013", ERROR, "track", Message(
             "{profile}: the profile has no «{track}» track").format(
                 profile=profile.path, track=answers.track)))
     elif stage != "agreement":

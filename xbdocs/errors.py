@@ -4,8 +4,12 @@ anything else is a bug in xbdocs."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from pathlib import Path
+
+from xbdocs.findings import ERROR, Finding
+from xbdocs.i18n import Message, MessageText
 
 #: What must never reach a terminal raw: controls (C0, DEL, C1), line and paragraph
 #: separators, direction overrides and the private-use area.
@@ -31,38 +35,82 @@ def printable(text: str, limit: int = MAX_LINE) -> str:
 
 
 class XbdocsError(Exception):
-    """A problem the user can fix."""
+    """A problem the user can fix. Its message is translated when shown (``str()``), in the
+    language of whoever is shown it, not of whoever caused it."""
 
     exit_code = 1
+
+    def __init__(self, message: MessageText = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
     def lines(self) -> list[str]:
         return [str(self)]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the answers: where (a dotted key path) and what."""
+def problem(path: str, message: MessageText, line: int | None = None) -> Finding:
+    """One thing wrong with an input file: where (a dotted key path, a column) and what.
+    A finding without a code: the file cannot be read as what it should be, so no check
+    has run on it yet."""
+    return Finding("", ERROR, path, message, line)
 
-    path: str
-    message: str
-    line: int | None = None
+
+class InputError(XbdocsError):
+    """An input file (answers, profile, plan, letterhead, table, draft, register import) is
+    unreadable or wrong; carries every problem found, not just the first, each located in
+    ``source``."""
+
+    def __init__(self, source: str, problems: list[Finding]) -> None:
+        self.source = source
+        self.problems = [p if p.source else dataclasses.replace(p, source=source)
+                         for p in problems]
+        super().__init__()
+
+    @classmethod
+    def one(cls, source: str, message: MessageText, path: str = "",
+            line: int | None = None) -> InputError:
+        """The error of a file with one problem (it is not text, not YAML, too large …)."""
+        return cls(source, [problem(path, message, line)])
 
     def __str__(self) -> str:
-        where = f"{self.line}: " if self.line else ""
-        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
-
-
-class AnswersError(XbdocsError):
-    """The answers file is unreadable or wrong; carries every problem found, not just one."""
-
-    def __init__(self, problems: list[Problem], source: str = "") -> None:
-        self.problems = problems
-        self.source = source
-        super().__init__("\n".join(self.lines()))
+        return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
-        prefix = f"{self.source}:" if self.source else ""
-        return [f"{prefix}{problem}" for problem in self.problems]
+        return [str(p) for p in self.problems]
+
+
+class FindingsError(XbdocsError):
+    """Checks or template lint found errors; one line per finding."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__()
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        return [str(f) for f in self.findings]
+
+
+class LetterheadError(XbdocsError):
+    """The letterhead file cannot be used."""
+
+    def __init__(self, path: Path, reason: MessageText) -> None:
+        super().__init__(Message("{path}: not a usable letterhead: {reason}; give a DOCX "
+                                 "saved by Word or LibreOffice").format(
+                                     path=printable(str(path), 200), reason=reason))
+
+
+class RegistryError(XbdocsError):
+    """A register cannot be opened, or a change to it is not possible."""
+
+
+class BatchError(XbdocsError):
+    """A batch's input cannot be read as a whole (not one item's fault)."""
 
 
 class CatalogueError(XbdocsError):
@@ -72,12 +120,12 @@ class CatalogueError(XbdocsError):
 class TemplateError(XbdocsError):
     """A template cannot be rendered or does not fit its pair."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+    def __init__(self, message: MessageText, file: str | None = None, line: int | None = None,
                  clause: str | None = None) -> None:
-        self.message, self.file, self.line, self.clause = message, file, line, clause
-        super().__init__(self._format())
+        super().__init__(message)
+        self.file, self.line, self.clause = file, line, clause
 
-    def _format(self) -> str:
+    def __str__(self) -> str:
         where = self.file or ""
         if self.file and self.line:
             where += f":{self.line}"

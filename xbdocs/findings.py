@@ -3,6 +3,10 @@ severity, and where it is (the file, the line, the key path). Checks, the assemb
 warnings and template lint all report findings, and every interface prints them alike:
 
     answers.yaml:12: parties.kazakh.signatory.gender: message [XB0NN]
+
+A problem that stops a file being read at all (not YAML, a key of the wrong type) is a
+finding without a code (:func:`xbdocs.errors.problem`). The message is a
+:class:`~xbdocs.i18n.Message` where it can be, translated when the finding is shown.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+
+from xbdocs.i18n import MessageText
 
 ERROR, WARNING = "error", "warning"
 _PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
@@ -32,7 +38,7 @@ class Finding:
     code: str
     severity: str
     path: str
-    message: str
+    message: MessageText
     line: int | None = None
     #: The file ``path`` is in (the answers file), when the finding is about one.
     source: str = ""
@@ -43,8 +49,14 @@ class Finding:
             return self
         return dataclasses.replace(self, source=source, line=line_of(lines, self.path))
 
+    @property
+    def text(self) -> str:
+        """The message in the current language."""
+        return str(self.message)
+
     def as_dict(self) -> dict[str, str | int | None]:
-        return dataclasses.asdict(self)
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
+                } | {"message": self.text}
 
     def __str__(self) -> str:
         where = self.source
@@ -52,4 +64,5 @@ class Finding:
             where += f":{self.line}"
         prefix = f"{where}: " if where else ""
         path = f"{self.path}: " if self.path else ""
-        return f"{prefix}{path}{self.message} [{self.code}]"
+        code = f" [{self.code}]" if self.code else ""
+        return f"{prefix}{path}{self.message}{code}"

@@ -133,3 +133,57 @@ def translate_click() -> None:
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = lambda singular, plural, n: _language(
                 _current.get()).click.ngettext(singular, plural, n)
+
+
+class Message:
+    """A message translated when it is shown, not when it is made.
+
+    An error raised while serving one clerk may be shown to another, or logged in English
+    and shown in Kazakh; so errors and findings hold a ``Message`` and become text only
+    when ``str()`` is called, in the language of the context that shows them. Written as
+    ``_`` would be: ``Message("{path}: no such file").format(path=p)``; the msgid is
+    extracted for the catalogue like ``_``'s. Parameters that are messages themselves are
+    translated at the same moment.
+    """
+
+    __slots__ = ("args", "formatted", "msgid", "params")
+
+    def __init__(self, msgid: str, *args: object, **params: object) -> None:
+        self.msgid, self.args, self.params = msgid, args, params
+        self.formatted = bool(args or params)
+
+    def format(self, *args: object, **params: object) -> Message:
+        """The message with its placeholders to be filled when it is shown."""
+        message = Message(self.msgid, *args, **params)
+        message.formatted = True
+        return message
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        if not self.formatted:
+            return text
+        return text.format(*map(_shown, self.args),
+                           **{key: _shown(value) for key, value in self.params.items()})
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            return (self.msgid, self.args, self.params) == (other.msgid, other.args,
+                                                             other.params)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.args, tuple(sorted(self.params))))
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r})"
+
+
+def _shown(value: object) -> object:
+    return str(value) if isinstance(value, Message) else value
+
+
+#: A message as text or as a :class:`Message` to translate later.
+MessageText = str | Message

@@ -7,54 +7,54 @@ import hashlib
 import stat
 from pathlib import Path
 
-from xbdocs.errors import AnswersError, Problem
-from xbdocs.i18n import _
+from xbdocs.errors import InputError
+from xbdocs.i18n import Message, MessageText
 
 #: An answers file or a profile is a page or two; anything far larger is not one.
 MAX_TEXT_BYTES = 1_000_000
 
 
-def read_bytes(path: Path, what: str, limit: int) -> bytes:
+def read_bytes(path: Path, what: MessageText, limit: int) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes."""
     source = str(path)
 
-    def fail(message: str) -> AnswersError:
-        return AnswersError([Problem("", message)], source)
+    def fail(message: MessageText) -> InputError:
+        return InputError.one(source, message)
 
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise fail(_("no such file")) from None
+        raise fail(Message("no such file")) from None
     except OSError as exc:
-        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
+        raise fail(Message("cannot read the file: {error}").format(error=exc.strerror)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise fail(_("this is a folder; expected {what}").format(what=what))
+        raise fail(Message("this is a folder; expected {what}").format(what=what))
     if not stat.S_ISREG(info.st_mode):
-        raise fail(_("not a regular file; expected {what}").format(what=what))
+        raise fail(Message("not a regular file; expected {what}").format(what=what))
     if info.st_size > limit:
-        raise fail(_("too large for {what}: {size} bytes, at most {limit}").format(
+        raise fail(Message("too large for {what}: {size} bytes, at most {limit}").format(
             what=what, size=info.st_size, limit=limit))
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
-        raise fail(_("cannot read the file: {error}").format(error=exc.strerror)) from None
+        raise fail(Message("cannot read the file: {error}").format(error=exc.strerror)) from None
     if len(data) > limit:
-        raise fail(_("too large for {what}: more than {limit} bytes").format(
+        raise fail(Message("too large for {what}: more than {limit} bytes").format(
             what=what, limit=limit))
     return data
 
 
-def read_text(path: Path, what: str) -> str:
+def read_text(path: Path, what: MessageText) -> str:
     """The text of a small UTF-8 file a person wrote (a byte order mark is allowed)."""
     data = read_bytes(path, what, MAX_TEXT_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise AnswersError([Problem("", _("the file is not UTF-8 text (a byte that UTF-8 "
-                                          "does not allow); save it as UTF-8"), line)],
-                           str(path)) from None
+        raise InputError.one(str(path), Message("the file is not UTF-8 text (a byte that "
+                                                "UTF-8 does not allow); save it as UTF-8"),
+                             line=line) from None
 
 
 def text_digest(text: str) -> str:

@@ -21,7 +21,7 @@ from jinja2 import nodes
 from xbdocs import assembler, sandbox, template_context
 from xbdocs.errors import TemplateError
 from xbdocs.findings import ERROR, WARNING, Finding
-from xbdocs.i18n import _
+from xbdocs.i18n import Message
 
 SPECIMEN = Path(__file__).parent / "data" / "specimen-answers.yaml"
 _ID_LINE = re.compile(r"^\s*@(?:article|clause|text|party|split|aside|subject|note|table|"
@@ -66,7 +66,7 @@ def _variables(env: jinja2.Environment, source: str, context: dict[str, Any],
     found = []
     known = set(context) | set(env.globals)
     for name in sorted(jinja2.meta.find_undeclared_variables(tree) - known):
-        found.append(Finding("XL003", ERROR, where, _(
+        found.append(Finding("XL003", ERROR, where, Message(
             "the variable «{name}» is not known to the answers model").format(name=name)))
     for node in tree.find_all(nodes.Getattr):
         chain = []
@@ -84,7 +84,7 @@ def _variables(env: jinja2.Environment, source: str, context: dict[str, Any],
             value = _lookup(value, attr)
             path += f".{attr}"
             if value is _MISSING:
-                found.append(Finding("XL004", ERROR, f"{where}:{node.lineno}", _(
+                found.append(Finding("XL004", ERROR, f"{where}:{node.lineno}", Message(
                     "«{path}» does not exist in the answers model").format(path=path)))
                 break
     return found
@@ -118,7 +118,7 @@ def lint(templates_dir: Path | None = None) -> list[Finding]:
                                     _where(templates_dir, path))
             except jinja2.TemplateSyntaxError as exc:
                 found.append(Finding("XL001", ERROR, _where(templates_dir, path, exc.lineno),
-                                     _("template syntax error: {message}").format(
+                                     Message("template syntax error: {message}").format(
                                          message=exc.message)))
     for name in sorted(set(sources["ru"]) & set(sources["kk"])):
         found += _pair(templates_dir, sources["ru"][name], sources["kk"][name])
@@ -134,14 +134,14 @@ def _pair(templates_dir: Path, ru_path: Path, kk_path: Path) -> list[Finding]:
         for index, (left, right) in enumerate(zip(ru_ids, kk_ids, strict=False)):
             if left != right:
                 line = ru[index][1]
-                found.append(Finding("XL002", ERROR, _where(templates_dir, ru_path, line), _(
+                found.append(Finding("XL002", ERROR, _where(templates_dir, ru_path, line), Message(
                     "the clauses differ from {other}: position {position} is «{left}» here "
                     "but «{right}» there").format(other=_where(templates_dir, kk_path),
                                                   position=index + 1, left=left,
                                                   right=right)))
                 break
         else:
-            found.append(Finding("XL002", ERROR, _where(templates_dir, ru_path), _(
+            found.append(Finding("XL002", ERROR, _where(templates_dir, ru_path), Message(
                 "{count_ru} blocks here, {count_kk} in {other}").format(
                     count_ru=len(ru_ids), count_kk=len(kk_ids),
                     other=_where(templates_dir, kk_path))))
@@ -150,7 +150,7 @@ def _pair(templates_dir: Path, ru_path: Path, kk_path: Path) -> list[Finding]:
         ru_digits, kk_digits = Counter(_DIGITS.findall(ru_text)), Counter(
             _DIGITS.findall(kk_text))
         if ru_digits != kk_digits:
-            found.append(Finding("XL005", WARNING, _where(templates_dir, ru_path, line), _(
+            found.append(Finding("XL005", WARNING, _where(templates_dir, ru_path, line), Message(
                 "[{clause}] the figures differ: {ru} here, {kk} in {other}").format(
                     clause=block_id, ru=sorted(ru_digits.elements()) or "—",
                     kk=sorted(kk_digits.elements()) or "—",

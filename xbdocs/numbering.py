@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from xbdocs.errors import TemplateError
-from xbdocs.i18n import _
+from xbdocs.i18n import Message, _
 from xbdocs.markup import Parser, RefRun
 from xbdocs.model import Block
 
@@ -31,12 +31,12 @@ def align(left: Rendered, right: Rendered) -> None:
         clause = (only_left or only_right)[0]
         present, absent = (lfile, rfile) if only_left else (rfile, lfile)
         source = left.parser.source if only_left else right.parser.source
-        raise TemplateError(_("clause «{clause}» is in {present} but not in {absent}").format(
+        raise TemplateError(Message("clause «{clause}» is in {present} but not in {absent}").format(
             clause=clause, present=present, absent=absent), present,
             source.directives.get(clause), clause)
     for index, (a, b) in enumerate(zip(left_ids, right_ids, strict=True)):
         if a != b:
-            raise TemplateError(_(
+            raise TemplateError(Message(
                 "the clauses are in a different order: position {position} is «{left}» in "
                 "{lfile} but «{right}» in {rfile}").format(
                     position=index + 1, left=a, right=b, lfile=lfile, rfile=rfile),
@@ -75,7 +75,7 @@ def resolve_refs(rendered: Rendered, module: ModuleType,
                     continue
                 owner, ref = parser.refs[run.ref]
                 if ref.target not in numbers:
-                    raise TemplateError(_(
+                    raise TemplateError(Message(
                         "reference to «{target}», which is not a numbered clause or article "
                         "in this document (it may have dropped out under a condition)").format(
                             target=ref.target), parser.source.path,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xbdocs import system
 from xbdocs.errors import XbdocsError
-from xbdocs.i18n import _
+from xbdocs.i18n import Message
 
 TIMEOUT_SECONDS = 180
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
@@ -27,8 +27,8 @@ def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = TIMEOUT_SECON
     LibreOffice profile is made in ``work`` (default: beside ``outdir``)."""
     program = soffice()
     if program is None:
-        raise XbdocsError(_("LibreOffice (soffice) is not installed; on Debian: apt-get "
-                            "install libreoffice-writer-nogui"))
+        raise XbdocsError(Message("LibreOffice (soffice) is not installed; on Debian: apt-get "
+                                  "install libreoffice-writer-nogui"))
     work = work or outdir.parent
     with tempfile.TemporaryDirectory(prefix="lo-profile-", dir=work) as profile:
         command = [program, f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
@@ -38,15 +38,15 @@ def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = TIMEOUT_SECON
         try:
             system.run_tied(command, timeout)
         except subprocess.TimeoutExpired:
-            raise XbdocsError(_("LibreOffice did not finish in {seconds} s").format(
+            raise XbdocsError(Message("LibreOffice did not finish in {seconds} s").format(
                 seconds=timeout)) from None
         except OSError as exc:
-            raise XbdocsError(_("LibreOffice could not be started: {error}").format(
+            raise XbdocsError(Message("LibreOffice could not be started: {error}").format(
                 error=exc.strerror)) from None
     pdfs = [outdir / f"{path.stem}.pdf" for path in files]
     missing = [str(pdf.name) for pdf in pdfs if not pdf.is_file()]
     if missing:
-        raise XbdocsError(_("LibreOffice did not convert: {files}").format(
+        raise XbdocsError(Message("LibreOffice did not convert: {files}").format(
             files=", ".join(missing)))
     return pdfs
 

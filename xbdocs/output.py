@@ -32,7 +32,7 @@ from types import TracebackType
 
 from xbdocs import system
 from xbdocs.errors import OutputError, printable
-from xbdocs.i18n import _
+from xbdocs.i18n import Message, _
 
 STAGE_PREFIX = ".xbdocs-stage-"
 #: The file that says what a package holds and where it came from (digests of its inputs
@@ -98,13 +98,13 @@ class Package:
     def __enter__(self) -> Package:
         folder = self.folder
         if folder.exists() and not folder.is_dir():
-            raise OutputError(_("{path}: exists and is not a folder").format(
+            raise OutputError(Message("{path}: exists and is not a folder").format(
                 path=_quote(folder)))
         if not folder.exists():
             try:
                 folder.mkdir(parents=True)
             except OSError as exc:
-                raise OutputError(_("{path}: cannot create the folder: {error}").format(
+                raise OutputError(Message("{path}: cannot create the folder: {error}").format(
                     path=_quote(folder), error=exc.strerror)) from None
             self._created_folder = True
         stack = contextlib.ExitStack()
@@ -113,13 +113,13 @@ class Package:
         except system.Busy:
             stack.close()
             self._remove_created_folder()
-            raise OutputError(_("{path}: another xbdocs is writing into this folder; try "
-                                "again when it has finished").format(path=_quote(folder))
+            raise OutputError(Message("{path}: another xbdocs is writing into this folder; try "
+                                      "again when it has finished").format(path=_quote(folder))
                               ) from None
         except OSError as exc:
             stack.close()
             self._remove_created_folder()
-            raise OutputError(_("{path}: cannot open the folder: {error}").format(
+            raise OutputError(Message("{path}: cannot open the folder: {error}").format(
                 path=_quote(folder), error=exc.strerror)) from None
         self._lock = stack
         try:
@@ -128,7 +128,7 @@ class Package:
             (self._stage / "new").mkdir()
         except OSError as exc:
             self._close()
-            raise OutputError(_("{path}: cannot write: {error}").format(
+            raise OutputError(Message("{path}: cannot write: {error}").format(
                 path=_quote(folder), error=exc.strerror)) from None
         return self
 
@@ -169,16 +169,16 @@ class Package:
                 _set_aside(self._stage, self.folder, name)
         except _Taken as taken:
             self._undo(done, stale)
-            raise OutputError(_("{paths}: already exists; use --force to overwrite").format(
+            raise OutputError(Message("{paths}: already exists; use --force to overwrite").format(
                 paths=_quote(self.folder / taken.name))) from None
         except OSError as exc:
             self._undo(done, stale)
             if isinstance(exc, PermissionError):
-                raise OutputError(_("{path}: cannot replace a document: {error}; is it open "
-                                    "in Word or another program? Close it and try again")
+                raise OutputError(Message("{path}: cannot replace a document: {error}; is it open "
+                                          "in Word or another program? Close it and try again")
                                   .format(path=_quote(self.folder), error=exc.strerror)
                                   ) from None
-            raise OutputError(_("{path}: cannot write: {error}").format(
+            raise OutputError(Message("{path}: cannot write: {error}").format(
                 path=_quote(self.folder), error=exc.strerror)) from None
         system.fsync_folder(self.folder)
         (self._stage / JOURNAL).unlink()
@@ -213,14 +213,14 @@ class Package:
             elif os.path.lexists(target) and not self.force:
                 existing.append(str(target))
         if too_long:
-            raise OutputError(_("{names}: file name too long for this folder (at most "
-                                "{limit} bytes)").format(names=printable(", ".join(too_long),
+            raise OutputError(Message("{names}: file name too long for this folder (at most "
+                                      "{limit} bytes)").format(names=printable(", ".join(too_long),
                                                                          120), limit=limit))
         if folders:
-            raise OutputError(_("{paths}: a folder stands where a document must go; move it "
-                                "away").format(paths=printable(", ".join(folders))))
+            raise OutputError(Message("{paths}: a folder stands where a document must go; move it "
+                                      "away").format(paths=printable(", ".join(folders))))
         if existing:
-            raise OutputError(_("{paths}: already exists; use --force to overwrite").format(
+            raise OutputError(Message("{paths}: already exists; use --force to overwrite").format(
                 paths=printable(", ".join(existing))))
         needed = sum(len(data) for data in self.files.values()) + SPARE_BYTES
         try:
@@ -228,9 +228,9 @@ class Package:
         except OSError:
             return
         if free < needed:
-            raise OutputError(_("{path}: not enough free space: {needed} KB needed, {free} KB "
-                                "free").format(path=_quote(self.folder),
-                                               needed=needed // 1024, free=free // 1024))
+            raise OutputError(Message("{path}: not enough free space: {needed} KB needed, "
+                                      "{free} KB free").format(
+                path=_quote(self.folder), needed=needed // 1024, free=free // 1024))
 
     def _undo(self, done: list[tuple[str, bool]], stale: list[str]) -> None:
         assert self._stage is not None

@@ -37,9 +37,9 @@ from xbdocs import (
 from xbdocs import profile as profile_module
 from xbdocs import unverified as unverified_module
 from xbdocs.answers import Answers
-from xbdocs.errors import XbdocsError
+from xbdocs.errors import FindingsError, XbdocsError
 from xbdocs.findings import ERROR, WARNING, Finding
-from xbdocs.i18n import _
+from xbdocs.i18n import Message
 from xbdocs.model import Document
 from xbdocs.output import (
     AGREEMENT_FILES,
@@ -58,17 +58,6 @@ from xbdocs.version import __version__
 
 __all__ = ["FindingsError", "Options", "RenderedPackage", "provenance", "render",
            "render_package", "review", "templates_digest"]
-
-
-class FindingsError(XbdocsError):
-    """Checks or template lint found errors; one line per finding."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        super().__init__("\n".join(map(str, findings)))
-
-    def lines(self) -> list[str]:
-        return [str(f) for f in self.findings]
 
 
 @dataclass(frozen=True)
@@ -109,6 +98,14 @@ class RenderedPackage:
     titles: dict[str, str] = field(default_factory=dict)
     #: The manifest as data (``files[MANIFEST]`` is its text).
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: The language the render was asked for: :meth:`messages` speak it.
+    lang: str = i18n.DEFAULT_LANGUAGE
+
+    def messages(self) -> list[str]:
+        """The findings as lines in the package's language. A finding's message is
+        translated when shown (``str(finding)`` speaks the caller's current language)."""
+        with i18n.language(self.lang):
+            return [str(finding) for finding in self.findings]
 
     @property
     def unverified(self) -> list[unverified_module.Unverified]:
@@ -300,7 +297,7 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
                              documents.context(agreement, due, step_id, attachments),
                              letter=True)
     elif count_sheets:
-        found.append(Finding("XB019", WARNING, "", _(
+        found.append(Finding("XB019", WARNING, "", Message(
             "LibreOffice is not installed, so the sheet counts in the inventory and the "
             "attachments are left blank")))
     for step in steps:
@@ -376,8 +373,8 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     if errors:
         raise FindingsError(errors)
     if options.make_pdf and office.soffice() is None:
-        raise XbdocsError(_("--pdf needs LibreOffice (soffice), which is not installed; on "
-                            "Debian: apt-get install libreoffice-writer-nogui"))
+        raise XbdocsError(Message("--pdf needs LibreOffice (soffice), which is not installed; on "
+                                  "Debian: apt-get install libreoffice-writer-nogui"))
     letterhead = blank.load(options.letterhead) if options.letterhead is not None else None
     source = provenance(answers, answers_name, options, profile)
     track = profile.tracks[answers.track]
@@ -415,7 +412,7 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     every = sorted([*findings, *documents.doubts, *counting],
                    key=lambda f: (f.severity != ERROR, f.code))
     return RenderedPackage(files, every, places, documents.deadlines, stage, documents.titles,
-                           manifest)
+                           manifest, i18n.current_language())
 
 
 def render_package(answers: Answers | dict | str | os.PathLike[str], *,
@@ -430,8 +427,9 @@ def render_package(answers: Answers | dict | str | os.PathLike[str], *,
     (a ``str`` is always text, never a file name: a server passes a clerk's text and must
     not open a file it names), a dict of the same shape, or :class:`Answers` already read.
     ``profile`` is a shipped profile's id or a profile file; ``lang`` the language of the
-    findings' messages (ru, kk or en), for this call only. Safe to call from many threads
-    at once. Raises :class:`xbdocs.errors.XbdocsError` (an ``AnswersError`` with every
+    messages (ru, kk or en), for this call only: of an error raised, and of
+    :meth:`RenderedPackage.messages`. Safe to call from many threads
+    at once. Raises :class:`xbdocs.errors.XbdocsError` (an ``InputError`` with every
     problem, a ``FindingsError`` with the checks' errors …) on input it cannot build."""
     with i18n.language(lang):
         read, name, text = _answers(answers)

@@ -22,12 +22,12 @@ from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, mo
 from xbdocs import answers as answers_module
 from xbdocs import assembler, output, writer
 from xbdocs.answers import Answers
-from xbdocs.errors import AnswersError
-from xbdocs.i18n import N_, _
+from xbdocs.errors import InputError
+from xbdocs.i18n import N_, Message, _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.lang import kk, periods, ru
 from xbdocs.model import Document
-from xbdocs.schema import Bilingual, CatalogueCode, Date, Model, Text, Whole, problem
+from xbdocs.schema import BilingualAnswer, CatalogueCode, Date, Model, Text, Whole, problem
 from xbdocs.version import __version__
 from xbdocs.yamlread import load_yaml
 
@@ -43,7 +43,7 @@ def _period(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise problem(_("expected a period such as 2027-05 or 2027-Q2"))
+        raise problem(Message("expected a period such as 2027-05 or 2027-Q2"))
     try:
         periods.parse(value)
     except ValueError as exc:
@@ -66,8 +66,8 @@ class Agreement(Model):
     @model_validator(mode="after")
     def _one(self) -> Agreement:
         if (self.answers is None) == (self.registry is None):
-            raise problem(_("give the agreement by its answers file (answers:) or by its "
-                            "number in the register (registry:), one of them"))
+            raise problem(Message("give the agreement by its answers file (answers:) or by its "
+                                  "number in the register (registry:), one of them"))
         return self
 
 
@@ -80,14 +80,14 @@ class Years(Model):
     @model_validator(mode="after")
     def _order(self) -> Years:
         if not 0 <= self.last - self.first <= 5:
-            raise problem(_("the last year is the first or up to five after it"))
+            raise problem(Message("the last year is the first or up to five after it"))
         return self
 
 
 class Signer(Model):
-    post: Bilingual = Field(title=N_("Post"), description=N_(
+    post: BilingualAnswer = Field(title=N_("Post"), description=N_(
         "The post of the one who approves the plan, in both languages."))
-    name: Bilingual = Field(title=N_("Name"), description=N_(
+    name: BilingualAnswer = Field(title=N_("Name"), description=N_(
         "Surname, name and patronymic, in both languages."))
 
 
@@ -103,18 +103,18 @@ class Approval(Model):
 class Event(Model):
     area: CatalogueCode("areas") | None = Field(None, title=N_("Area"), description=N_(
         "An area of the catalogue: events of one area are grouped under its name."))
-    event: Bilingual = Field(title=N_("Event"), description=N_("What is done, in both "
+    event: BilingualAnswer = Field(title=N_("Event"), description=N_("What is done, in both "
                                                                 "languages."))
     when: PeriodText = Field(title=N_("When"), description=N_(
         "2027-05-20, 2027-05 (a month), 2027-Q2 (a quarter), 2027-H1 (a half-year), 2027, a "
         "span as 2027-05..2027-06, or ongoing."))
-    russian: Bilingual | None = Field(None, title=N_("Responsible, Russian side"),
+    russian: BilingualAnswer | None = Field(None, title=N_("Responsible, Russian side"),
                                       description=N_(
         "Who is responsible on the Russian side (default: its coordinating unit)."))
-    kazakh: Bilingual | None = Field(None, title=N_("Responsible, Kazakh side"),
+    kazakh: BilingualAnswer | None = Field(None, title=N_("Responsible, Kazakh side"),
                                      description=N_(
         "Who is responsible on the Kazakh side (default: its coordinating unit)."))
-    result: Bilingual = Field(title=N_("Expected result"), description=N_(
+    result: BilingualAnswer = Field(title=N_("Expected result"), description=N_(
         "What the event should bring, in both languages."))
 
 
@@ -147,7 +147,7 @@ def load(path: Path) -> tuple[Plan, str]:
     try:
         plan = Plan.model_validate(data, context={"catalogue": catalogue.load()})
     except ValidationError as exc:
-        raise AnswersError(answers_module.problems(exc, lines, Plan), source) from None
+        raise InputError(source, answers_module.problems(exc, lines, Plan)) from None
     return plan, text_digest(text)
 
 
@@ -194,7 +194,7 @@ def view(plan: Plan, answers: Answers, lang: str, titles: dict[str, str]) -> dic
                      **signers}}
 
 
-def _side(given: Bilingual | None, unit: Bilingual | None, lang: str) -> str:
+def _side(given: BilingualAnswer | None, unit: BilingualAnswer | None, lang: str) -> str:
     if given is not None:
         return given[lang]
     return unit[lang] if unit is not None else ""

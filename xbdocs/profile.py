@@ -11,6 +11,7 @@ are :class:`TrackProfile` — the file's sections with the lists of facts unpack
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,9 @@ from pydantic import (
 from xbdocs import answers as answers_module
 from xbdocs import catalogue
 from xbdocs import schema as schema_module
-from xbdocs.errors import AnswersError, Problem
-from xbdocs.i18n import N_, _
+from xbdocs.errors import InputError
+from xbdocs.findings import Finding
+from xbdocs.i18n import N_, Message, _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.schema import (
     TRACKS,
@@ -75,8 +77,9 @@ def _step_id(value: Any) -> str:
     if message:
         raise problem(message)
     if not STEP_ID.fullmatch(text):
-        raise problem(_("{got} is not a step id: use up to 40 small Latin letters, digits and "
-                        "«-», such as «approval-request»").format(got=describe(text)))
+        raise problem(Message("{got} is not a step id: use up to 40 small Latin letters, digits "
+                              "and "
+                              "«-», such as «approval-request»").format(got=describe(text)))
     return text
 
 
@@ -145,7 +148,7 @@ class Fact(Section):
     def _cite(self) -> Fact:
         errors: list[tuple[str | None, str, str]] = []
         if self.kind is not None and self.text is not None:
-            errors.append((None, "text", _(
+            errors.append((None, "text", Message(
                 "give the fact as «text» or as an act by its parts with «kind», not both")))
         elif self.kind is not None:
             from xbdocs.lang import ru
@@ -154,7 +157,7 @@ class Fact(Section):
                 self.kind, self.date, self.number, self.title, self.article, about=self.about))
         else:
             if self.text is None:
-                errors.append((None, "text", _(
+                errors.append((None, "text", Message(
                     "required, but missing: give the fact as «text», or an act by its parts "
                     "with «kind»")))
             errors += [(None, part, _("an act's part: give it with the act's «kind», or "
@@ -246,7 +249,7 @@ class Step(Section):
         scope = _scope(info)
         if scope is not None:
             if value in scope.steps:
-                raise problem(_("the step id «{id}» is used twice").format(id=value))
+                raise problem(Message("the step id «{id}» is used twice").format(id=value))
             scope.steps.add(value)
         return value
 
@@ -401,13 +404,13 @@ def _parse(text: str, source: str) -> Profile:
     try:
         parsed = ProfileFile.model_validate(data, context={})
     except ValidationError as exc:
-        raise AnswersError(_problems(exc, lines), source) from None
+        raise InputError(source, _problems(exc, lines)) from None
     tracks = {name: TrackProfile.of(track) for name in TRACKS
               if (track := getattr(parsed.tracks, name)) is not None}
     return Profile(parsed.id, parsed.region, parsed.name, tracks, source, text_digest(text))
 
 
-def _problems(exc: ValidationError, lines: dict[str, int]) -> list[Problem]:
+def _problems(exc: ValidationError, lines: dict[str, int]) -> list[Finding]:
     """Every problem, in the order of the file's lines.
 
     The answers' reader names the keys a section may have by following field names; an
@@ -419,7 +422,7 @@ def _problems(exc: ValidationError, lines: dict[str, int]) -> list[Problem]:
                for error in exc.errors(include_url=False)
                if error["type"] == "extra_forbidden" and len(error["loc"]) == 5
                and error["loc"][2] == "addressees"}
-    found = [Problem(p.path, renamed[p.path], p.line) if p.path in renamed else p
+    found = [dataclasses.replace(p, message=renamed[p.path]) if p.path in renamed else p
              for p in found]
     return sorted(found, key=lambda p: p.line or 0)
 

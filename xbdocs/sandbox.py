@@ -27,7 +27,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from xbdocs.errors import TemplateError
-from xbdocs.i18n import _
+from xbdocs.i18n import Message, _
 
 #: A template is a few pages of text.
 MAX_TEMPLATE_BYTES = 256_000
@@ -52,31 +52,31 @@ def read_template(root: Path, relative: str) -> str:
     try:
         pieces = split_template_path(relative)
     except jinja2.TemplateNotFound:
-        raise TemplateError(_("not a template name inside the templates folder"),
+        raise TemplateError(Message("not a template name inside the templates folder"),
                             display) from None
     root = root.resolve()
     try:
         path = root.joinpath(*pieces).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise TemplateError(_("template not found"), display) from None
+        raise TemplateError(Message("template not found"), display) from None
     if not path.is_relative_to(root):
-        raise TemplateError(_("leads outside the templates folder (a link?); templates are "
-                              "read only from inside it"), display)
+        raise TemplateError(Message("leads outside the templates folder (a link?); templates are "
+                                    "read only from inside it"), display)
     if not path.is_file():
-        raise TemplateError(_("not a file (a folder?); expected a template"), display)
+        raise TemplateError(Message("not a file (a folder?); expected a template"), display)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_TEMPLATE_BYTES + 1)
     except OSError as exc:
-        raise TemplateError(_("cannot read: {error}").format(error=exc.strerror),
+        raise TemplateError(Message("cannot read: {error}").format(error=exc.strerror),
                             display) from None
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(_("too large for a template: more than {limit} bytes").format(
+        raise TemplateError(Message("too large for a template: more than {limit} bytes").format(
             limit=MAX_TEMPLATE_BYTES), display)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(_("not UTF-8 text; save the template as UTF-8"), display,
+        raise TemplateError(Message("not UTF-8 text; save the template as UTF-8"), display,
                             data[: exc.start].count(b"\n") + 1) from None
 
 

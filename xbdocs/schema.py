@@ -37,9 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from xbdocs.catalogue import Bilingual as BilingualText
-from xbdocs.catalogue import Catalogue
-from xbdocs.i18n import N_, _
+from xbdocs.catalogue import Bilingual, Catalogue
+from xbdocs.i18n import N_, Message, _
 from xbdocs.yamlread import MAX_TEXT, check_text, describe, not_one_of, parse_date
 
 #: The choices of each choice field, with what a person reads for each (translated where
@@ -101,7 +100,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def _email(value: Any) -> str | None:
     text = _optional_text(value)
     if text is not None and not _EMAIL.fullmatch(text):
-        raise problem(_("expected an e-mail address such as «adm@uglovsky.ru», got «{got}»")
+        raise problem(Message("expected an e-mail address such as «adm@uglovsky.ru», got «{got}»")
                       .format(got=text[:80]))
     return text
 
@@ -125,10 +124,10 @@ def _date(value: Any) -> dt.date | None:
 def _whole(low: int, high: int):
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise problem(_("expected a whole number, got {got}").format(got=describe(value)))
+            raise problem(Message("expected a whole number, got {got}").format(got=describe(value)))
         if not low <= value <= high:
             raise problem(
-                _("expected a number from {low} to {high}, got {got}").format(
+                Message("expected a number from {low} to {high}, got {got}").format(
                     low=low, high=high, got=value
                 )
             )
@@ -139,7 +138,8 @@ def _whole(low: int, high: int):
 
 def _yes_no(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise problem(_("expected yes or no (true/false), got {got}").format(got=describe(value)))
+        raise problem(Message("expected yes or no (true/false), got {got}").format(
+            got=describe(value)))
     return value
 
 
@@ -164,7 +164,8 @@ def _digits(length: int):
         )
         if not (text.isascii() and text.isdigit() and len(text) == length):
             raise problem(
-                _("expected {length} digits, got {got}").format(length=length, got=describe(value))
+                Message("expected {length} digits, got {got}").format(length=length,
+                                                                      got=describe(value))
             )
         return text
 
@@ -250,7 +251,7 @@ def Digits(length: int) -> Any:
 
 def _plain_text(value: Any) -> str:
     if not isinstance(value, str):
-        raise problem(_("expected text, got {got}").format(got=describe(value)))
+        raise problem(Message("expected text, got {got}").format(got=describe(value)))
     return value
 
 
@@ -273,23 +274,24 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=False, validate_default=False)
 
 
-class Bilingual(Model):
-    """A text in both document languages."""
+class BilingualAnswer(Model):
+    """A text in both document languages as an answers file gives it: validated, and
+    turned into the catalogue's plain :class:`~xbdocs.catalogue.Bilingual` by ``pair``."""
 
     ru: Text = Field(title=N_("in Russian"), description=N_("In Russian."))
     kk: Text = Field(title=N_("in Kazakh"), description=N_("In Kazakh."))
 
     @property
-    def pair(self) -> BilingualText:
-        return BilingualText(self.ru, self.kk)
+    def pair(self) -> Bilingual:
+        return Bilingual(self.ru, self.kk)
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
 
 
-def _model(text: BilingualText | None) -> Bilingual | None:
+def _model(text: Bilingual | None) -> BilingualAnswer | None:
     """A catalogue text as the schema's type (trusted: not validated again)."""
-    return Bilingual.model_construct(ru=text.ru, kk=text.kk) if text else None
+    return BilingualAnswer.model_construct(ru=text.ru, kk=text.kk) if text else None
 
 
 # --- the sections -----------------------------------------------------------------------------
@@ -308,13 +310,13 @@ ActsOn = Annotated[
         Tag(f"{BRANCH}code"),
         WithJsonSchema({"type": "string", CATALOGUE_KEY: "acts"}),
     ]
-    | Annotated[Bilingual, Tag(f"{BRANCH}text")],
+    | Annotated[BilingualAnswer, Tag(f"{BRANCH}text")],
     Discriminator(lambda value: f"{BRANCH}code" if isinstance(value, str) else f"{BRANCH}text"),
 ]
 
 
 class Signatory(Model):
-    name: Bilingual = Field(
+    name: BilingualAnswer = Field(
         title=N_("The signatory's full name (surname, name, patronymic)"),
         description=N_("Full name: surname, name, patronymic."),
     )
@@ -324,7 +326,7 @@ class Signatory(Model):
             "male or female: chooses «действующего/действующей» and the name's endings."
         ),
     )
-    position: Bilingual = Field(
+    position: BilingualAnswer = Field(
         title=N_("The signatory's post (in the nominative)"),
         description=N_("The post, in the nominative: «глава Угловского района»."),
     )
@@ -335,10 +337,10 @@ class Signatory(Model):
             "own text in both languages."
         ),
     )
-    _acts_on_text: BilingualText | None = PrivateAttr(None)
+    _acts_on_text: Bilingual | None = PrivateAttr(None)
 
     @property
-    def acts_on_text(self) -> BilingualText:
+    def acts_on_text(self) -> Bilingual:
         assert self._acts_on_text is not None
         return self._acts_on_text
 
@@ -366,7 +368,7 @@ class Party(Model):
             "An id from the catalogue («xbdocs catalogue list»); its names need not be given."
         ),
     )
-    name: Bilingual | None = Field(
+    name: BilingualAnswer | None = Field(
         None,
         title=N_("The body's official name"),
         description=N_("The body's official name in both languages (when not from the catalogue)."),
@@ -382,7 +384,7 @@ class Party(Model):
     level: Choice(LEVELS, optional=True) = Field(
         None, title=N_("The kind of body"), description=N_("regional, district or city.")
     )
-    address: Bilingual | None = Field(None, description=N_("The postal address."))
+    address: BilingualAnswer | None = Field(None, description=N_("The postal address."))
     phone: OptionalText = Field(
         None, title=N_("The body's phone, for the letterhead (Enter to skip)"),
         description=N_("The body's phone, printed in the letters' reference details."))
@@ -440,7 +442,7 @@ class Party(Model):
             else (["bin"] if self.bin else [])
         )
         for key in wrong_ids:
-            found.append((key, _("not for a party from {country}").format(country=country)))
+            found.append((key, Message("not for a party from {country}").format(country=country)))
         if self.catalogue is not None:
             ids = [p.id for p in cat.parties.values() if p.country == country]
             message = not_one_of(self.catalogue, ids)
@@ -450,7 +452,8 @@ class Party(Model):
             for key in ("name", "region", "level", "country"):
                 if key in self.model_fields_set:
                     found.append(
-                        (key, _("give either «catalogue» or the party's own description, not both"))
+                        (key, Message("give either «catalogue» or the party's own "
+                                      "description, not both"))
                     )
             known = cat.parties[self.catalogue]
             for key, value in (
@@ -465,12 +468,12 @@ class Party(Model):
             return found
         if self.country is not None and self.country != country:
             found.append(
-                ("country", _("this party must be from {country}").format(country=country))
+                ("country", Message("this party must be from {country}").format(country=country))
             )
         object.__setattr__(self, "country", country)
         for key in ("name", "region", "level"):
             if getattr(self, key) is None:
-                found.append((key, _("required, but missing")))
+                found.append((key, Message("required, but missing")))
         if self.region is not None:
             regions = [r.id for r in cat.regions.values() if r.country == country]
             message = not_one_of(self.region, regions)
@@ -506,12 +509,12 @@ class Coordination(Model):
         title=N_("Years the plan of joint events covers"),
         description=N_("Years the plan of joint events covers."),
     )
-    russian_unit: Bilingual | None = Field(
+    russian_unit: BilingualAnswer | None = Field(
         None,
         title=N_("The Russian side's coordinating unit"),
         description=N_("The Russian side's coordinating unit (with coordinators)."),
     )
-    kazakh_unit: Bilingual | None = Field(
+    kazakh_unit: BilingualAnswer | None = Field(
         None,
         title=N_("The Kazakh side's coordinating unit"),
         description=N_("The Kazakh side's coordinating unit (with coordinators)."),
@@ -574,7 +577,7 @@ class Signing(Model):
         title=N_("Date of signing (Enter: leave a blank)"),
         description=N_("The date of signing; empty for a draft (a blank to fill in by hand)."),
     )
-    place: Bilingual | None = Field(
+    place: BilingualAnswer | None = Field(
         None,
         title=N_("Place of signing (Enter: leave a blank)"),
         description=N_("The settlement's name; empty for a blank."),
@@ -677,7 +680,7 @@ def _forms(value: Any) -> Any:
     errors: list[tuple[str | None, str, str]] = []
     for code, table in value.items():
         if code not in ("ru", "kk"):
-            errors.append((None, str(code), _("unknown key; expected one of: ru, kk")))
+            errors.append((None, str(code), Message("unknown key; expected one of: ru, kk")))
             continue
         if not isinstance(table, dict):
             continue
@@ -691,7 +694,7 @@ def _forms(value: Any) -> Any:
                         (
                             None,
                             f"{code}.{nominative}.{case}",
-                            _("«{case}» is not one of: {options}").format(
+                            Message("«{case}» is not one of: {options}").format(
                                 case=case, options=", ".join(cases)
                             ),
                         )
@@ -715,7 +718,7 @@ class Answers(Model):
             "the region with an oblast akimat)."
         ),
     )
-    subject: Bilingual | None = Field(
+    subject: BilingualAnswer | None = Field(
         None,
         description=N_(
             "The kind of cooperation in the title («о … сотрудничестве»); default: "
@@ -728,7 +731,7 @@ class Answers(Model):
         title=N_("Areas of cooperation"),
         description=N_("Areas of cooperation: codes from the catalogue (179-FZ)."),
     )
-    custom_areas: list[Bilingual] = Field(
+    custom_areas: list[BilingualAnswer] = Field(
         default_factory=list,
         title=N_("An area of your own (Enter: no more)"),
         description=N_("Areas of your own, in both languages."),
@@ -738,7 +741,7 @@ class Answers(Model):
         title=N_("Forms of cooperation"),
         description=N_("Forms of cooperation: codes from the catalogue."),
     )
-    custom_cooperation_forms: list[Bilingual] = Field(
+    custom_cooperation_forms: list[BilingualAnswer] = Field(
         default_factory=list,
         title=N_("A form of your own (Enter: no more)"),
         description=N_("Forms of cooperation of your own, in both languages."),
@@ -770,8 +773,8 @@ class Answers(Model):
     _source: str = PrivateAttr("")
     _digest: str = PrivateAttr("")
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
-    _areas: tuple[BilingualText, ...] = PrivateAttr(())
-    _forms_of_cooperation: tuple[BilingualText, ...] = PrivateAttr(())
+    _areas: tuple[Bilingual, ...] = PrivateAttr(())
+    _forms_of_cooperation: tuple[Bilingual, ...] = PrivateAttr(())
 
     # --- what the rest of xbdocs reads ---------------------------------------------------------
 
@@ -802,12 +805,12 @@ class Answers(Model):
         return self.parties.russian, self.parties.kazakh
 
     @property
-    def area_labels(self) -> tuple[BilingualText, ...]:
+    def area_labels(self) -> tuple[Bilingual, ...]:
         """Every area as printed: the catalogue's, then the user's own."""
         return self._areas
 
     @property
-    def cooperation_labels(self) -> tuple[BilingualText, ...]:
+    def cooperation_labels(self) -> tuple[Bilingual, ...]:
         return self._forms_of_cooperation
 
     def located(self, source: str, digest: str, lines: dict[str, int]) -> Answers:
@@ -829,7 +832,8 @@ class Answers(Model):
                 )
             )
         if not self.cooperation_forms and not self.custom_cooperation_forms:
-            errors.append((None, "cooperation_forms", _("name at least one form of cooperation")))
+            errors.append((None, "cooperation_forms",
+                           Message("name at least one form of cooperation")))
         default_entry = "registration" if self.track == "municipal" else "signing"
         if self.entry_into_force is None:
             object.__setattr__(self, "entry_into_force", default_entry)
@@ -838,7 +842,7 @@ class Answers(Model):
                 (
                     None,
                     "entry_into_force",
-                    _(
+                    Message(
                         "a municipal agreement takes effect only after registration "
                         "(179-FZ Art. 12 and the regional law); use «registration» or leave "
                         "the key out"
@@ -850,7 +854,7 @@ class Answers(Model):
                 (
                     None,
                     "entry_into_force",
-                    _("on the regional track choose «signing» or «notifications»"),
+                    Message("on the regional track choose «signing» or «notifications»"),
                 )
             )
         if errors:
@@ -877,7 +881,7 @@ def _located(problems: list[tuple[str | None, str, str]]) -> PydanticCustomError
         "xbdocs_located",
         "{message}",
         {
-            "message": "; ".join(m for _s, _k, m in problems),
+            "message": "; ".join(str(m) for _s, _k, m in problems),
             "problems": [(side, key, message) for side, key, message in problems],
         },
     )
@@ -1073,21 +1077,22 @@ def cell_value(path: str, value: Any) -> Any:
         value = value.date()
     if kind == "whole":
         if isinstance(value, bool):
-            raise ValueError(_("expected a whole number, got {got}").format(got=describe(value)))
+            raise ValueError(Message("expected a whole number, got {got}").format(
+                got=describe(value)))
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, int):
             return value
         if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
             return int(value)
-        raise ValueError(_("expected a whole number, got {got}").format(got=describe(value)))
+        raise ValueError(Message("expected a whole number, got {got}").format(got=describe(value)))
     if kind == "yes-no":
         if isinstance(value, bool):
             return value
         word = str(value).strip().lower()
         if word in _YES or word in _NO:
             return word in _YES
-        raise ValueError(_("expected yes or no (true/false), got {got}").format(
+        raise ValueError(Message("expected yes or no (true/false), got {got}").format(
             got=describe(value)))
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a number a spreadsheet keeps as one: an INN, a year

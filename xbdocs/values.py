@@ -10,7 +10,7 @@ from typing import Any
 
 from xbdocs import lang as languages
 from xbdocs.findings import WARNING, Finding
-from xbdocs.i18n import _
+from xbdocs.i18n import Message, _
 
 
 class Field(str):
@@ -80,7 +80,7 @@ class Forms:
                   else module.inflect_phrase(str(text), case))
         if result.doubt:
             key = (getattr(text, "path", ""), str(text), case)
-            self.doubts.setdefault(key, Finding("XB018", WARNING, key[0] or _("template"), _(
+            self.doubts.setdefault(key, Finding("XB018", WARNING, key[0] or _("template"), Message(
                 "«{text}» in the {case} case was written «{form}», but this is not "
                 "certain ({why}); if it is wrong, add the right form under forms.{lang} "
                 "(forms: {lang}: \"{text}\": {case}: …)").format(

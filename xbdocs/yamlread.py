@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
-from xbdocs.errors import AnswersError, Problem, printable
-from xbdocs.i18n import _
+from xbdocs.errors import InputError, printable, problem
+from xbdocs.findings import Finding
+from xbdocs.i18n import Message, MessageText
 from xbdocs.inputs import MAX_TEXT_BYTES
 
 MAX_TEXT = 2000
@@ -41,8 +42,8 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
     aliases, tags and merge keys are refused (an alias can expand without bound), nesting is
     bounded, and a value that looks like a date stays text for the reader to check."""
     if len(text) > MAX_TEXT_BYTES:
-        raise AnswersError([Problem("", _("too large: more than {limit} characters").format(
-            limit=MAX_TEXT_BYTES))], source)
+        raise InputError.one(source, Message("too large: more than {limit} characters").format(
+            limit=MAX_TEXT_BYTES))
     builder = _EventBuilder()
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -51,21 +52,21 @@ def load_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
                 break
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        raise AnswersError([Problem("", _("not valid YAML: the character U+{code:04X} is not "
-                                          "allowed; remove it").format(
-                                              code=exc.character if isinstance(
-                                                  exc.character, int) else 0), line)],
-                           source) from None
+        raise InputError.one(source, Message("not valid YAML: the character U+{code:04X} is "
+                                             "not allowed; remove it").format(
+                                                 code=exc.character if isinstance(
+                                                     exc.character, int) else 0),
+                             line=line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        problem = printable(getattr(exc, "problem", None) or str(exc), 200)
-        raise AnswersError([Problem("", _("not valid YAML: {problem}").format(
-            problem=problem), line)], source) from None
+        what = printable(getattr(exc, "problem", None) or str(exc), 200)
+        raise InputError.one(source, Message("not valid YAML: {problem}").format(
+            problem=what), line=line) from None
     if builder.problems:
-        raise AnswersError(builder.problems, source)
+        raise InputError(source, builder.problems)
     if builder.root is None:
-        raise AnswersError([Problem("", _("the file is empty"))], source)
+        raise InputError.one(source, Message("the file is empty"))
     return builder.root, builder.lines
 
 
@@ -90,19 +91,19 @@ class _EventBuilder:
         self.root: Any = None
         self.documents = 0
         self.lines: dict[str, int] = {}
-        self.problems: list[Problem] = []
+        self.problems: list[Finding] = []
         self.fatal = False
         #: Depth of a subtree being skipped (a key that is not plain text), 0 if none.
         self.skipping = 0
 
-    def problem(self, message: str, event: yaml.Event, path: str = "") -> None:
-        self.problems.append(Problem(path, message, event.start_mark.line + 1))
+    def problem(self, message: MessageText, event: yaml.Event, path: str = "") -> None:
+        self.problems.append(problem(path, message, event.start_mark.line + 1))
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                self.problem(_("more than one YAML document («---»); keep one"), event)
+                self.problem(Message("more than one YAML document («---»); keep one"), event)
                 self.fatal = True
             return
         if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
@@ -120,31 +121,33 @@ class _EventBuilder:
         where = self.stack[-1].child_path() if self.stack and self._value_expected() else (
             self.stack[-1].path if self.stack else "")
         if isinstance(event, yaml.AliasEvent):
-            self.problem(_("aliases («*name») are not allowed in this file; write the value "
-                           "out"), event, where)
+            self.problem(Message("aliases («*name») are not allowed in this file; write the value "
+                                 "out"), event, where)
             self.fatal = True
             return
         if event.anchor is not None:
-            self.problem(_("anchors («&{name}») are not allowed in this file; write the value "
-                           "out").format(name=printable(event.anchor, 40)), event, where)
+            self.problem(Message("anchors («&{name}») are not allowed in this file; write the "
+                                 "value "
+                                 "out").format(name=printable(event.anchor, 40)), event, where)
             self.fatal = True
             return
         tag = getattr(event, "tag", None)
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
             shown = printable(tag.replace("tag:yaml.org,2002:", "!!"), 40)
-            self.problem(_("tags («{tag}») are not allowed in this file; write the plain "
-                           "value").format(tag=shown), event, where)
+            self.problem(Message("tags («{tag}») are not allowed in this file; write the plain "
+                                 "value").format(tag=shown), event, where)
             self.fatal = True
             return
         if isinstance(event, yaml.CollectionStartEvent):
             if self.stack and not self._value_expected():
-                self.problem(_("a key must be plain text, not a list or a section"), event,
+                self.problem(Message("a key must be plain text, not a list or a section"), event,
                              self.stack[-1].path)
                 self.skipping = 1
                 self.stack[-1].key = None
                 return
             if len(self.stack) >= MAX_DEPTH:
-                self.problem(_("nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                self.problem(Message("nested more than {depth} levels deep").format(
+                    depth=MAX_DEPTH),
                              event, where)
                 self.fatal = True
                 return
@@ -164,15 +167,15 @@ class _EventBuilder:
         if self.stack and not self._value_expected():
             frame = self.stack[-1]
             if kind == "tag:yaml.org,2002:merge":
-                self.problem(_("merge keys («<<») are not allowed in this file; write the "
-                               "keys out"), event, frame.path)
+                self.problem(Message("merge keys («<<») are not allowed in this file; write the "
+                                     "keys out"), event, frame.path)
                 frame.key = "<<"
                 return
             key = str(_plain(event, kind))
             path = f"{frame.path}.{key}" if frame.path else key
             assert isinstance(frame.value, dict)
             if key in frame.value:
-                self.problem(_("the key is given twice"), event, path)
+                self.problem(Message("the key is given twice"), event, path)
             self.lines[path] = event.start_mark.line + 1
             frame.key = key
             return
@@ -208,43 +211,43 @@ def _plain(event: yaml.ScalarEvent, kind: str) -> Any:
     return event.value
 
 
-def unknown_key(key: Any, known: set[str] | list[str]) -> str:
+def unknown_key(key: Any, known: set[str] | list[str]) -> MessageText:
     """The message for a key the section does not have, naming the closest it does."""
     known = sorted(known)
     close = difflib.get_close_matches(str(key), known, n=1)
-    hint = (_("did you mean «{key}»?").format(key=close[0]) if close else
-            _("expected one of: {keys}").format(keys=", ".join(known)))
-    return _("unknown key; {hint}").format(hint=hint)
+    hint = (Message("did you mean «{key}»?").format(key=close[0]) if close else
+            Message("expected one of: {keys}").format(keys=", ".join(known)))
+    return Message("unknown key; {hint}").format(hint=hint)
 
 
-def not_one_of(value: Any, options: tuple[str, ...] | list[str]) -> str | None:
+def not_one_of(value: Any, options: tuple[str, ...] | list[str]) -> MessageText | None:
     """Why ``value`` is not one of ``options`` (naming the closest), or None if it is."""
     if isinstance(value, str) and value in options:
         return None
     close = difflib.get_close_matches(str(value), list(options), n=1)
-    hint = _(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
+    hint = Message(" (did you mean «{option}»?)").format(option=close[0]) if close else ""
     shown = ", ".join(options) if len(options) <= 16 else ", ".join(list(options)[:16]) + ", …"
-    return _("{got} is not one of: {options}{hint}").format(got=describe(value),
+    return Message("{got} is not one of: {options}{hint}").format(got=describe(value),
                                                              options=shown, hint=hint)
 
 
-def check_text(value: Any, one_line: bool = True) -> tuple[str | None, str | None]:
+def check_text(value: Any, one_line: bool = True) -> tuple[str | None, MessageText | None]:
     """A text field's value, stripped, or a message saying what is wrong with it."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None, _("expected text, got {got}").format(got=describe(value))
+        return None, Message("expected text, got {got}").format(got=describe(value))
     text = str(value).strip()
     bad = _FORBIDDEN.search(text)
     if bad:
-        return None, _("contains the control character U+{code:04X}, which a document "
-                       "cannot hold; remove it").format(code=ord(bad[0]))
+        return None, Message("contains the control character U+{code:04X}, which a document "
+                             "cannot hold; remove it").format(code=ord(bad[0]))
     if one_line and _LINE_BREAKS.search(text):
-        return None, _("must be one line of text (without line breaks, tabs or direction "
-                       "marks)")
+        return None, Message("must be one line of text (without line breaks, tabs or direction "
+                             "marks)")
     if len(text) > MAX_TEXT:
-        return None, _("too long: {length} characters, at most {limit}").format(
+        return None, Message("too long: {length} characters, at most {limit}").format(
             length=len(text), limit=MAX_TEXT)
     if not text:
-        return None, _("must not be empty")
+        return None, Message("must not be empty")
     return text, None
 
 
@@ -269,25 +272,25 @@ def parse_date(value: Any) -> dt.date:
                 try:
                     day = dt.datetime.strptime(text, pattern).date()
                 except ValueError:
-                    raise ValueError(_("{got} is not a day of the calendar").format(
+                    raise ValueError(Message("{got} is not a day of the calendar").format(
                         got=describe(value))) from None
                 break
         else:
-            raise ValueError(_("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
+            raise ValueError(Message("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
                              .format(got=describe(value)))
     else:
-        raise ValueError(_("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
+        raise ValueError(Message("expected a date such as 19.09.2012 or 2012-09-19, got {got}")
                          .format(got=describe(value)))
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(_("{got} is outside the years {first}–{last}").format(
+        raise ValueError(Message("{got} is outside the years {first}–{last}").format(
             got=describe(value), first=FIRST_DATE.year, last=LAST_DATE.year))
     return day
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> MessageText:
     if isinstance(value, dict):
-        return _("a section of keys")
+        return Message("a section of keys")
     if isinstance(value, list):
-        return _("a list")
+        return Message("a list")
     text = repr(value) if not isinstance(value, str) else f"«{printable(value, 58)}»"
     return printable(text, 60)

@@ -21,8 +21,9 @@ from typing import Any
 
 from xbdocs import schema
 from xbdocs.answers import Answers
-from xbdocs.errors import AnswersError, Problem, XbdocsError, printable
-from xbdocs.i18n import _
+from xbdocs.errors import BatchError, InputError, printable, problem
+from xbdocs.findings import Finding
+from xbdocs.i18n import Message, _
 from xbdocs.inputs import read_bytes
 from xbdocs.output import check_name
 from xbdocs.schema import LIST_SEPARATOR
@@ -33,10 +34,6 @@ NAME_COLUMN = "name"
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 MAX_TABLE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
-
-
-class BatchError(XbdocsError):
-    """The batch's input cannot be read as a whole (not one item's fault)."""
 
 
 @dataclass
@@ -54,7 +51,7 @@ class Item:
     #: Key path → row number, for messages about a table row.
     lines: dict[str, int] = field(default_factory=dict)
     #: Problems found reading the row (a cell that is not a number …).
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     #: Cells of the extra columns a caller allowed (not answers fields), by column.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -70,12 +67,13 @@ def read(source: Path, extra: tuple[str, ...] = ()) -> list[Item]:
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
         items = _table(source, _xlsx_rows(source), extra)
     elif not source.exists():
-        raise BatchError(_("{path}: no such file or folder").format(path=printable(str(source))))
+        raise BatchError(Message("{path}: no such file or folder").format(
+            path=printable(str(source))))
     else:
-        raise BatchError(_("{path}: expected a folder of answers files (.yaml), a CSV or an "
-                           "XLSX table").format(path=printable(str(source))))
+        raise BatchError(Message("{path}: expected a folder of answers files (.yaml), a CSV or an "
+                                 "XLSX table").format(path=printable(str(source))))
     if not items:
-        raise BatchError(_("{path}: nothing to build: no answers files or rows").format(
+        raise BatchError(Message("{path}: nothing to build: no answers files or rows").format(
             path=printable(str(source))))
     _check_names(items)
     return items
@@ -94,8 +92,8 @@ def _check_names(items: list[Item]) -> None:
         if why:
             raise BatchError(f"{item.source}: {why}")
         if item.name in seen:
-            raise BatchError(_("{source}: the name «{name}» is taken by {other}; each item "
-                               "needs its own folder").format(source=item.source,
+            raise BatchError(Message("{source}: the name «{name}» is taken by {other}; each item "
+                                     "needs its own folder").format(source=item.source,
                                                               name=item.name,
                                                               other=seen[item.name]))
         seen[item.name] = item.source
@@ -108,7 +106,7 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BatchError(_("{path}: not UTF-8 text; save the table as «CSV UTF-8»").format(
+        raise BatchError(Message("{path}: not UTF-8 text; save the table as «CSV UTF-8»").format(
             path=printable(str(path)))) from None
     first = text.split("\n", 1)[0]
     # Russian Excel saves CSV with «;»; others with «,».
@@ -128,7 +126,7 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BatchError(_("{path}: not a readable XLSX workbook ({error})").format(
+        raise BatchError(Message("{path}: not a readable XLSX workbook ({error})").format(
             path=printable(str(path)), error=printable(str(exc), 80))) from None
     try:
         sheet = book.worksheets[0]
@@ -144,14 +142,14 @@ def _table(path: Path, rows: list[list[Any]], extra: tuple[str, ...] = ()) -> li
     columns = schema.columns()
     for index, name in enumerate(header):
         if name and name != NAME_COLUMN and name not in columns and name not in extra:
-            raise BatchError(_("{path}: column {column} «{name}»: {problem}").format(
+            raise BatchError(Message("{path}: column {column} «{name}»: {problem}").format(
                 path=printable(str(path)), column=_letter(index), name=printable(name, 60),
                 problem=unknown_key(name, [*columns, *extra, NAME_COLUMN])))
         if name and header.count(name) > 1:
-            raise BatchError(_("{path}: column «{name}» appears twice").format(
+            raise BatchError(Message("{path}: column «{name}» appears twice").format(
                 path=printable(str(path)), name=printable(name, 60)))
     if len(rows) > MAX_ROWS + 1:
-        raise BatchError(_("{path}: more than {limit} rows; split the table").format(
+        raise BatchError(Message("{path}: more than {limit} rows; split the table").format(
             path=printable(str(path)), limit=MAX_ROWS))
     items = []
     for number, row in enumerate(rows[1:], start=2):
@@ -176,7 +174,7 @@ def row_of(answers: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, dict):
                 put(value, f"{path}.")
             elif path not in schema.columns():
-                raise ValueError(_("{path}: no column for it in a table").format(path=path))
+                raise ValueError(Message("{path}: no column for it in a table").format(path=path))
             elif isinstance(value, list):
                 row[path] = f"{LIST_SEPARATOR} ".join(map(str, value))
             elif isinstance(value, bool):
@@ -203,12 +201,12 @@ def _row_item(path: Path, number: int, cells: dict[str, Any]) -> Item:
         try:
             converted = schema.cell_value(column, value)
         except ValueError as exc:
-            item.problems.append(Problem(column, str(exc), number))
+            item.problems.append(problem(column, str(exc), number))
             continue
         if converted is None:
             continue
         if not _put(item.data, column, converted):
-            item.problems.append(Problem(column, _(
+            item.problems.append(problem(column, Message(
                 "given both as one value and by its parts (…ru, …kk); keep one"), number))
     return item
 
@@ -245,7 +243,7 @@ def _letter(index: int) -> str:
 
 
 def answers_of(item: Item) -> Answers:
-    """The item's answers, validated: AnswersError names the file or row and the field."""
+    """The item's answers, validated: InputError names the file or row and the field."""
     return answers_with_text(item)[0]
 
 
@@ -257,7 +255,7 @@ def answers_with_text(item: Item) -> tuple[Answers, str]:
         return answers_module.load_with_text(item.path)
     source = item.source.rsplit(":", 1)[0]
     if item.problems:
-        raise AnswersError(item.problems, source)
+        raise InputError(source, item.problems)
     assert item.data is not None
     return (answers_module.from_data(item.data, source, item.lines),
             answers_module.as_text(item.data))

@@ -25,7 +25,7 @@ from pathlib import Path
 from xbdocs import build, i18n
 from xbdocs.batch import items as items_module
 from xbdocs.batch.items import Item
-from xbdocs.errors import AnswersError, XbdocsError
+from xbdocs.errors import InputError, XbdocsError
 from xbdocs.i18n import _
 from xbdocs.package import Options, provenance
 
@@ -99,7 +99,7 @@ def build_item(item: Item, outdir: Path, options: Options, force: bool,
 
 
 def _field_at_fault(exc: XbdocsError) -> str:
-    if isinstance(exc, AnswersError) and exc.problems:
+    if isinstance(exc, InputError) and exc.problems:
         return exc.problems[0].path
     findings = getattr(exc, "findings", None)
     return findings[0].path if findings else ""

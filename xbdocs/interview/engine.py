@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xbdocs import i18n
-from xbdocs.errors import AnswersError, Problem
-from xbdocs.findings import ERROR, Finding
+from xbdocs.errors import InputError
+from xbdocs.findings import Finding
 from xbdocs.i18n import _
 from xbdocs.interview import flow
 from xbdocs.interview.flow import Invalid, Question, Session
@@ -100,12 +100,12 @@ class Fault:
     """A finding of the checks (or a problem of the answers' form) and the question whose
     answer it concerns, to be asked again; None when no one question is at fault."""
 
-    finding: Finding | Problem
+    finding: Finding
     question_id: str | None
 
     @property
     def severity(self) -> str:
-        return getattr(self.finding, "severity", ERROR)
+        return self.finding.severity
 
     @property
     def path(self) -> str:
@@ -113,7 +113,7 @@ class Fault:
 
     @property
     def message(self) -> str:
-        return self.finding.message
+        return self.finding.text
 
 
 def _speaking(method: _Method) -> _Method:
@@ -356,7 +356,7 @@ class Interview:
         session = self.session
         try:
             parsed = answers.parse(copy.deepcopy(session.values), {}, cat=session.cat)
-        except AnswersError as exc:
+        except InputError as exc:
             return [Fault(p, self._at_fault(p.path)) for p in exc.problems]
         # The one list `check`, `build` and batch report (checks and the language engine's
         # doubts), so the review never misses what the build then says.
@@ -396,7 +396,7 @@ class Interview:
                   str(session.get(f"{base}.gender") or "male"))
         try:
             parsed = answers.parse(_specimen(session), {}, cat=session.cat)
-        except AnswersError as exc:
+        except InputError as exc:
             return Preview("", [str(p) for p in exc.problems], *person)
         text, doubts = render_party(parsed, side, session.cat)
         return Preview(text, doubts, *person)
@@ -422,7 +422,7 @@ def render_party(parsed: Answers, side: str, cat: Catalogue) -> tuple[str, list[
     paragraphs = [p.text for p in preamble.paragraphs] if preamble else []
     paragraph = next((p for p in paragraphs if _find(p, names[0]) >= 0),
                      paragraphs[0] if paragraphs else "")
-    doubts = [w.message for w in assembly.warnings
+    doubts = [w.text for w in assembly.warnings
               if w.code == "XB018" and w.path.startswith(f"parties.{side}.")]
     return _party_part(paragraph, names, side), doubts
 

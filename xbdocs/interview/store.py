@@ -20,7 +20,7 @@ import yaml
 from xbdocs import output, schema
 from xbdocs.catalogue import Catalogue
 from xbdocs.errors import XbdocsError
-from xbdocs.i18n import _, help_text
+from xbdocs.i18n import Message, _, help_text
 from xbdocs.inputs import read_text
 from xbdocs.interview.flow import BY_ID, Session
 from xbdocs.stages import STAGES
@@ -134,13 +134,13 @@ class FileDraftStore:
     def load(self, draft_id: str) -> Draft:
         path = self.path(draft_id)
         if not path.exists():
-            raise XbdocsError(_("{path}: no draft to resume; start with «xbdocs interview -o "
-                                "{answers}»").format(path=path, answers=draft_id))
+            raise XbdocsError(Message("{path}: no draft to resume; start with «xbdocs interview -o "
+                                      "{answers}»").format(path=path, answers=draft_id))
         text = read_text(path, _("an interview draft"))
         try:
             return Draft.from_data(json.loads(text))
         except (ValueError, RecursionError):  # JSON nested past the parser's depth
-            raise XbdocsError(_("{path}: the draft is damaged; start again without --resume")
+            raise XbdocsError(Message("{path}: the draft is damaged; start again without --resume")
                               .format(path=path)) from None
 
 

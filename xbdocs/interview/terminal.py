@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from xbdocs.errors import OutputError, Problem, XbdocsError, printable
+from xbdocs.errors import OutputError, XbdocsError, printable
 from xbdocs.findings import WARNING
 from xbdocs.i18n import _, current_language
 from xbdocs.interview import store
@@ -354,7 +354,7 @@ def _checks(terminal: Terminal, engine: Interview) -> str | None:
     faults = engine.problems()
     warnings = [f for f in faults if f.severity == WARNING]
     errors = [f for f in faults if f.severity != WARNING]
-    if warnings and not any(isinstance(f.finding, Problem) for f in faults):
+    if warnings and not any(not f.finding.code for f in faults):
         terminal.say()
         terminal.say(_("Worth knowing before you file:"))
         for fault in warnings:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from xbdocs.i18n import _
+from xbdocs.i18n import Message
 
 ROMAN = ("", "I", "II", "III", "IV")
 ONGOING = "ongoing"
@@ -72,11 +72,11 @@ def parse(text: str) -> Period:
             return start
         end = _one(last.strip())
     except ValueError:
-        raise ValueError(_(
+        raise ValueError(Message(
             "expected a period: 2027-05-20, 2027-05 (a month), 2027-Q2 (a quarter), 2027-H1 "
             "(a half-year), 2027 (a year), a span as 2027-05..2027-06, or ongoing; got "
             "«{value}»").format(value=text[:40])) from None
     if end.kind != start.kind or end.first_day <= start.first_day:
-        raise ValueError(_("a span runs from the earlier to the later period of one kind "
-                           "(2027-05..2027-06); got «{value}»").format(value=text[:40]))
+        raise ValueError(Message("a span runs from the earlier to the later period of one kind "
+                                 "(2027-05..2027-06); got «{value}»").format(value=text[:40]))
     return Period(start.kind, start.year, start.number, start.day, until=end)

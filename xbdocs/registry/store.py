@@ -28,18 +28,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session, selectinload
 
 from xbdocs.answers import Answers
-from xbdocs.errors import XbdocsError, printable
-from xbdocs.i18n import _
+from xbdocs.errors import RegistryError, printable
+from xbdocs.i18n import Message, _
 from xbdocs.output import ANSWERS, MANIFEST
 from xbdocs.registry import statuses
 from xbdocs.registry.models import Agreement, Change
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FILE_NAME = "registry.sqlite3"
-
-
-class RegistryError(XbdocsError):
-    """A register cannot be opened, or a change to it is not possible."""
 
 
 def default_location() -> str:
@@ -96,8 +92,8 @@ class Register:
                 with session.begin():
                     yield session
             except OperationalError as exc:
-                raise RegistryError(_("{where}: the register is busy or cannot be written "
-                                      "({error})").format(where=describe(self.url),
+                raise RegistryError(Message("{where}: the register is busy or cannot be written "
+                                            "({error})").format(where=describe(self.url),
                                                           error=_short(exc))) from None
 
     # --- entries -----------------------------------------------------------------------------
@@ -110,14 +106,14 @@ class Register:
         manifest = _manifest(outdir)
         path = answers_file or outdir / ANSWERS
         if not path.is_file():
-            raise RegistryError(_("{path}: the package holds no {name} (built by an older "
-                                  "xbdocs?); give the answers file it was built from with "
-                                  "--answers").format(path=printable(str(outdir)),
+            raise RegistryError(Message("{path}: the package holds no {name} (built by an older "
+                                        "xbdocs?); give the answers file it was built from with "
+                                        "--answers").format(path=printable(str(outdir)),
                                                       name=ANSWERS))
         answers = answers_module.load(path)
         if answers.digest != manifest["answers"]["sha256"]:
-            raise RegistryError(_("{path}: not the answers this package was built from (its "
-                                  "manifest records another digest)").format(
+            raise RegistryError(Message("{path}: not the answers this package was built from (its "
+                                        "manifest records another digest)").format(
                                       path=printable(str(path))))
         entry = entry_from(answers, str(outdir.resolve()), manifest.get("profile", {}).get("id"))
         entry.templates_sha256 = manifest.get("templates", {}).get("sha256", "")
@@ -128,7 +124,7 @@ class Register:
             with self.session() as session:
                 insert(session, entry, by, note)
         except IntegrityError:  # added by someone else between the look and the write
-            raise RegistryError(_("this agreement is in the register already")) from None
+            raise RegistryError(Message("this agreement is in the register already")) from None
         return entry
 
     def move(self, agreement_id: int, status: str, on: dt.date | None = None,
@@ -137,7 +133,7 @@ class Register:
         with self.session() as session:
             entry = session.get(Agreement, agreement_id, with_for_update=True)
             if entry is None:
-                raise RegistryError(_("no agreement № {id} in the register").format(
+                raise RegistryError(Message("no agreement № {id} in the register").format(
                     id=agreement_id))
             move(entry, Step(status, on or dt.date.today(), number, note), by)
         return entry
@@ -154,7 +150,7 @@ class Register:
             entry = session.get(Agreement, agreement_id,
                                 options=[selectinload(Agreement.history)])
         if entry is None:
-            raise RegistryError(_("no agreement № {id} in the register").format(
+            raise RegistryError(Message("no agreement № {id} in the register").format(
                 id=agreement_id))
         return entry
 
@@ -174,7 +170,7 @@ def insert(session: Session, entry: Agreement, by: str | None, note: str) -> Non
     duplicate = session.scalar(select(Agreement.id).where(
         Agreement.answers_sha256 == entry.answers_sha256))
     if duplicate is not None:
-        raise RegistryError(_("this agreement is in the register already, as № {id}").format(
+        raise RegistryError(Message("this agreement is in the register already, as № {id}").format(
             id=duplicate))
     now = _now()
     entry.status, entry.created_at, entry.updated_at = statuses.DRAFT, now, now
@@ -188,19 +184,19 @@ def move(entry: Agreement, step: Step, by: str | None) -> None:
     """Record ``step`` on ``entry``, if the procedure allows it."""
     status, on, number = step.status, step.on, step.number
     if status not in statuses.STATUSES:
-        raise RegistryError(_("status: «{status}» is not one; expected one of: "
-                              "{names}").format(status=printable(status, 40),
+        raise RegistryError(Message("status: «{status}» is not one; expected one of: "
+                                    "{names}").format(status=printable(status, 40),
                                                 names=", ".join(statuses.STATUSES)))
     if not statuses.allowed(entry.status, status):
         possible = statuses.next_ones(entry.status)
-        raise RegistryError(_(
+        raise RegistryError(Message(
             "№ {id} is «{current}»: it cannot become «{new}»; possible: {possible}"
         ).format(id=entry.id, current=statuses.label(entry.status),
                  new=statuses.label(status),
                  possible=", ".join(possible) or _("nothing (its life has ended)")))
     last = max((change.on for change in entry.history if change.on), default=None)
     if on is not None and last is not None and on < last:
-        raise RegistryError(_(
+        raise RegistryError(Message(
             "date: {date} is before the last recorded step of № {id} ({last}); steps are "
             "recorded in the order they happened").format(
                 date=f"{on:%d.%m.%Y}", id=entry.id, last=f"{last:%d.%m.%Y}"))
@@ -243,11 +239,11 @@ def _manifest(outdir: Path) -> dict:
         manifest = json.loads((outdir / MANIFEST).read_text("utf-8"))
         manifest["answers"]["sha256"]
     except FileNotFoundError:
-        raise RegistryError(_("{path}: not a built package (no {manifest}); build it with "
-                              "xbdocs build first").format(path=printable(str(outdir)),
+        raise RegistryError(Message("{path}: not a built package (no {manifest}); build it with "
+                                    "xbdocs build first").format(path=printable(str(outdir)),
                                                            manifest=MANIFEST)) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise RegistryError(_("{path}: its manifest cannot be read ({error})").format(
+        raise RegistryError(Message("{path}: its manifest cannot be read ({error})").format(
             path=printable(str(outdir / MANIFEST)),
             error=printable(str(exc), 80))) from None
     return manifest
@@ -308,7 +304,7 @@ def open_register(location: str | None = None) -> Register:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
     except (ArgumentError, OSError, ImportError) as exc:
-        raise RegistryError(_("{where}: cannot open the register: {error}").format(
+        raise RegistryError(Message("{where}: cannot open the register: {error}").format(
             where=printable(url, 120), error=printable(str(exc), 160))) from None
     if engine.dialect.name == "sqlite":
         _sqlite_locks(engine)
@@ -322,14 +318,14 @@ def open_register(location: str | None = None) -> Register:
                                            ).scalars().all()
                 newer = [revision for revision in found if revision not in known]
                 if newer:
-                    raise RegistryError(_(
+                    raise RegistryError(Message(
                         "{where}: the register was made by a newer xbdocs (schema {revision}); "
                         "update xbdocs to use it — it is left as it is").format(
                             where=describe(url), revision=", ".join(newer)))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except DBAPIError as exc:
-        raise RegistryError(_("{where}: cannot open the register: {error}").format(
+        raise RegistryError(Message("{where}: cannot open the register: {error}").format(
             where=describe(url), error=_short(exc))) from None
     return Register(engine, url)
 
@@ -365,7 +361,7 @@ def import_file(register: Register, path: Path, by: str | None = None) -> list[A
     elif path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
         found = _table_entries(path)
     else:
-        raise RegistryError(_("{path}: expected a YAML file or a CSV/XLSX table").format(
+        raise RegistryError(Message("{path}: expected a YAML file or a CSV/XLSX table").format(
             path=printable(str(path))))
     entries = []
     try:
@@ -382,7 +378,7 @@ def import_file(register: Register, path: Path, by: str | None = None) -> list[A
                         raise RegistryError(f"{item.source}: history[{index}]: {exc}") from None
                 entries.append(entry)
     except IntegrityError:
-        raise RegistryError(_("this agreement is in the register already")) from None
+        raise RegistryError(Message("this agreement is in the register already")) from None
     return entries
 
 
@@ -396,7 +392,7 @@ def _yaml_entries(path: Path) -> list[Imported]:
         raise RegistryError(f"{printable(str(path))}: {printable(str(exc), 200)}") from None
     items = data.get("agreements") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        raise RegistryError(_("{path}: agreements: expected a list of agreements").format(
+        raise RegistryError(Message("{path}: agreements: expected a list of agreements").format(
             path=printable(str(path))))
     found = []
     for index, item in enumerate(items):
@@ -408,12 +404,12 @@ def _yaml_entries(path: Path) -> list[Imported]:
         elif isinstance(given, dict):
             answers = answers_module.from_data(given, f"{where}.answers")
         else:
-            raise RegistryError(_("{where}.answers: expected an answers file's name or the "
-                                  "answers themselves").format(where=where))
+            raise RegistryError(Message("{where}.answers: expected an answers file's name or the "
+                                        "answers themselves").format(where=where))
         history = item.get("history") or []
         if not isinstance(history, list):
-            raise RegistryError(_("{where}.history: expected a list of steps (status:, "
-                                  "date:, number:, note:)").format(where=where))
+            raise RegistryError(Message("{where}.history: expected a list of steps (status:, "
+                                        "date:, number:, note:)").format(where=where))
         steps = []
         for number, step in enumerate(history):
             place = f"{where}.history[{number}]"
@@ -427,10 +423,10 @@ def _yaml_entries(path: Path) -> list[Imported]:
 
 def _known_keys(item: Any, keys: tuple[str, ...], where: str) -> None:
     if not isinstance(item, dict):
-        raise RegistryError(_("{where}: expected a section of keys").format(where=where))
+        raise RegistryError(Message("{where}: expected a section of keys").format(where=where))
     unknown = sorted(set(map(str, item)) - set(keys))
     if unknown:
-        raise RegistryError(_("{where}.{key}: unknown key; expected one of: {keys}").format(
+        raise RegistryError(Message("{where}.{key}: unknown key; expected one of: {keys}").format(
             where=where, key=unknown[0], keys=", ".join(keys)))
 
 
@@ -446,8 +442,9 @@ def _date(value: Any, where: str) -> dt.date | None:
     try:
         return parse_date(str(value))
     except ValueError:
-        raise RegistryError(_("{where}: expected a date (19.09.2012 or 2012-09-19), got "
-                              "«{value}»").format(where=where, value=printable(str(value), 40))
+        raise RegistryError(Message("{where}: expected a date (19.09.2012 or 2012-09-19), got "
+                                    "«{value}»").format(where=where,
+                                                        value=printable(str(value), 40))
                             ) from None
 
 
