@@ -119,3 +119,12 @@ def test_a_message_without_placeholders_keeps_its_braces():
     with i18n.language("en"):
         assert str(i18n.Message("{not a placeholder}")) == "{not a placeholder}"
         assert str(i18n.Message("{n} left").format(n=3)) == "3 left"
+
+
+def test_a_file_with_many_problems_shows_the_first_hundred_and_a_count():
+    problems = [errors.problem(f"row{i}", "wrong", i) for i in range(1, 100_001)]
+    with i18n.language("en"):
+        lines = InputError("list.csv", problems).lines()
+    assert len(lines) == errors.MAX_PROBLEMS + 1
+    assert lines[0] == "list.csv:1: row1: wrong"
+    assert lines[-1] == "list.csv: … and 99900 more problems"

@@ -58,10 +58,16 @@ def problem(path: str, message: MessageText, line: int | None = None) -> Finding
     return Finding("", ERROR, path, message, line)
 
 
+#: The most problems of one input shown; past them, how many more there are. A file with
+#: 100,000 broken rows must not print 100,000 lines.
+MAX_PROBLEMS = 100
+
+
 class InputError(XbdocsError):
     """An input file (answers, profile, plan, letterhead, table, draft, register import) is
     unreadable or wrong; carries every problem found, not just the first, each located in
-    ``source``."""
+    ``source``. The lines shown are the first :data:`MAX_PROBLEMS` and a count of the
+    rest."""
 
     def __init__(self, source: str, problems: list[Finding]) -> None:
         self.source = source
@@ -79,7 +85,12 @@ class InputError(XbdocsError):
         return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        more = len(self.problems) - MAX_PROBLEMS
+        if more > 0:
+            shown.append(str(Message("{source}: … and {count} more problems").format(
+                source=printable(self.source, 200), count=more)))
+        return shown
 
 
 class FindingsError(XbdocsError):
