@@ -119,3 +119,37 @@ def test_a_letterhead_too_large(run, tmp_path):
     result = run("build", MUNICIPAL, "-o", tmp_path / "out", "--stage", "approval",
                  "--letterhead", path, "--no-sheet-count")
     assert result.code == 1 and "too large for a letterhead (DOCX)" in result.err
+
+
+def _without_normal_style() -> bytes:
+    """A letterhead whose styles.xml has no «Normal» (as some generators write it)."""
+    import re
+
+    buffer = io.BytesIO()
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "АДМИНИСТРАЦИЯ"
+    document.save(buffer)
+    members = _members(buffer.getvalue())
+    styles = members["word/styles.xml"].decode("utf-8")
+    stripped = re.sub(r'<w:style w:type="paragraph" w:default="1" w:styleId="Normal">.*?'
+                      r'</w:style>', "", styles, flags=re.S)
+    assert stripped != styles
+    members["word/styles.xml"] = stripped.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_letterhead_without_a_normal_style_gets_the_house_one(run, tmp_path):
+    path = tmp_path / "blank.docx"
+    path.write_bytes(_without_normal_style())
+    result = run("build", MUNICIPAL, "-o", tmp_path / "out", "--stage", "approval",
+                 "--letterhead", path, "--no-sheet-count")
+    assert result.code == 0, result.err
+    letter = Document(str(tmp_path / "out" / "approval-request.docx"))
+    normal = letter.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size.pt == 14
+    assert letter.sections[0].header.paragraphs[0].text == "АДМИНИСТРАЦИЯ"
+    assert any("Губернатору" in p.text for p in letter.paragraphs)

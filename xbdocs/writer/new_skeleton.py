@@ -144,10 +144,24 @@ def _set_normal(styles, style: PageStyle, size: float) -> None:
     fmt.line_spacing = 1.0
 
 
+def _normal_style(styles, style: PageStyle, size: float):
+    """The blank's «Normal» style, which every style of ours is based on. A letterhead made
+    by another program may lack it (or have it under a style with no name): it is then
+    added in the house style, as the default paragraph style."""
+    if any(item.name == "Normal" for item in styles):
+        return styles["Normal"]
+    normal = styles.add_style("Normal", WD_STYLE_TYPE.PARAGRAPH)
+    if not any(item.element.get(qn("w:default")) == "1" for item in styles
+               if item.type == WD_STYLE_TYPE.PARAGRAPH):
+        normal.element.set(qn("w:default"), "1")
+    _set_normal(styles, style, size)
+    return normal
+
+
 def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
                 keep_existing: bool) -> None:
     styles = doc.styles
-    normal = styles["Normal"]
+    normal = _normal_style(styles, style, size)
     existing = {s.name for s in styles}
 
     def paragraph_style(name: str, *, align, bold: bool = False, first_line: float = 0,
