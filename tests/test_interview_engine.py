@@ -297,6 +297,21 @@ def test_a_damaged_draft_is_told_clearly(tmp_path, text):
     with pytest.raises(XbdocsError, match="the draft is damaged") as caught:
         Interview.resume(drafts, "a.yaml", "en")
     assert str(tmp_path / "a.yaml.draft.json") in str(caught.value)
+    # Set aside, whole, so the next interview starts afresh and nothing is lost.
+    assert not drafts.exists("a.yaml")
+    kept = list(tmp_path.glob("a.yaml.draft.json.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_text() == text
+    assert kept[0].name in str(caught.value)
+    assert text[:20] not in str(caught.value) or len(text) < 3
+
+
+def test_after_a_damaged_draft_the_interview_starts_afresh(run, tmp_path):
+    (tmp_path / "a.yaml.draft.json").write_text("[]")
+    first = run("interview", "-o", tmp_path / "a.yaml", "--resume")
+    assert first.code == 1 and "the draft is damaged" in first.err
+    assert "start again: xbdocs interview -o" in first.err
+    again = run("interview", "-o", tmp_path / "a.yaml")
+    assert "interrupted" not in again.err
 
 
 def test_a_draft_with_values_of_the_wrong_shape_is_still_asked(tmp_path):

@@ -8,9 +8,11 @@ for the browser."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +21,7 @@ import yaml
 
 from xbdocs import output, schema
 from xbdocs.catalogue import Catalogue
-from xbdocs.errors import XbdocsError
+from xbdocs.errors import InputError, printable
 from xbdocs.i18n import Message, _, help_text
 from xbdocs.inputs import read_text
 from xbdocs.interview.flow import BY_ID, Session
@@ -134,14 +136,28 @@ class FileDraftStore:
     def load(self, draft_id: str) -> Draft:
         path = self.path(draft_id)
         if not path.exists():
-            raise XbdocsError(Message("{path}: no draft to resume; start with «xbdocs interview -o "
-                                      "{answers}»").format(path=path, answers=draft_id))
+            raise InputError.one(str(path), Message(
+                "no draft to resume; start with «xbdocs interview -o {answers}»").format(
+                    answers=printable(draft_id, 200)))
         text = read_text(path, _("an interview draft"))
         try:
             return Draft.from_data(json.loads(text))
-        except (ValueError, RecursionError):  # JSON nested past the parser's depth
-            raise XbdocsError(Message("{path}: the draft is damaged; start again without --resume")
-                              .format(path=path)) from None
+        except (ValueError, RecursionError):  # RecursionError: JSON nested past the parser
+            kept = self.set_aside(path)
+        raise InputError.one(str(path), Message(
+            "the draft is damaged; it is kept as {kept} and nothing is taken from it; "
+            "start again: xbdocs interview -o {answers}").format(
+                kept=printable(kept.name, 200), answers=printable(draft_id, 200)))
+
+    @staticmethod
+    def set_aside(path: Path) -> Path:
+        """Move a damaged draft out of the way (kept for whoever wants to look at it), so
+        the next interview starts afresh instead of tripping over it again."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = path.with_name(f"{path.name}.damaged-{stamp}")
+        with contextlib.suppress(OSError):
+            os.replace(path, kept)
+        return kept
 
 
 def _write(path: Path, data: bytes) -> None:
