@@ -7,7 +7,7 @@ import hashlib
 import stat
 from pathlib import Path
 
-from xbdocs.errors import InputError
+from xbdocs.errors import InputError, printable
 from xbdocs.i18n import Message, MessageText
 
 #: An answers file or a profile is a page or two; anything far larger is not one.
@@ -60,3 +60,29 @@ def read_text(path: Path, what: MessageText) -> str:
 def text_digest(text: str) -> str:
     """sha256 of a text as UTF-8: what the manifest records of an input."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inside(base_dir: Path, name: str, source: str) -> Path:
+    """The file ``name`` that the input ``source`` (a plan, a register import) names, which
+    must lie under ``base_dir``, the folder of that input.
+
+    A file a user passes on the command line is theirs to name; a file named *inside*
+    another file is not: a plan or an import sent by someone else could name
+    ``/etc/shadow`` or ``../../.ssh/id_rsa``. So the name must be relative, and the path,
+    symbolic links resolved, must stay under ``base_dir``."""
+    candidate = Path(name)
+    if not name.strip() or "\0" in name or candidate.is_absolute():
+        raise InputError.one(source, Message(
+            "«{name}»: name a file in the folder of this file (a relative name such as "
+            "answers.yaml)").format(name=printable(name, 120)))
+    try:
+        base = base_dir.resolve(strict=True)
+        target = (base / candidate).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        raise InputError.one(source, Message("«{name}»: cannot be resolved").format(
+            name=printable(name, 120))) from None
+    if not target.is_relative_to(base):
+        raise InputError.one(source, Message(
+            "«{name}»: outside the folder of this file; put the file beside it").format(
+                name=printable(name, 120)))
+    return target
