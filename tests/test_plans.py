@@ -45,7 +45,7 @@ def test_what_is_not_a_period(text):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     outdir = tmp_path_factory.mktemp("plan")
-    result = cli("plan", PLAN, "-o", outdir)
+    result = cli("plan", PLAN, "--answers", SAMPLES / "altai-pavlodar-2012.yaml", "-o", outdir)
     assert result.code == 0, result.err
     return outdir
 
@@ -128,7 +128,7 @@ def test_a_plan_for_an_agreement_in_the_register(run, tmp_path, monkeypatch):
 ])
 def test_a_bad_plan_file_names_the_field_and_line(run, tmp_path, change, message):
     data = yaml.safe_load(PLAN.read_text("utf-8"))
-    data["agreement"]["answers"] = str(SAMPLES / "altai-pavlodar-2012.yaml")
+    data["agreement"] = {"answers": "agreement.yaml"}
     change(data)
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
@@ -146,3 +146,49 @@ def test_the_plan_files_json_schema(run):
     jsonschema.validate(yaml.safe_load(PLAN.read_text("utf-8")), schema)
     assert "economy" in json.dumps(schema)  # areas from the catalogue
     assert run("plan").code == 2
+
+
+MARKER = "SECRET-MARKER-8f2c"
+
+
+@pytest.mark.parametrize("named, expected", [
+    ("/etc/passwd", "name a file in the folder of this file"),
+    ("../secret.txt", "outside the folder of this file"),
+    ("link.yaml", "outside the folder of this file"),
+    ("secret-here.txt", "is not an answers file; check it with: xbdocs check"),
+    ("folder", "is not an answers file"),
+])
+def test_a_plan_reads_only_an_answers_file_beside_it(run, tmp_path, named, expected):
+    """A plan sent by someone else must not make xbdocs open, or print, a file it names."""
+    (tmp_path / "secret.txt").write_text(f"{MARKER}\nroot:x:0:0:root\n", "utf-8")
+    here = tmp_path / "plan"
+    here.mkdir()
+    (here / "secret-here.txt").write_text(f"{MARKER}: x\nroot: x:0:0\n", "utf-8")
+    (here / "link.yaml").symlink_to(tmp_path / "secret.txt")
+    (here / "folder").mkdir()
+    data = yaml.safe_load(PLAN.read_text("utf-8"))
+    data["agreement"] = {"answers": named}
+    path = here / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run("plan", path, "-o", here / "out")
+    assert result.code == 1 and expected in result.err, result.err
+    assert MARKER not in result.err + result.out and "root:x" not in result.err
+    assert len(result.err.splitlines()) == 1
+    assert not (here / "out").exists()
+
+
+def test_a_plan_names_its_answers_file_beside_it(run, tmp_path):
+    import shutil
+
+    shutil.copy(SAMPLES / "altai-pavlodar-2012.yaml", tmp_path / "agreement.yaml")
+    data = yaml.safe_load(PLAN.read_text("utf-8"))
+    data["agreement"] = {"answers": "agreement.yaml"}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    assert run("plan", path, "-o", tmp_path / "out").code == 0
+
+
+def test_a_plan_without_its_agreement_says_how_to_give_it(run, tmp_path):
+    result = run("plan", PLAN, "-o", tmp_path / "out")
+    assert result.code == 1 and "agreement: the plan names no agreement" in result.err
+    assert "--answers" in result.err

@@ -7,6 +7,7 @@ into xbdocs's messages.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,12 @@ from xbdocs.catalogue import Catalogue
 from xbdocs.errors import InputError, printable, problem
 from xbdocs.findings import Finding, line_of
 from xbdocs.i18n import Message, MessageText, _
-from xbdocs.inputs import read_text, text_digest
+from xbdocs.inputs import inside, read_text, text_digest
 from xbdocs.schema import BRANCH, Answers, Outgoing, Party, Signatory, model_in
 from xbdocs.yamlread import describe, load_yaml, unknown_key
 
 __all__ = ["Answers", "Outgoing", "Party", "Signatory", "as_text", "from_data", "load",
-           "load_with_text", "loads", "parse"]
+           "load_named", "load_with_text", "loads", "parse"]
 
 
 def parse(data: Any, lines: dict[str, int], source: str = "",
@@ -47,6 +48,37 @@ def load_with_text(path: str | Path) -> tuple[Answers, str]:
     source = str(path)
     text = read_text(path, _("an answers file (YAML)"))
     return loads(text, source), text
+
+
+def load_named(name: str, named_in: Path, key: str = "") -> Answers:
+    """The answers file ``name`` that another input (a plan, a register import) names.
+
+    It must lie in the folder of ``named_in`` (:func:`xbdocs.inputs.inside`). And a file
+    that turns out not to be an answers file at all — not YAML, not a section of keys, keys
+    no answers file has — gets one line naming it, never its contents: a plan sent by
+    someone else must not make xbdocs print a file it happens to name. The problems of what
+    is an answers file are shown as ``xbdocs check`` shows them. ``key`` is where
+    ``named_in`` names it («agreement.answers»), for the messages."""
+    try:
+        path = inside(named_in.parent, name, str(named_in))
+    except InputError as exc:
+        raise InputError(str(named_in), [dataclasses.replace(p, path=key)
+                                         for p in exc.problems]) from None
+    try:
+        return load(path)
+    except InputError as exc:
+        if all(_of_answers(problem.path) for problem in exc.problems):
+            raise
+        raise InputError.one(str(named_in), Message(
+            "«{name}» is not an answers file; check it with: xbdocs check {path}").format(
+                name=printable(name, 120), path=printable(str(path), 200)),
+            path=key) from None
+
+
+def _of_answers(path: str) -> bool:
+    """Whether a problem's key path lies under a key an answers file has."""
+    top = path.split(".")[0].split("[")[0]
+    return top in Answers.model_fields
 
 
 def loads(text: str, source: str = "answers.yaml") -> Answers:

@@ -20,6 +20,7 @@ from xbdocs.i18n import (
     MESSAGE_LANGUAGES,
     N_,
     UI_LANGUAGES,
+    Message,
     _,
     help_text,
     locale_language,
@@ -672,12 +673,15 @@ def registry_export(ctx: click.Context, kind: str, path: Path, force: bool) -> N
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("plan"),
               show_default=True, help=N_("Folder for the documents."))
 @click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
+@click.option("--answers", "answers_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("The agreement's answers file (instead of the one the plan names; a "
+                      "plan reads only a file in its own folder)."))
 @click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
     "The register, when the plan names its agreement by a register entry."))
 @click.option("--schema", "print_schema", is_flag=True,
               help=N_("Print the plan file's JSON Schema."))
-def plan(plan_path: Path | None, outdir: Path, force: bool, location: str | None,
-         print_schema: bool) -> None:
+def plan(plan_path: Path | None, outdir: Path, force: bool, answers_path: Path | None,
+         location: str | None, print_schema: bool) -> None:
     from xbdocs import plans
 
     if print_schema:
@@ -688,19 +692,29 @@ def plan(plan_path: Path | None, outdir: Path, force: bool, location: str | None
     from xbdocs.output import write_files
 
     loaded, digest = plans.load(plan_path)
-    answers = _plan_agreement(loaded, plan_path, location)
+    answers = _plan_agreement(loaded, plan_path, answers_path, location)
     files = plans.render_plan(loaded, answers, plan_path.name, digest, _today())
     for path in write_files(files, outdir, force):
         say(_("written: {path}").format(path=path))
 
 
-def _plan_agreement(plan, plan_path: Path, location: str | None):
-    """The answers of the agreement a plan is for: the answers file it names (beside the
-    plan), or the register's entry."""
+def _plan_agreement(plan, plan_path: Path, answers_path: Path | None,
+                    location: str | None):
+    """The answers of the agreement a plan is for: the file given on the command line, the
+    answers file the plan names (in its folder), or the register's entry."""
     from xbdocs import answers as answers_module
+    from xbdocs.errors import InputError
+
+    if answers_path is not None:
+        return answers_module.load(answers_path)
+    if plan.agreement is None:
+        raise InputError.one(str(plan_path), Message(
+            "the plan names no agreement: give agreement.answers (a file beside the plan) or "
+            "agreement.registry, or the answers file with --answers"), path="agreement")
 
     if plan.agreement.answers is not None:
-        return answers_module.load(plan_path.parent / plan.agreement.answers)
+        return answers_module.load_named(plan.agreement.answers, plan_path,
+                                         "agreement.answers")
     from xbdocs.registry.store import open_register
 
     entry = open_register(location).get(plan.agreement.registry)

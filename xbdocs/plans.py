@@ -58,7 +58,8 @@ PeriodText = Annotated[str, BeforeValidator(_period), WithJsonSchema({
 
 class Agreement(Model):
     answers: Text | None = Field(None, title=N_("Answers file"), description=N_(
-        "The agreement's answers file, relative to the plan file."))
+        "The agreement's answers file, in the plan's folder (a name relative to the plan "
+        "file)."))
     registry: Whole(1, 10**9, optional=True) = Field(None, title=N_("Register entry"),
                                                     description=N_(
         "The agreement's number in the register (xbdocs registry list)."))
@@ -120,8 +121,9 @@ class Event(Model):
 
 class Plan(Model):
     format: Whole(1, 1, optional=True) = Field(None, description=N_("The file format: 1."))
-    agreement: Agreement = Field(title=N_("Agreement"), description=N_(
-        "The agreement the plan carries out."))
+    agreement: Agreement | None = Field(None, title=N_("Agreement"), description=N_(
+        "The agreement the plan carries out; may be left out when its answers file is given "
+        "on the command line (xbdocs plan PLAN --answers FILE)."))
     years: Years = Field(title=N_("Years"), description=N_("The years the plan covers."))
     approval: Approval = Field(default_factory=Approval, title=N_("Approval"),
                                description=N_("Who approves the plan on each side, and when."))
