@@ -41,14 +41,21 @@ from xbdocs import diskcache, sandbox
 from xbdocs import lang as languages
 from xbdocs.answers import Answers
 from xbdocs.catalogue import Catalogue
-from xbdocs.errors import TemplateError
+from xbdocs.errors import InputError, TemplateError
 from xbdocs.findings import Finding
 from xbdocs.i18n import Message, _
 from xbdocs.markup import Parser, SourceMap, source_map
 from xbdocs.model import Block, Document, Paragraph, ParallelDocument, Run
 from xbdocs.numbering import Rendered, align, number_blocks, resolve_refs
-from xbdocs.template_context import build_context, language_functions
-from xbdocs.values import Forms, keeps_note
+from xbdocs.template_context import (
+    AgreementText,
+    added_number,
+    amendment_data,
+    build_context,
+    language_functions,
+    wording_note,
+)
+from xbdocs.values import Field, Forms, keeps_note
 
 TEMPLATE_SUFFIX = ".txt"
 
@@ -110,6 +117,15 @@ def _capfirst(value: Any) -> Any:
     return value[:1].upper() + value[1:] if value else value
 
 
+def _unverified(value: Any, phrase: str) -> Any:
+    """``{{ "…"|unverified("id") }}``: a template's phrase nobody has yet checked (a
+    Kazakh wording), carrying its note into the document as a comment and onto the check
+    sheet — until amendments.yaml marks ``id`` verified."""
+    text = "" if value is None else str(value)
+    note = wording_note(str(phrase), text)
+    return Field(text, f"template:{phrase}", note=note) if note is not None else text
+
+
 @cache
 def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     # Compiled templates are kept on disk for the next process, per xbdocs code that
@@ -133,6 +149,7 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     env.filters["with_s"] = keeps_note(languages.ru.with_s)
     env.filters["upper"] = keeps_note(env.filters["upper"])
     env.filters["listing"] = languages.listing
+    env.filters["unverified"] = _unverified
     env.guard_filters()
     return env
 
@@ -205,13 +222,22 @@ class Assembly:
 
 
 def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "agreement",
-             cat: Catalogue | None = None) -> Assembly:
+             cat: Catalogue | None = None,
+             agreement_text: AgreementText | None = None) -> Assembly:
+    """The document ``name`` (the agreement, an amendment) in both languages, aligned and
+    numbered. ``agreement_text``: for an amendment, what it needs of the agreement."""
+    if answers.is_amendment and name == "agreement":
+        # An amendment's answers have no areas, coordination or term to write an agreement
+        # from: a caller that expects an agreement (the register, a plan) is told so.
+        raise InputError.one(answers.source, Message(
+            "these are the answers of an amendment (дополнительное соглашение), not of an "
+            "agreement"), path="amends", line=answers.lines.get("amends"))
     cat = cat or catalogue_module.load()
     templates_dir = (templates_dir or default_templates_dir()).resolve()
     forms = Forms(cat.forms, answers.forms)
     rendered: dict[str, Rendered] = {}
     for lang in languages.DOCUMENT_LANGUAGES:
-        context = build_context(answers, lang, cat)
+        context = build_context(answers, lang, cat, agreement_text)
         text, values, source = render(templates_dir, lang, name, context, forms)
         parser = Parser(text, values, source)
         rendered[lang] = Rendered(lang, parser.parse(), parser)
@@ -237,7 +263,9 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
 
 def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
                     templates_dir: Path | None = None, lang: str = "ru",
-                    cat: Catalogue | None = None) -> tuple[Document, list[Finding]]:
+                    cat: Catalogue | None = None,
+                    agreement_text: AgreementText | None = None
+                    ) -> tuple[Document, list[Finding]]:
     """One document in one language (a letter, a note, an inventory) and its warnings.
 
     ``extra`` adds the variables such a document needs beyond the answers (the addressee,
@@ -245,7 +273,7 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
     cat = cat or catalogue_module.load()
     templates_dir = (templates_dir or default_templates_dir()).resolve()
     forms = Forms(cat.forms, answers.forms)
-    context = {**build_context(answers, lang, cat), **extra}
+    context = {**build_context(answers, lang, cat, agreement_text), **extra}
     text, values, source = render(templates_dir, lang, name, context, forms)
     parser = Parser(text, values, source)
     item = Rendered(lang, parser.parse(), parser)
@@ -260,11 +288,14 @@ def assemble_single(answers: Answers, name: str, extra: dict[str, Any],
 
 
 def agreement_titles(document: Document) -> dict[str, str]:
-    """The agreement's title from its Russian text: as it is, in the genitive and the
-    accusative (for letters and the register)."""
-    title = " ".join(p.text for b in document.blocks if b.kind == "title"
-                     for p in b.paragraphs[1:])
-    full = f"Соглашение {title}".strip()
+    """The agreement's (or an amendment's) title from its Russian text: as it is, in the
+    genitive and the accusative (for letters and the register). The title's first line is
+    the kind of document in capitals («СОГЛАШЕНИЕ», «ДОПОЛНИТЕЛЬНОЕ СОГЛАШЕНИЕ № 1»),
+    written as a name is («Соглашение»)."""
+    paragraphs = [p for b in document.blocks if b.kind == "title" for p in b.paragraphs]
+    title = " ".join(p.text for p in paragraphs[1:])
+    kind = paragraphs[0].text.strip().capitalize() if paragraphs else ""
+    full = f"{kind} {title}".strip()
     return {"title": full,
             "genitive_title": languages.ru.inflect_phrase(full, "genitive").text,
             "accusative_title": languages.ru.inflect_phrase(full, "accusative").text}
@@ -336,3 +367,60 @@ def _properties(answers: Answers, blocks: list[Block], lang: str) -> dict[str, s
         "keywords": "xbdocs; 179-FZ; " + answers.track,
         "language": {"ru": "ru-RU", "kk": "kk-KZ"}[lang],
     }
+
+
+# --- an agreement's text as amended ------------------------------------------------------------
+
+def clause_numbers(document: Document) -> dict[str, str]:
+    """Each numbered clause's number as the document prints it («2.1»), by block id."""
+    return {block.id: block.label.rstrip(".") for block in document.blocks
+            if block.kind == "clause" and block.label}
+
+
+def consolidate(revised: Assembly, amendment: Answers) -> Assembly:
+    """The agreement's text as ``amendment`` leaves it («в редакции …»): ``revised`` is the
+    agreement assembled from its answers with the amendment's term and areas applied; here
+    each clause set out anew, added or removed is changed in both languages alike, keeping
+    the agreement's numbers (an added clause takes the amendment's), and every change is
+    marked with the words of amendments.yaml («пункт 2.1 в редакции …»)."""
+    marks = amendment_data()["consolidated"]
+    amends = amendment.amends
+    assert amends is not None
+    numbers = clause_numbers(revised.documents["ru"])
+    by_number = {number: block_id for block_id, number in numbers.items()}
+    clauses = amendment_data()["clauses"]
+    for lang, document in revised.documents.items():
+        def mark(kind: str, clause: str | None = None, lang: str = lang) -> Paragraph:
+            date = amendment.signing.date
+            text = marks[kind][lang].format(
+                date=languages.ru.date_numeric(date) if lang == "ru" else
+                languages.kk.date(date, "attributive"),
+                number=amends.amendment_number, clause=clause or "")
+            note = wording_note("consolidated", text) if lang == "kk" else None
+            return Paragraph([Run(languages.no_break(text), italic=True,
+                                  comment=note.comment() if note else None, note=note)])
+
+        def plain(text: str) -> Paragraph:
+            return Paragraph([Run(languages.no_break(text))])
+
+        blocks = document.blocks
+        title = next(b for b in blocks if b.kind == "title")
+        title.paragraphs.append(dataclasses.replace(mark("edition"), role="title"))
+        for index, change in enumerate(amends.changes):
+            kind = change.kind
+            if kind in ("wording", "remove"):
+                block = document.block(by_number[change.target])
+                block.paragraphs = [plain(change.wording[lang]), mark("revised", change.target)
+                                    ] if kind == "wording" else [mark("removed")]
+            elif kind == "add":
+                number = change.number or added_number(change.add_after, set(numbers.values()))
+                at = blocks.index(document.block(by_number[change.add_after])) + 1
+                while at < len(blocks) and blocks[at].id.startswith("amendment-"):
+                    at += 1
+                blocks.insert(at, Block(f"amendment-{index + 1}", "clause",
+                                        [plain(change.wording[lang]), mark("added", number)],
+                                        f"{number}."))
+            else:
+                block = document.block(clauses["term" if kind == "term" else "areas"])
+                block.paragraphs.append(mark("revised", numbers[block.id]))
+    return revised

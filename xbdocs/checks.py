@@ -20,6 +20,8 @@ from xbdocs.catalogue import Catalogue
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import N_, Message, _
 from xbdocs.profile import Profile, TrackProfile
+from xbdocs.schema import Change
+from xbdocs.template_context import added_number, amendment_data
 
 MUNICIPAL_LEVELS = ("district", "city")
 
@@ -150,7 +152,7 @@ def _powers(answers: Answers, cat: Catalogue) -> list[Finding]:
 def _terms(answers: Answers) -> list[Finding]:
     found = []
     term = answers.term
-    if term.notice_months >= term.years * 12:
+    if term is not None and term.notice_months >= term.years * 12:
         found.append(Finding("XB005", ERROR, "term.notice_months", Message(
             "the notice period ({months} months) must be shorter than the term ({years} "
             "years)").format(months=term.notice_months, years=term.years)))
@@ -208,6 +210,106 @@ def _dates(answers: Answers) -> list[Finding]:
     return found
 
 
+def _change_key(change: Change, numbers: dict[str, str]) -> tuple[str, str]:
+    """What a change touches, to find two changes of one thing: a clause of the agreement
+    (the term's and the areas' clause too, when the agreement's are known), a new clause's
+    number, or the term."""
+    role = {"term": "term", "area": "areas"}.get(change.kind)
+    own = numbers.get(amendment_data()["clauses"][role]) if role else None
+    if change.kind == "add":
+        return ("new", change.number or added_number(change.add_after, set(numbers.values())))
+    if change.kind == "term":
+        return ("clause", own) if own else ("term", "")
+    if change.kind == "area":
+        return ("clause", change.clause or own) if (change.clause or own) else ("areas", "")
+    return ("clause", change.target or "")
+
+
+def _amendment(answers: Answers, cat: Catalogue, agreement: Answers | None,
+               numbers: dict[str, str] | None) -> list[Finding]:
+    """An amendment's changes: at least one; none twice; with the agreement's answers
+    known, each clause named one it has (a clause added, one it has not), and the
+    amendment made between the same parties on the same track."""
+    amends = answers.amends
+    if amends is None:
+        return []
+    if not amends.changes:
+        return [Finding("XB024", ERROR, "amends.changes", Message(
+            "the amendment changes nothing: list its changes (a clause in a new wording, a "
+            "clause added or removed, the term extended, an area added)"))]
+    numbers = numbers or {}
+    have = set(numbers.values())
+    found: list[Finding] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, change in enumerate(amends.changes):
+        path = f"amends.changes[{index}]"
+        key = _change_key(change, numbers)
+        if key in seen:
+            what = key[1] if key[0] != "term" else _("the term")
+            found.append(Finding("XB025", ERROR, path, Message(
+                "«{what}» is changed twice (also by change {first}); make it one change").format(
+                    what=what, first=seen[key] + 1)))
+        seen.setdefault(key, index)
+        if have:
+            named = {"wording": "clause", "add": "add_after", "remove": "remove",
+                     "area": "clause"}.get(change.kind)
+            number = getattr(change, named) if named else None
+            if number is not None and number not in have:
+                found.append(Finding("XB023", ERROR, f"{path}.{named}", Message(
+                    "the agreement has no clause {number} (its clauses: {first} … {last})"
+                ).format(number=number, first=min(have, key=_order),
+                         last=max(have, key=_order))))
+            if change.kind == "add" and change.number in have:
+                found.append(Finding("XB023", ERROR, f"{path}.number", Message(
+                    "the agreement already has a clause {number}").format(
+                        number=change.number)))
+        if change.kind == "area":
+            found += _added_areas(answers, cat, agreement, change, path)
+    if agreement is not None:
+        found += _same_agreement(answers, agreement)
+    return found
+
+
+def _order(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
+def _added_areas(answers: Answers, cat: Catalogue, agreement: Answers | None,
+                 change: Change, path: str) -> list[Finding]:
+    found = []
+    for code in change.add_area or []:
+        if agreement is not None and code in agreement.areas:
+            found.append(Finding("XB026", WARNING, f"{path}.add_area", Message(
+                "the agreement already names «{area}» among its areas").format(
+                    area=cat.areas[code].label.ru)))
+        if answers.track == "municipal" and cat.areas[code].municipal:
+            found.append(Finding("XB021", WARNING, f"{path}.add_area", Message(
+                "«{area}» lies beyond a municipal district's own powers; the amendment says "
+                "«{wording}»").format(area=cat.areas[code].label.ru,
+                                      wording=cat.areas[code].municipal.ru)))
+    return found
+
+
+def _same_agreement(answers: Answers, agreement: Answers) -> list[Finding]:
+    """An amendment is made between the agreement's own parties, on its track, and names
+    the date it was signed on."""
+    found = []
+    if answers.track != agreement.track:
+        found.append(Finding("XB026", WARNING, "track", Message(
+            "the agreement is on the «{track}» track").format(track=agreement.track)))
+    for mine, theirs in zip(answers.both_parties, agreement.both_parties, strict=True):
+        if mine.name.ru != theirs.name.ru:
+            found.append(Finding("XB026", WARNING, f"parties.{mine.side}", Message(
+                "the agreement's party is «{name}»; an amendment is made between the same "
+                "parties").format(name=theirs.name.ru)))
+    date = answers.amends.agreement_date if answers.amends else None
+    if date and agreement.signing.date and date != agreement.signing.date:
+        found.append(Finding("XB026", WARNING, "amends.agreement_date", Message(
+            "the agreement's answers say it was signed on {date}").format(
+                date=agreement.signing.date.strftime("%d.%m.%Y"))))
+    return found
+
+
 def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
     """What a stage needs and the answers lack."""
     if stage == "agreement":
@@ -261,12 +363,14 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
 
 
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
-          today: dt.date) -> list[Finding]:
+          today: dt.date, agreement: Answers | None = None,
+          numbers: dict[str, str] | None = None) -> list[Finding]:
     """Every check for ``stage``: errors first, then warnings, each group by code; each
-    finding located in the answers file."""
+    finding located in the answers file. For an amendment, ``agreement`` and ``numbers``
+    (its clauses' numbers by block id) are the amended agreement's, when known."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
         _names(answers) + _terms(answers) + _dates(answers) + \
-        _catalogue_and_blanks(answers, cat)
+        _catalogue_and_blanks(answers, cat) + _amendment(answers, cat, agreement, numbers)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:

@@ -152,14 +152,20 @@ def _options(stage: str, profile_path: Path | None, letterhead: Path | None, mak
 @click.option("-o", "--outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help=N_("Folder for the documents."))
 @_build_options
+@click.option("--consolidated", is_flag=True, help=N_(
+    "For an amendment: also the agreement's text as amended (needs the agreement's answers: "
+    "amends.agreement_answers or amends.registry)."))
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
           letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
-          force: bool, templates_dir: Path | None) -> None:
+          force: bool, templates_dir: Path | None, consolidated: bool) -> None:
+    import dataclasses
+
     from xbdocs.answers import load_with_text
     from xbdocs.build import build_answers
 
-    options = _options(stage, profile_path, letterhead, make_zip, make_pdf, no_sheet_count,
-                       templates_dir)
+    options = dataclasses.replace(_options(stage, profile_path, letterhead, make_zip, make_pdf,
+                                           no_sheet_count, templates_dir),
+                                  consolidated=consolidated)
     loaded, text = load_with_text(answers)
     result = build_answers(loaded, answers.name, outdir, options, force, _today(), text)
     for warning in result.warnings:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from xbdocs.errors import TemplateError
-from xbdocs.i18n import Message, _
+from xbdocs.i18n import Message
 from xbdocs.markup import Parser, RefRun
 from xbdocs.model import Block
 
@@ -44,7 +44,9 @@ def align(left: Rendered, right: Rendered) -> None:
 
 
 def number_blocks(rendered: Rendered, module: ModuleType) -> dict[str, tuple[str, str]]:
-    """Give articles and clauses their numbers; return id → (kind, number)."""
+    """Give articles and clauses their numbers; return id → (kind, number). Clauses before
+    the first article (a document without articles: an amendment's points) are numbered
+    1, 2, 3 …; a clause in an article, article.clause."""
     numbers: dict[str, tuple[str, str]] = {}
     article = clause = 0
     for block in rendered.blocks:
@@ -54,10 +56,8 @@ def number_blocks(rendered: Rendered, module: ModuleType) -> dict[str, tuple[str
             block.label = f"{module.article_label(article)}."
             numbers[block.id] = ("article", str(article))
         elif block.kind == "clause":
-            if article == 0:
-                raise rendered.parser._error(_("@clause before the first @article"), block.id)
             clause += 1
-            number = f"{article}.{clause}"
+            number = f"{article}.{clause}" if article else str(clause)
             block.label = f"{number}."
             numbers[block.id] = ("clause", number)
     return numbers

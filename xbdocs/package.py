@@ -9,6 +9,7 @@ language and the template render state are :mod:`contextvars`). Writing the file
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import functools
@@ -37,7 +38,7 @@ from xbdocs import (
 from xbdocs import profile as profile_module
 from xbdocs import unverified as unverified_module
 from xbdocs.answers import Answers
-from xbdocs.errors import FindingsError, XbdocsError
+from xbdocs.errors import FindingsError, InputError, XbdocsError
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import Message
 from xbdocs.model import Document
@@ -54,10 +55,25 @@ from xbdocs.output import (
 from xbdocs.paperwork import InventoryItem, inventory_items
 from xbdocs.profile import Profile, TrackProfile
 from xbdocs.stages import DEFAULT_STAGE
+from xbdocs.template_context import WORDING, AgreementText
 from xbdocs.version import __version__
 
 __all__ = ["FindingsError", "Options", "RenderedPackage", "provenance", "render",
            "render_package", "review", "templates_digest"]
+
+#: An amendment's files, made as the agreement's are (the parallel text, each language
+#: alone), and the agreement's text as amended (build --consolidated). Beside
+#: output.AGREEMENT_FILES in spirit: the names a package of an amendment holds.
+AMENDMENT_FILES = {
+    "parallel": "amendment.ru-kk.docx",
+    "ru": "amendment.ru.docx",
+    "kk": "amendment.kk.docx",
+}
+CONSOLIDATED_FILES = {
+    "parallel": "agreement-as-amended.ru-kk.docx",
+    "ru": "agreement-as-amended.ru.docx",
+    "kk": "agreement-as-amended.kk.docx",
+}
 
 
 @dataclass(frozen=True)
@@ -71,11 +87,17 @@ class Options:
     make_zip: bool = False
     count_sheets: bool = True
     make_pdf: bool = False
+    #: For an amendment whose agreement's answers are known: also the agreement's text as
+    #: amended.
+    consolidated: bool = False
 
     def recorded(self) -> dict:
         """What the manifest keeps of the options, to tell whether a build is current."""
-        return {"stage": self.stage, "pdf": self.make_pdf, "zip": self.make_zip,
-                "count_sheets": self.count_sheets}
+        recorded = {"stage": self.stage, "pdf": self.make_pdf, "zip": self.make_zip,
+                    "count_sheets": self.count_sheets}
+        if self.consolidated:  # only when asked: earlier manifests stay current
+            recorded["consolidated"] = True
+        return recorded
 
 
 @dataclass
@@ -175,6 +197,99 @@ def _properties(provenance: dict, stage: str, today: dt.date) -> dict[str, str]:
             "created": today.isoformat()}
 
 
+# --- an amendment: the agreement it amends ---------------------------------------------------
+
+@dataclass
+class Amended:
+    """What an amendment's build knows of the agreement it amends: its answers (None when
+    the amendment names the agreement only by date and number), what the amendment's text
+    reads of it, and the agreement assembled with the amendment's term and areas (the
+    clauses an amendment restates, and the start of the consolidated text)."""
+
+    agreement: Answers | None
+    text: AgreementText
+    revised: assembler.Assembly | None = None
+
+
+def amended_agreement(answers: Answers, named_files: bool = True) -> Answers | None:
+    """The answers of the agreement ``answers`` amend, where the amendment names them: a
+    file beside it (``amends.agreement_answers``: only in its folder), or an entry of the
+    register (``amends.registry``, which keeps each agreement's answers). Only for answers
+    read from a file (``named_files``): text a server was sent never opens a file or a
+    register entry it names — the amendment is then made from its own answers alone."""
+    amends = answers.amends
+    if amends is None or not named_files:
+        return None
+    if amends.agreement_answers is not None:
+        if not answers.source:
+            return None
+        found = answers_module.load_named(amends.agreement_answers, Path(answers.source),
+                                          "amends.agreement_answers")
+        where = "amends.agreement_answers"
+    elif amends.registry is not None:
+        from xbdocs.registry.store import open_register
+
+        entry = open_register().get(amends.registry)
+        found = answers_module.from_data(entry.answers, f"registry № {entry.id}")
+        where = "amends.registry"
+    else:
+        return None
+    if found.is_amendment:
+        raise InputError.one(answers.source, Message(
+            "names an amendment, not the agreement it amends"), path=where,
+            line=answers.lines.get(where))
+    return found
+
+
+def as_amended(agreement: Answers, amendment: Answers) -> Answers:
+    """The agreement's answers with the amendment's term extended and areas added: what
+    its restated clauses and its text as amended are rendered from. A renewal period the
+    agreement took from its term keeps its length."""
+    data = agreement.model_dump(mode="json", exclude_unset=True)
+    assert amendment.amends is not None and agreement.term is not None
+    for change in amendment.amends.changes:
+        if change.kind == "term":
+            data["term"]["years"] = data["term"]["years"] + change.extend_term.years
+            if agreement.term.renewal:
+                data["term"]["renewal_years"] = agreement.term.renewal_years
+        elif change.kind == "area":
+            areas = data.setdefault("areas", [])
+            areas += [code for code in change.add_area if code not in areas]
+    return answers_module.parse(data, agreement.lines, agreement.source)
+
+
+@functools.lru_cache(maxsize=8)
+def _template_numbers(templates_dir: Path, digest: str) -> dict[str, str]:
+    """The clause numbers the agreement template gives (rendered from the specimen answers),
+    once per templates' content: what an amendment names by default when the agreement's
+    own answers are not known."""
+    specimen = answers_module.load(lint.SPECIMEN)
+    return assembler.clause_numbers(
+        assembler.assemble(specimen, templates_dir).documents["ru"])
+
+
+def amendment_inputs(answers: Answers, templates_dir: Path | None,
+                     named_files: bool = True) -> Amended | None:
+    """For an amendment's answers, what its build needs of the agreement; None for an
+    agreement's answers."""
+    if not answers.is_amendment:
+        return None
+    resolved = (templates_dir or assembler.default_templates_dir()).resolve()
+    defaults = _template_numbers(resolved, templates_digest(resolved))
+    agreement = amended_agreement(answers, named_files)
+    if agreement is None:
+        return Amended(None, AgreementText(template_numbers=defaults))
+    revised = assembler.assemble(as_amended(agreement, answers), templates_dir)
+    restated = {lang: {block.id: copy.deepcopy(block.paragraphs)
+                       for block in document.blocks if block.kind == "clause"}
+                for lang, document in revised.documents.items()}
+    text = AgreementText(assembler.clause_numbers(revised.documents["ru"]), restated,
+                         defaults, agreement.entry_into_force,
+                         agreement.subject.pair if agreement.subject else None,
+                         agreement.signing.date)
+    return Amended(agreement, text, revised)
+
+
 # --- the documents ----------------------------------------------------------------------------
 
 class _Documents:
@@ -183,8 +298,13 @@ class _Documents:
 
     def __init__(self, answers: Answers, profile: Profile, track: TrackProfile, stage: str,
                  options: Options, letterhead: bytes | None, today: dt.date,
-                 properties: dict[str, str]):
+                 properties: dict[str, str], amended: Amended | None = None):
         self.answers, self.profile, self.track, self.stage = answers, profile, track, stage
+        #: For an amendment: the agreement it amends, as far as it is known.
+        self.amended = amended
+        self.agreement_text = amended.text if amended else None
+        #: The main document's files: the agreement's, or the amendment's.
+        self.main_files = AMENDMENT_FILES if answers.is_amendment else AGREEMENT_FILES
         self.templates_dir, self.letterhead, self.today = options.templates_dir, letterhead, today
         self.properties = properties
         self.deadlines: list[checks.StepDeadline] = []
@@ -195,21 +315,33 @@ class _Documents:
         self.notes: dict[str, list[Any]] = {}
 
     def agreement(self) -> Document:
-        assembly = assembler.assemble(self.answers, self.templates_dir)
+        """The package's main document in its three files: the agreement, or for an
+        amendment's answers the amendment («Дополнительное соглашение № 1 …»)."""
+        name = "amendment" if self.answers.is_amendment else "agreement"
+        assembly = assembler.assemble(self.answers, self.templates_dir, name,
+                                      agreement_text=self.agreement_text)
         self._doubts(assembly.warnings)
+        self._write(assembly, self.main_files)
+        self.parallel = assembly.parallel
+        return assembly.documents["ru"]
+
+    def consolidated(self) -> None:
+        """The agreement's text as the amendment leaves it (build --consolidated)."""
+        assert self.amended is not None and self.amended.revised is not None
+        assembly = assembler.consolidate(self.amended.revised, self.answers)
+        self._write(assembly, CONSOLIDATED_FILES)
+
+    def _write(self, assembly: assembler.Assembly, files: dict[str, str]) -> None:
         for document in (*assembly.documents.values(), assembly.parallel):
             document.properties.update(self.properties)
-        self.files[AGREEMENT_FILES["parallel"]] = writer.write_parallel(assembly.parallel)
-        self.files[AGREEMENT_FILES["ru"]] = writer.write(assembly.documents["ru"])
-        self.files[AGREEMENT_FILES["kk"]] = writer.write(assembly.documents["kk"])
-        for name in AGREEMENT_FILES.values():
+        self.files[files["parallel"]] = writer.write_parallel(assembly.parallel)
+        self.files[files["ru"]] = writer.write(assembly.documents["ru"])
+        self.files[files["kk"]] = writer.write(assembly.documents["kk"])
+        for name in files.values():
             self.titles[name] = assembly.documents["ru"].properties["title"]
-        self.parallel = assembly.parallel
         for lang in ("ru", "kk"):
-            self.notes[AGREEMENT_FILES[lang]] = assembly.documents[lang].notes()
-        self.notes[AGREEMENT_FILES["parallel"]] = (self.notes[AGREEMENT_FILES["ru"]]
-                                                   + self.notes[AGREEMENT_FILES["kk"]])
-        return assembly.documents["ru"]
+            self.notes[files[lang]] = assembly.documents[lang].notes()
+        self.notes[files["parallel"]] = self.notes[files["ru"]] + self.notes[files["kk"]]
 
     def _doubts(self, found: list[Finding]) -> None:
         self.doubts += [d for d in found if d not in self.doubts]
@@ -222,7 +354,8 @@ class _Documents:
 
     def render(self, template: str, name: str, context: dict, letter: bool) -> None:
         document, doubts = assembler.assemble_single(self.answers, template, context,
-                                                     self.templates_dir)
+                                                     self.templates_dir,
+                                                     agreement_text=self.agreement_text)
         self._doubts(doubts)
         document.properties.update(self.properties)
         if letter:
@@ -240,8 +373,8 @@ class _Documents:
                                    properties={**self.parallel.properties, **self.properties})
         name = f"{CERTIFIED_COPY}.docx"
         self.files[name] = writer.write_parallel(copy)
-        self.titles[name] = self.titles[AGREEMENT_FILES["parallel"]]
-        self.notes[name] = self.notes[AGREEMENT_FILES["parallel"]]
+        self.titles[name] = self.titles[self.main_files["parallel"]]
+        self.notes[name] = self.notes[self.main_files["parallel"]]
 
     def places(self, notes: list[unverified_module.Unverified]
                ) -> dict[unverified_module.Unverified, list[str]]:
@@ -336,30 +469,43 @@ def review(answers: Answers | dict | str | os.PathLike[str], *,
     review, batch and the build all report this one list. Arguments as
     :func:`render_package`'s; ``lang`` None keeps the current message language."""
     with i18n.language(lang or i18n.current_language()):
-        read = _answers(answers)[0]
+        read, _name, _text, named_files = _answers(answers)
         loaded = profile if isinstance(profile, Profile) else profile_module.load(
             _profile_path(profile))
         today = today or dt.date.today()
-        findings = checks.check(read, catalogue.load(), loaded, stage, today)
+        folder = Path(templates_dir) if templates_dir else None
+        amended = amendment_inputs(read, folder, named_files)
+        findings = checks.check(read, catalogue.load(), loaded, stage, today,
+                                **_agreement_facts(amended))
         if any(f.severity == ERROR for f in findings):
             return findings
-        options = Options(stage, templates_dir=Path(templates_dir) if templates_dir else None,
-                          count_sheets=False)
-        return _render(read, "", options, today, None, loaded, checked=findings).findings
+        options = Options(stage, templates_dir=folder, count_sheets=False)
+        return _render(read, "", options, today, None, loaded, checked=findings,
+                       amended=amended).findings
+
+
+def _agreement_facts(amended: Amended | None) -> dict[str, Any]:
+    """What the checks of an amendment read of its agreement: its answers and clauses."""
+    if amended is None or amended.agreement is None:
+        return {}
+    return {"agreement": amended.agreement, "numbers": amended.text.numbers}
 
 
 def render(answers: Answers, answers_name: str, options: Options, today: dt.date,
-           answers_text: str | None = None) -> RenderedPackage:
+           answers_text: str | None = None, *, named_files: bool = True) -> RenderedPackage:
     """Render a package from answers already read (the build's and batch's way in).
     ``answers_text``, the answers as their file holds them, is kept in the package as
-    ``built-from.yaml``: a package says what it was built from (the register reads it)."""
+    ``built-from.yaml``: a package says what it was built from (the register reads it).
+    ``named_files``: whether a file the answers name (an amendment's agreement) may be
+    read beside ``answers.source`` — not for answers given as text."""
     return _render(answers, answers_name, options, today, answers_text,
-                   profile_module.load(options.profile_path))
+                   profile_module.load(options.profile_path), named_files=named_files)
 
 
 def _render(answers: Answers, answers_name: str, options: Options, today: dt.date,
             answers_text: str | None, profile: Profile,
-            checked: list[Finding] | None = None) -> RenderedPackage:
+            checked: list[Finding] | None = None, amended: Amended | None = None,
+            named_files: bool = True) -> RenderedPackage:
     stage = options.stage
     if options.templates_dir is not None:
         # A user's copy of the templates is linted first; the shipped set is by the tests.
@@ -367,11 +513,15 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
         problems = _lint_errors(resolved, templates_digest(resolved))
         if problems:
             raise FindingsError(problems)
+    if checked is None:
+        amended = amendment_inputs(answers, options.templates_dir, named_files)
     findings = checked if checked is not None else checks.check(
-        answers, catalogue.load(), profile, stage, today)
+        answers, catalogue.load(), profile, stage, today, **_agreement_facts(amended))
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise FindingsError(errors)
+    if options.consolidated:
+        _can_consolidate(answers, amended)
     if options.make_pdf and office.soffice() is None:
         raise XbdocsError(Message("--pdf needs LibreOffice (soffice), which is not installed; on "
                                   "Debian: apt-get install libreoffice-writer-nogui"))
@@ -379,13 +529,19 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     source = provenance(answers, answers_name, options, profile)
     track = profile.tracks[answers.track]
     documents = _Documents(answers, profile, track, stage, options, letterhead, today,
-                           _properties(source, stage, today))
+                           _properties(source, stage, today), amended)
     agreement = assembler.agreement_titles(documents.agreement())
+    if options.consolidated:
+        documents.consolidated()
     due, documents.deadlines, _late = checks.schedule(answers, track, today)
     counting: list[Finding] = []
     if stage != "agreement":
         counting = _filing(documents, agreement, due, options.count_sheets)
     notes = unverified_module.collect(answers, profile, catalogue.load(), stage)
+    notes += [note for note in dict.fromkeys(
+        n for carried in documents.notes.values() for n in carried)
+        if isinstance(note, unverified_module.Unverified) and note.what == WORDING
+        and note not in notes]  # the unchecked Kazakh phrases of an amendment's texts
     places = documents.places(notes)
     if notes:
         documents.check_sheet(places)
@@ -432,12 +588,13 @@ def render_package(answers: Answers | dict | str | os.PathLike[str], *,
     at once. Raises :class:`xbdocs.errors.XbdocsError` (an ``InputError`` with every
     problem, a ``FindingsError`` with the checks' errors …) on input it cannot build."""
     with i18n.language(lang):
-        read, name, text = _answers(answers)
+        read, name, text, named_files = _answers(answers)
         options = Options(stage, _profile_path(profile),
                           Path(templates_dir) if templates_dir is not None else None,
                           Path(letterhead) if letterhead is not None else None,
                           make_zip, count_sheets, make_pdf)
-        return render(read, name, options, today or dt.date.today(), text)
+        return render(read, name, options, today or dt.date.today(), text,
+                      named_files=named_files)
 
 
 def _profile_path(profile: str | os.PathLike[str] | None) -> Path | None:
@@ -447,18 +604,32 @@ def _profile_path(profile: str | os.PathLike[str] | None) -> Path | None:
 
 
 def _answers(answers: Answers | dict | str | os.PathLike[str]
-             ) -> tuple[Answers, str, str | None]:
-    """The answers, the name a manifest records for them, and their text."""
+             ) -> tuple[Answers, str, str | None, bool]:
+    """The answers, the name a manifest records for them, their text, and whether they
+    were read from a file (only then is a file they name read, from its folder)."""
     if isinstance(answers, Answers):
-        return answers, Path(answers.source).name if answers.source else "", None
+        return answers, Path(answers.source).name if answers.source else "", None, True
     if isinstance(answers, dict):
         text = answers_module.as_text(answers)
-        return answers_module.from_data(answers, "answers"), "answers", text
+        return answers_module.from_data(answers, "answers"), "answers", text, False
     if isinstance(answers, str):
         read = answers_module.loads(answers, "answers.yaml")
-        return read, "answers.yaml", answers
+        return read, "answers.yaml", answers, False
     path = Path(answers)
     read, text = answers_module.load_with_text(path)
-    return read, path.name, text
+    return read, path.name, text, True
+
+
+def _can_consolidate(answers: Answers, amended: Amended | None) -> None:
+    """--consolidated writes an agreement's text as amended: only for an amendment whose
+    agreement's answers are known."""
+    if amended is None:
+        raise XbdocsError(Message("--consolidated is for an amendment's answers (with an "
+                                  "«amends» section)"))
+    if amended.revised is None:
+        raise InputError.one(answers.source, Message(
+            "--consolidated needs the agreement's answers: name its file beside this one "
+            "(amends.agreement_answers) or its entry in the register (amends.registry)"),
+            path="amends", line=answers.lines.get("amends"))
 
 

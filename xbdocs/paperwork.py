@@ -39,15 +39,18 @@ def _document_data() -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _document_table() -> dict[str, Any]:
-    return _document_data()["documents"]
+def _document_table(amendment: bool = False) -> dict[str, Any]:
+    """How each document is listed; an amendment's under its own titles and files."""
+    data = _document_data()
+    return {**data["documents"], **data["amendment_documents"]} if amendment else \
+        data["documents"]
 
 
 def inventory_items(document: str, stage: str, answers: Answers | None = None
                     ) -> list[InventoryItem]:
     """How ``document`` is listed at ``stage``: its titles filled from the answers (who
     certifies the copy, which act approved the draft)."""
-    entry = _document_table()[document]
+    entry = _document_table(answers is not None and answers.is_amendment)[document]
     if isinstance(entry, dict):
         entry = entry[stage]
     names = _title_values(answers)
@@ -61,6 +64,8 @@ def _title_values(answers: Answers | None) -> dict[str, str]:
     are data/documents.yaml's, the forms the language engine's."""
     ru = languages.ru
     words = _document_data()["title_values"]
+    if answers is not None and answers.is_amendment:
+        words = {**words, **_document_data()["amendment_title_values"]}
     certifier, approval = words["certifier_unknown"], words["approval_unknown"]
     if answers is not None:
         post = answers.russian.signatory.position.ru
@@ -77,7 +82,7 @@ def _title_values(answers: Answers | None) -> dict[str, str]:
 def _expiry(answers: Answers) -> dt.date | None:
     """The last day of the term, when its start is known (it runs from the signing)."""
     start = answers.signing.date
-    if answers.entry_into_force != "signing" or start is None:
+    if answers.entry_into_force != "signing" or start is None or answers.term is None:
         return None
     return deadlines.add_months(start, 12 * answers.term.years) - dt.timedelta(days=1)
 

@@ -38,7 +38,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from xbdocs.catalogue import Bilingual, Catalogue
-from xbdocs.i18n import N_, Message, _
+from xbdocs.i18n import N_, Message, MessageText, _
 from xbdocs.yamlread import MAX_TEXT, check_text, describe, not_one_of, parse_date
 
 #: The choices of each choice field, with what a person reads for each (translated where
@@ -707,8 +707,187 @@ def _forms(value: Any) -> Any:
 Forms = Annotated[dict[str, dict[str, dict[str, Text]]], BeforeValidator(_forms)]
 
 
+# --- an amendment (дополнительное соглашение) ---------------------------------------------------
+
+_CLAUSE_NUMBER = re.compile(r"\d{1,3}(\.\d{1,3}){1,3}")
+
+
+def _clause_number(value: Any) -> str:
+    """A clause as the agreement prints it: «2.1», «3.2.1». Given as text: YAML reads
+    ``2.10`` as the number 2.1, so a number is refused rather than guessed at."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise problem(Message("write the clause in quotes, as the agreement prints it: "
+                              "\"{got}\"").format(got=value))
+    text = _text(value)
+    if not _CLAUSE_NUMBER.fullmatch(text):
+        raise problem(Message("expected a clause number such as «2.1», got «{got}»").format(
+            got=text[:40]))
+    return text
+
+
+ClauseNumber = Annotated[
+    str,
+    BeforeValidator(_clause_number),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,3}(\.\d{1,3}){1,3}$"}),
+]
+OptionalClause = Annotated[
+    str | None,
+    BeforeValidator(_or_none(_clause_number)),
+    WithJsonSchema({"type": ["string", "null"], "pattern": r"^\d{1,3}(\.\d{1,3}){1,3}$"}),
+]
+
+
+def _area_codes(value: Any, info: ValidationInfo) -> list[str] | None:
+    """One area code or a list of them: all the areas one change adds."""
+    if value is None:
+        return None
+    codes = value if isinstance(value, list) else [value]
+    if not codes:
+        raise problem(Message("name at least one area of cooperation"))
+    return [_from_catalogue("areas")(code, info) for code in codes]
+
+
+AreaCodes = Annotated[
+    list[str] | None,
+    BeforeValidator(_area_codes),
+    WithJsonSchema({"anyOf": [{"type": "string", CATALOGUE_KEY: "areas"},
+                              {"type": "array", "minItems": 1,
+                               "items": {"type": "string", CATALOGUE_KEY: "areas"}},
+                              {"type": "null"}]}),
+]
+
+
+class TermExtension(Model):
+    years: Whole(1, 99) = Field(
+        title=N_("Years the term is extended by"),
+        description=N_("The agreement's term is extended by this many years."))
+
+
+#: What one change of an amendment does, by the key that says so.
+CHANGE_KINDS = {"clause": "wording", "add_after": "add", "remove": "remove",
+                "extend_term": "term", "add_area": "area"}
+
+
+class Change(Model):
+    """One change an amendment makes to the agreement: exactly one of a clause in a new
+    wording, a clause added, a clause removed, the term extended, areas added."""
+
+    clause: OptionalClause = Field(None, description=N_(
+        "The clause set out in a new wording («2.1»), with «wording»; beside «add_area», the "
+        "clause that lists the areas (default: the agreement's own)."))
+    wording: BilingualAnswer | None = Field(None, description=N_(
+        "The clause's new text, or the added clause's text, in both languages (without its "
+        "number)."))
+    add_after: OptionalClause = Field(None, description=N_(
+        "A clause is added after this one («3.2»), with «wording»."))
+    number: OptionalClause = Field(None, description=N_(
+        "The added clause's number (default: the next one, «3.3»)."))
+    remove: OptionalClause = Field(None, description=N_("This clause is removed («4.3»)."))
+    extend_term: TermExtension | None = Field(None, description=N_(
+        "The agreement's term is extended: {years: 5}."))
+    add_area: AreaCodes = Field(None, description=N_(
+        "An area of cooperation added (a catalogue code), or a list of them."))
+
+    @property
+    def kind(self) -> str:
+        """wording, add, remove, term or area."""
+        if self.add_area is not None:
+            return "area"
+        return next(kind for key, kind in CHANGE_KINDS.items()
+                    if getattr(self, key) is not None)
+
+    @property
+    def target(self) -> str | None:
+        """The clause of the agreement the change concerns (None: the term, or the areas'
+        clause when it is not given)."""
+        return {"wording": self.clause, "add": self.add_after, "remove": self.remove,
+                "area": self.clause}.get(self.kind)
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Change:
+        given = [key for key in CHANGE_KINDS if getattr(self, key) is not None]
+        if self.add_area is not None:
+            given = [key for key in given if key != "clause"]
+        if not given:
+            raise _located([(None, "", Message(
+                "say what the change does: «clause» with «wording», «add_after» with "
+                "«wording», «remove», «extend_term» or «add_area»"))])
+        if len(given) > 1:
+            raise _located([(None, given[1], Message(
+                "one change does one thing: «{first}» and «{second}» go into two items of "
+                "the list").format(first=given[0], second=given[1]))])
+        kind = CHANGE_KINDS[given[0]]
+        errors: list[tuple[str | None, str, MessageText]] = []
+        if kind in ("wording", "add") and self.wording is None:
+            errors.append((None, "wording", Message("required, but missing")))
+        if kind not in ("wording", "add") and self.wording is not None:
+            errors.append((None, "wording", Message(
+                "only a clause in a new wording or an added clause has a wording")))
+        if kind != "add" and self.number is not None:
+            errors.append((None, "number", Message("only an added clause has a number")))
+        if errors:
+            raise _located(errors)
+        return self
+
+
+class Amends(Model):
+    """Which agreement an amendment changes, and how. The parties are the answers' own:
+    an amendment is made between the same parties as the agreement."""
+
+    amendment_number: Whole(1, 999) = Field(1, description=N_(
+        "This amendment's own number: «Дополнительное соглашение № 1»."))
+    agreement_answers: OptionalText = Field(None, description=N_(
+        "The agreement's answers file, in this file's folder: its clauses are checked and "
+        "restated from it, and --consolidated writes its text as amended."))
+    registry: Whole(1, 10**9, optional=True) = Field(None, description=N_(
+        "The agreement's number in the register (xbdocs registry list); its answers are "
+        "read from the register."))
+    agreement_date: Date = Field(None, description=N_(
+        "The date the agreement was signed (default: its answers' signing date)."))
+    agreement_number: OptionalText = Field(None, description=N_(
+        "The agreement's own number, if it has one."))
+    changes: list[Change] = Field(default_factory=list, description=N_(
+        "The changes, in the order the amendment lists them."))
+
+    @model_validator(mode="after")
+    def _agreement_named(self) -> Amends:
+        if self.agreement_answers is not None and self.registry is not None:
+            raise _located([(None, "registry", Message(
+                "give the agreement by its answers file or by its number in the register, "
+                "not both"))])
+        if self.agreement_answers is None and self.registry is None and \
+                self.agreement_date is None:
+            raise _located([(None, "agreement_date", Message(
+                "name the agreement: its date (agreement_date), its answers file "
+                "(agreement_answers) or its number in the register (registry)"))])
+        return self
+
+
+#: The sections of an agreement's answers an amendment does not have: what it changes is
+#: in ``amends.changes``.
+AGREEMENT_ONLY = ("areas", "custom_areas", "cooperation_forms", "custom_cooperation_forms",
+                  "coordination", "term")
+#: Required in an agreement's answers, absent from an amendment's.
+REQUIRED_IN_AGREEMENT = ("coordination", "term")
+
+
+def _answers_json_schema(schema: dict[str, Any]) -> None:
+    """An agreement needs coordination and term; an amendment has neither (nor areas and
+    forms): the editor's schema says so as the reader does."""
+    schema["required"] = [key for key in schema.get("required", [])
+                          if key not in REQUIRED_IN_AGREEMENT]
+    schema["if"] = {"properties": {"amends": {"type": "null"}}}
+    schema["then"] = {"required": list(REQUIRED_IN_AGREEMENT)}
+    schema["else"] = {"required": ["amends"],
+                      "properties": dict.fromkeys(AGREEMENT_ONLY, False)}
+
+
 class Answers(Model):
-    """An answers file: who agrees with whom, on what, for how long, and the filing."""
+    """An answers file: who agrees with whom, on what, for how long, and the filing — or,
+    with ``amends``, an amendment (дополнительное соглашение) to an agreement between the
+    same parties, which has no areas, forms, coordination or term of its own."""
+
+    model_config = ConfigDict(json_schema_extra=_answers_json_schema)
 
     format: Whole(1, 1) = Field(1, description=N_("The file format's version: 1."))
     track: Choice(TRACKS) = Field(
@@ -726,6 +905,9 @@ class Answers(Model):
         ),
     )
     parties: Parties = Field(description=N_("The two parties."))
+    amends: Amends | None = Field(None, description=N_(
+        "Makes this file an amendment (дополнительное соглашение): which agreement it "
+        "changes, and the changes (docs/amendments.md)."))
     areas: list[CatalogueCode("areas")] = Field(
         default_factory=list,
         title=N_("Areas of cooperation"),
@@ -746,8 +928,10 @@ class Answers(Model):
         title=N_("A form of your own (Enter: no more)"),
         description=N_("Forms of cooperation of your own, in both languages."),
     )
-    coordination: Coordination = Field(description=N_("Who coordinates the work."))
-    term: Term = Field(description=N_("Term, renewal and notice."))
+    # Nullable but without a default: an agreement's answers must give them (the reader
+    # reports them missing with every other problem); an amendment's get None (below).
+    coordination: Coordination | None = Field(description=N_("Who coordinates the work."))
+    term: Term | None = Field(description=N_("Term, renewal and notice."))
     entry_into_force: Choice(ENTRY_INTO_FORCE, optional=True) = Field(
         None,
         title=N_("The agreement takes effect"),
@@ -813,15 +997,45 @@ class Answers(Model):
     def cooperation_labels(self) -> tuple[Bilingual, ...]:
         return self._forms_of_cooperation
 
+    @property
+    def is_amendment(self) -> bool:
+        return self.amends is not None
+
     def located(self, source: str, digest: str, lines: dict[str, int]) -> Answers:
         self._source, self._digest, self._lines = source, digest, lines
         return self
 
+    @model_validator(mode="before")
+    @classmethod
+    def _amendment_sections(cls, data: Any) -> Any:
+        """An amendment has no coordination or term of its own: None, as if not given."""
+        if isinstance(data, dict) and data.get("amends") is not None:
+            data = {**data}
+            for key in REQUIRED_IN_AGREEMENT:
+                data.setdefault(key, None)
+        return data
+
+    def _amendment(self) -> list[tuple[str | None, str, MessageText]]:
+        """An amendment's answers name the changes in ``amends``, not the agreement's own
+        sections; those keys are errors (written by the before-validator, they are unset)."""
+        given = self.model_fields_set & set(AGREEMENT_ONLY)
+        for key in REQUIRED_IN_AGREEMENT:
+            if getattr(self, key) is None:
+                self.model_fields_set.discard(key)
+                given.discard(key)
+        return [(None, key, Message("not part of an amendment: what it changes goes under "
+                                    "amends.changes")) for key in AGREEMENT_ONLY if key in given]
+
     @model_validator(mode="after")
     def _whole_file(self, info: ValidationInfo) -> Answers:
         cat = _catalogue(info)
-        errors: list[tuple[str | None, str, str]] = []
-        if not self.areas and not self.custom_areas:
+        errors: list[tuple[str | None, str, MessageText]] = []
+        if self.amends is not None:
+            errors += self._amendment()
+        else:
+            errors += [(None, key, Message("required, but missing"))
+                       for key in REQUIRED_IN_AGREEMENT if getattr(self, key) is None]
+        if self.amends is None and not self.areas and not self.custom_areas:
             errors.append(
                 (
                     None,
@@ -831,7 +1045,8 @@ class Answers(Model):
                     else _("required, but missing"),
                 )
             )
-        if not self.cooperation_forms and not self.custom_cooperation_forms:
+        if self.amends is None and not self.cooperation_forms and \
+                not self.custom_cooperation_forms:
             errors.append((None, "cooperation_forms",
                            Message("name at least one form of cooperation")))
         default_entry = "registration" if self.track == "municipal" else "signing"
@@ -1048,10 +1263,17 @@ def _kind(path: str) -> str | None:
     return None
 
 
+#: Sections a table's row cannot hold: an amendment's changes are a list of sections (a
+#: batch builds amendments from a folder of answers files, not from a table).
+NOT_IN_TABLES = ("amends",)
+
+
 def _columns_of(model: type[BaseModel], prefix: str) -> list[str]:
     found = []
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
+        if path in NOT_IN_TABLES:
+            continue
         if _kind(path) is not None:
             found.append(path)
         inner = model_in(info.annotation)

@@ -5,14 +5,21 @@ two templates read alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import yaml
 
 from xbdocs import lang as languages
 from xbdocs import unverified
 from xbdocs.answers import Answers, Party
 from xbdocs.catalogue import Bilingual, Catalogue
+from xbdocs.i18n import N_
+from xbdocs.model import Paragraph
 from xbdocs.values import Field, Ref
 
 
@@ -92,9 +99,139 @@ def _party_view(party: Party, lang: str, cat: Catalogue) -> Obj:
     })
 
 
-def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]:
+# --- an amendment ---------------------------------------------------------------------------
+
+AMENDMENT_DATA = Path(__file__).parent / "data" / "amendments.yaml"
+#: What an unchecked Kazakh phrase is, and how to make it checked (a check sheet's line).
+WORDING = N_("a Kazakh wording")
+FIX_WORDING = N_("To make it verified, have it checked by a lawyer who drafts legal texts in "
+                 "Kazakh and set «verified: true» for it in {place}.")
+
+
+@cache
+def amendment_data() -> dict[str, Any]:
+    """xbdocs/data/amendments.yaml: the agreement template's clauses an amendment restates,
+    the words marking a text as amended, and the Kazakh phrases not yet checked."""
+    return yaml.safe_load(AMENDMENT_DATA.read_text(encoding="utf-8"))
+
+
+def wording_note(phrase: str, text: str) -> unverified.Unverified | None:
+    """The note an unchecked Kazakh phrase carries into a document (a comment on it, a
+    line of the check sheet), or None once a lawyer has marked it verified. A phrase the
+    data file does not list is unchecked too: it was added to a template after."""
+    entry = amendment_data()["kazakh_wording"].get(phrase) or {}
+    if entry.get("verified"):
+        return None
+    return unverified.Unverified(WORDING, text, entry.get("source", ""), FIX_WORDING,
+                                 f"xbdocs/data/{AMENDMENT_DATA.name}: kazakh_wording.{phrase}")
+
+
+@dataclass
+class AgreementText:
+    """What an amendment's text needs of the agreement it amends. ``numbers``: each clause's
+    number as the agreement prints it, by block id (empty when the agreement's answers are
+    not known); ``revised``: by language, the agreement's clauses as amended (its term and
+    areas changed), to restate them; ``template_numbers``: the numbers the shipped agreement
+    template gives, for what an amendment names by default (the clause listing the areas)."""
+
+    numbers: dict[str, str] = field(default_factory=dict)
+    revised: dict[str, dict[str, list[Paragraph]]] = field(default_factory=dict)
+    template_numbers: dict[str, str] = field(default_factory=dict)
+    #: How the agreement enters into force (its answers'): the amendment does the same.
+    entry_into_force: str | None = None
+    #: The agreement's subject and date of signing, from its answers.
+    subject: Bilingual | None = None
+    signed: dt.date | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.numbers)
+
+    def clause(self, role: str) -> str | None:
+        """The number of the agreement's clause of ``role`` (term, areas, amendments: the
+        block ids are amendments.yaml's), when the agreement's answers are known."""
+        return self.numbers.get(amendment_data()["clauses"][role])
+
+    def restated(self, role: str, lang: str) -> list[Obj] | None:
+        """The paragraphs of the clause of ``role`` as amended, to quote in full."""
+        block = amendment_data()["clauses"][role]
+        if block not in self.revised.get(lang, {}):
+            return None
+        return [Obj({"text": p.text, "item": p.role == "item"})
+                for p in self.revised[lang][block]]
+
+
+def added_number(after: str, taken: set[str]) -> str:
+    """The number of a clause added after clause ``after``: the next one («3.2» → «3.3»),
+    or, when the agreement already has that one, one below ``after`` («3.2.1»)."""
+    head, _dot, last = after.rpartition(".")
+    following = f"{head}.{int(last) + 1}"
+    if following not in taken:
+        return following
+    number = 1
+    while f"{after}.{number}" in taken:
+        number += 1
+    return f"{after}.{number}"
+
+
+def _change_view(answers: Answers, index: int, lang: str, cat: Catalogue,
+                 text: AgreementText) -> Obj:
+    change = answers.amends.changes[index]
+    path = f"amends.changes[{index}]"
+    kind = change.kind
+    view: dict[str, Any] = {"kind": kind, "clause": change.target, "number": None,
+                            "years": None, "areas": [], "paragraphs": None}
+    if change.wording is not None:
+        view["paragraphs"] = [Obj({"text": Field(change.wording[lang],
+                                                 f"{path}.wording.{lang}"), "item": False})]
+    if kind == "add":
+        view["number"] = change.number or added_number(change.add_after,
+                                                       set(text.numbers.values()))
+    elif kind == "term":
+        view["years"] = change.extend_term.years
+        view["clause"] = text.clause("term")
+        view["paragraphs"] = text.restated("term", lang)
+    elif kind == "area":
+        municipal = answers.track == "municipal"
+        view["areas"] = [Field((cat.areas[code].municipal if municipal and
+                                cat.areas[code].municipal else cat.areas[code].label)[lang],
+                               f"{path}.add_area") for code in change.add_area]
+        own = text.clause("areas")
+        view["clause"] = change.clause or own or text.template_numbers.get(
+            amendment_data()["clauses"]["areas"])
+        if own is not None and view["clause"] == own:
+            view["paragraphs"] = text.restated("areas", lang)
+    return Obj(view)
+
+
+def amendment_view(answers: Answers, lang: str, cat: Catalogue,
+                   text: AgreementText | None) -> Obj | None:
+    """What an amendment's templates read (``amendment``): its number, the agreement's date
+    and number, the clause on amendments, and each change — with the clause it concerns,
+    the text to quote (a new wording; the term's or the areas' clause restated from the
+    agreement's own text when its answers are known), the years, the areas added. None for
+    an agreement's answers."""
+    amends = answers.amends
+    if amends is None:
+        return None
+    text = text or AgreementText()
+    return Obj({
+        "number": amends.amendment_number,
+        "agreement_date": amends.agreement_date or text.signed,
+        "agreement_number": Field(amends.agreement_number, "amends.agreement_number")
+        if amends.agreement_number else None,
+        "protocols_clause": text.clause("amendments"),
+        "known": text.known,
+        "changes": [_change_view(answers, i, lang, cat, text)
+                    for i in range(len(amends.changes))],
+    })
+
+
+def build_context(answers: Answers, lang: str, cat: Catalogue,
+                  agreement_text: AgreementText | None = None) -> dict[str, Any]:
     """The variables a template of language ``lang`` sees. Both languages see the same
-    names, so the two templates read alike."""
+    names, so the two templates read alike. ``agreement_text``: for an amendment, what it
+    needs of the agreement it amends."""
     signing = answers.signing
     settlement = cat.settlements[signing.place_kind].label[lang]
     place_phrase = None
@@ -124,8 +261,10 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
     term = answers.term
     return {
         "track": answers.track,
-        "subject": _bi(answers.subject, lang, "subject"),
-        "entry_into_force": answers.entry_into_force,
+        "subject": _bi(answers.subject or (agreement_text.subject if agreement_text else None),
+                       lang, "subject"),
+        "entry_into_force": agreement_text.entry_into_force
+        if agreement_text and agreement_text.entry_into_force else answers.entry_into_force,
         "russian_party": _party_view(answers.russian, lang, cat),
         "kazakh_party": _party_view(answers.kazakh, lang, cat),
         "areas": [Field(a[lang], f"areas[{i}]") for i, a in
@@ -136,10 +275,11 @@ def build_context(answers: Answers, lang: str, cat: Catalogue) -> dict[str, Any]
             "mode": coordination.mode, "plan_years": coordination.plan_years,
             "russian_unit": _bi(coordination.russian_unit, lang, "coordination.russian_unit"),
             "kazakh_unit": _bi(coordination.kazakh_unit, lang, "coordination.kazakh_unit"),
-        }),
+        }) if coordination is not None else None,
         "term": Obj({"years": term.years, "renewal": term.renewal,
                       "renewal_years": term.renewal_years,
-                      "notice_months": term.notice_months}),
+                      "notice_months": term.notice_months}) if term is not None else None,
+        "amendment": amendment_view(answers, lang, cat, agreement_text),
         "signing": Obj({"date": signing.date, "place": place_phrase,
                          "place_given": signing.place is not None}),
         "copies": answers.copies,
