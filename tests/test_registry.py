@@ -97,6 +97,22 @@ def _sample(name: str) -> Path:
     return SAMPLES / f"{name}.yaml"
 
 
+@pytest.fixture
+def before_xbdocs(tmp_path) -> Path:
+    """samples/register/before-xbdocs.yaml with the answers files it names beside it: an
+    import opens only answers files in its own folder."""
+    import shutil
+
+    folder = tmp_path / "register"
+    folder.mkdir()
+    sample = SAMPLES / "register" / "before-xbdocs.yaml"
+    for name in ("altai-east-kazakhstan-2010", "altai-pavlodar-2012"):
+        shutil.copy(_sample(name), folder)
+    target = folder / sample.name
+    target.write_text(sample.read_text("utf-8").replace("answers: ../", "answers: "), "utf-8")
+    return target
+
+
 # --- entries -----------------------------------------------------------------------------------
 
 def test_where_is_the_default_register(run, monkeypatch, tmp_path):
@@ -186,8 +202,8 @@ def test_bad_input_is_one_line_naming_the_field(run, location, packages, args, m
 
 # --- imports -----------------------------------------------------------------------------------
 
-def test_the_agreements_made_before_xbdocs(run, location, monkeypatch):
-    result = run("registry", "import", SAMPLES / "register" / "before-xbdocs.yaml")
+def test_the_agreements_made_before_xbdocs(run, location, monkeypatch, before_xbdocs):
+    result = run("registry", "import", before_xbdocs)
     assert result.code == 0, result.err
     assert result.out.count("recorded as №") == 2
     shown = run("registry", "show", "2").out
@@ -212,36 +228,77 @@ def due_soon() -> int:
     return DUE_SOON
 
 
+def _beside(folder: Path, *names: str) -> None:
+    """Copies of the sample answers files ``names`` in ``folder``, beside an import."""
+    import shutil
+
+    for name in names:
+        shutil.copy(_sample(name), folder)
+
+
 def test_an_import_is_all_or_nothing(run, location, tmp_path):
+    _beside(tmp_path, "altai-pavlodar-2012", "altai-east-kazakhstan-2010")
     source = tmp_path / "old.yaml"
     source.write_text(yaml.safe_dump({"agreements": [
-        {"answers": str(_sample("altai-pavlodar-2012")),
+        {"answers": "altai-pavlodar-2012.yaml",
          "history": [{"status": "signed", "date": "19.09.2012"}]},
-        {"answers": str(_sample("altai-east-kazakhstan-2010")),
+        {"answers": "altai-east-kazakhstan-2010.yaml",
          "history": [{"status": "in-force", "date": "07.09.2010"},
                      {"status": "signed", "date": "07.09.2010"}]},
     ]}, allow_unicode=True), encoding="utf-8")
     result = run("registry", "import", source)
     assert result.code == 1
-    assert "old.yaml: agreements[1]: history[1]: № 2 is «in force»: it cannot become " \
-           "«signed»" in result.err
+    assert "old.yaml:11: agreements[1].history[1].status: the agreement is «in force» by this " \
+           "step: it cannot become «signed»; possible: renewed, expired, terminated" \
+           in result.err, result.err
     assert "the register is empty" in run("registry", "list").out
 
 
 @pytest.mark.parametrize("entry, message", [
     ({"answers": 5}, "agreements[0].answers: expected an answers file's name or the answers"),
     ({"answers": "altai-pavlodar-2012.yaml", "when": 1},
-     "agreements[0].when: unknown key; expected one of: answers, notes, history"),
+     "agreements[0].when: unknown key; expected one of: answers, history, notes"),
     ({"answers": "altai-pavlodar-2012.yaml", "history": [{"status": "signed", "date": "вчера"}]},
-     "agreements[0].history[0].date: expected a date (19.09.2012 or 2012-09-19), got «вчера»"),
+     "agreements[0].history[0].date: expected a date such as 19.09.2012 or 2012-09-19, got "
+     "«вчера»"),
+    ({"answers": "altai-pavlodar-2012.yaml", "history": [{"status": "sealed"}]},
+     "agreements[0].history[0].status: «sealed» is not one of: draft, notice-sent"),
+    ({"answers": "altai-pavlodar-2012.yaml", "history": {"status": "signed"}},
+     "agreements[0].history: expected a list of steps (status:, date:, number:, note:)"),
 ])
 def test_a_bad_import_entry_names_its_place(run, location, tmp_path, entry, message):
+    _beside(tmp_path, "altai-pavlodar-2012")
     source = tmp_path / "old.yaml"
-    if isinstance(entry.get("answers"), str):
-        entry["answers"] = str(_sample("altai-pavlodar-2012"))
     source.write_text(yaml.safe_dump({"agreements": [entry]}, allow_unicode=True), "utf-8")
     result = run("registry", "import", source)
     assert result.code == 1 and message in result.err, result.err
+    assert "the register is empty" in run("registry", "list").out
+
+
+def test_every_problem_of_an_import_at_once_with_its_line(run, location, tmp_path):
+    _beside(tmp_path, "altai-pavlodar-2012", "altai-east-kazakhstan-2010")
+    source = tmp_path / "old.yaml"
+    source.write_text("agreements:\n"
+                      "  - answers: altai-pavlodar-2012.yaml\n"
+                      "    history:\n"
+                      "      - {status: signed, date: 31.02.2012}\n"
+                      "  - answers: altai-east-kazakhstan-2010.yaml\n"
+                      "    colour: red\n"
+                      "  - answers: altai-pavlodar-2012.yaml\n", encoding="utf-8")
+    result = run("registry", "import", source)
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0].endswith("old.yaml:4: agreements[0].history[0].date: «31.02.2012» is not "
+                             "a day of the calendar"), lines
+    assert lines[1].endswith("old.yaml:6: agreements[1].colour: unknown key; expected one of: "
+                             "answers, history, notes"), lines
+    assert len(lines) == 2  # the duplicate is found once the rest reads: one problem at a time
+    source.write_text(source.read_text("utf-8").replace("31.02", "19.09").replace(
+        "    colour: red\n", ""), "utf-8")
+    again = run("registry", "import", source)
+    assert again.code == 1 and "old.yaml:6: agreements[2]: the same agreement as old.yaml: " \
+        "agreements[0]; keep one" in again.err, again.err
+    assert "the register is empty" in run("registry", "list").out
 
 
 def test_an_import_table_with_register_columns(run, location, tmp_path):
@@ -281,10 +338,10 @@ def test_due_filing_deadlines_and_the_calendar(run, location, packages, tmp_path
 
 # --- the official list ------------------------------------------------------------------------
 
-def test_the_register_as_docx_xlsx_and_csv(run, location, packages, tmp_path):
+def test_the_register_as_docx_xlsx_and_csv(run, location, packages, tmp_path, before_xbdocs):
     name = "uglovsky-borodulikha-municipal"
     assert run("registry", "add", packages / name, "--answers", _sample(name)).code == 0
-    assert run("registry", "import", SAMPLES / "register" / "before-xbdocs.yaml").code == 0
+    assert run("registry", "import", before_xbdocs).code == 0
     for status, on, number in (("signed", "14.04.2027", ""),
                                ("registered", "30.04.2027", "17")):
         assert run("registry", "set", "1", status, "--date", on, "--number", number).code == 0
@@ -401,9 +458,12 @@ def test_clerks_at_once_lose_nothing(location, tmp_path):
 
 
 def _import_of(path: Path, terms: list[int]) -> Path:
-    """An import file of agreements that differ only in their term (years)."""
+    """An import file of agreements that differ only in their term (years); each written
+    out whole (an import allows no YAML anchors, so no object is shared)."""
+    import copy
+
     base = yaml.safe_load(_sample("uglovsky-borodulikha-municipal").read_text("utf-8"))
     path.write_text(yaml.safe_dump({"agreements": [
-        {"answers": {**base, "term": {**base["term"], "years": years}}} for years in terms]},
-        allow_unicode=True), encoding="utf-8")
+        {"answers": {**copy.deepcopy(base), "term": {**base["term"], "years": years}}}
+        for years in terms]}, allow_unicode=True), encoding="utf-8")
     return path

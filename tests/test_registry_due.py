@@ -201,3 +201,40 @@ def test_long_and_special_text_is_escaped_and_folded_between_characters():
     assert folded  # the description took several lines …
     for line in raw:
         line.decode("utf-8")  # … each of them whole characters
+
+
+# --- what a register may hold (issue 19) ------------------------------------------------------
+
+@pytest.mark.parametrize("stored, expected", [
+    ("2027-02-15", D(2027, 2, 5)),   # ISO, as the register stores answers
+    ("15.02.2027", D(2027, 2, 5)),   # as a clerk typed it into the database by hand
+    ("на днях", None),               # not a date at all: no reminder counted from it
+    (20270215, None),
+])
+def test_a_stored_answers_date_that_is_not_iso_is_read_or_left_out(stored, expected):
+    found = due.of(entry(answers={"filing": {"negotiations_date": stored}}))
+    notice = [item.date for item in found if item.what == NOTICE_STEP]
+    assert notice == ([expected] if expected else [])
+
+
+def test_a_stored_term_or_notice_that_is_not_a_number_gives_no_date():
+    for fields in ({"term_years": "5"}, {"term_years": -5}, {"term_years": 10**9},
+                   {"notice_months": "six", "renewal": True},
+                   {"in_force_on": D(9999, 6, 1)}):  # the term would end past year 9999
+        values = {"status": statuses.IN_FORCE, "in_force_on": D(2027, 4, 30), **fields}
+        found = due.of(entry(**values))
+        assert all(isinstance(item.date, D) for item in found)
+    assert due.term_end(entry(status=statuses.IN_FORCE, in_force_on=D(9999, 6, 1))) is None
+    assert dates(due.of(entry(status=statuses.IN_FORCE, in_force_on=D(2027, 4, 30),
+                              renewal=True, notice_months="six"))) == [
+        (due.EXPIRY, "the term ends (renewed unless notice was given)", D(2032, 4, 29))]
+
+
+def test_a_stored_control_character_cannot_break_the_calendar():
+    title = "Соглашение\r\nBEGIN:VEVENT\x1b[2J\x00"
+    data = due.ics([due.Reminder(1, title, due.EXPIRY, "x\ry", D(2030, 1, 1))], STAMP)
+    lines = data.split(b"\r\n")
+    assert lines.count(b"BEGIN:VEVENT") == 1  # the title added no event of its own
+    assert b"DESCRIPTION:\xd0\xa1\xd0\xbe\xd0\xb3\xd0\xbb\xd0\xb0\xd1\x88\xd0\xb5\xd0\xbd" \
+           b"\xd0\xb8\xd0\xb5\\nBEGIN:VEVENT\\\\x1b[2J\\\\x00" in data
+    assert b"\x00" not in data and b"\x1b" not in data and b"x\\\\x0dy" in data

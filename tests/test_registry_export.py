@@ -182,3 +182,82 @@ def test_export_writes_the_file_whole_and_never_over_one(entries, tmp_path, kind
         assert openpyxl.load_workbook(path).active.max_row == 2
     else:
         assert len(Document(str(path)).tables[0].rows) == 2
+
+
+# --- hostile or damaged text (issue 19) -------------------------------------------------------
+
+#: Text a spreadsheet would run as a formula, one for each character that starts one.
+FORMULAS = ("=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1")
+
+
+def _formula_entries() -> list[Agreement]:
+    return [_agreement(id=n, title=text, registration_number=text, notes=text,
+                       russian_party=text, status=statuses.DRAFT)
+            for n, text in enumerate(FORMULAS, start=1)]
+
+
+def test_no_exported_xlsx_cell_is_a_formula(tmp_path):
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(export.as_xlsx(_formula_entries(), TODAY))
+    sheet = openpyxl.load_workbook(path).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert sheet["B2"].value == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert sheet["J2"].data_type == "s" and sheet["J2"].value.endswith("\"click\")")
+    # Tab and carriage return are written as escapes, so no cell starts with one either.
+    assert [sheet[f"J{row}"].value for row in range(3, 8)] == [
+        "'+1+1", "'-2+3", "'@SUM(A1:A9)", "\\x09=1+1", "\\x0d=1+1"]
+
+
+def test_no_exported_csv_cell_starts_a_formula():
+    data = export.as_csv(_formula_entries()).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data, newline=""), delimiter=";"))
+    assert len(rows) == 1 + len(FORMULAS)
+    assert not [cell for row in rows[1:] for cell in row if cell.startswith(
+        ("=", "+", "-", "@", "\t", "\r"))]
+    assert rows[1][9] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+#: What a register made before xbdocs checked its input may hold: controls no document can
+#: carry (NUL, ESC, \x01, a form feed), a direction override, a non-character.
+DAMAGED = "a\x00b\x1b[31mc\x01d\x0ce\u202ef\ufffeg"
+
+
+@pytest.mark.parametrize("kind", export.FORMATS)
+def test_stored_control_characters_are_escaped_not_fatal(kind, tmp_path):
+    entry = _agreement(id=1, title=DAMAGED, notes=f"{DAMAGED}\nвторая строка",
+                       registration_number="\x01", russian_party="\x1b", status="weird\x07",
+                       signed_on=D(2012, 9, 19), term_years=5)
+    written = export.export([entry], kind, tmp_path / f"r.{kind}", False, TODAY)
+    shown = "a\\x00b\\x1b[31mc\\x01d\\x0ce\\u202ef\\ufffeg"
+    if kind == "xlsx":
+        sheet = openpyxl.load_workbook(written).active
+        assert sheet["D2"].value == shown and sheet["J2"].value == f"{shown}\nвторая строка"
+        assert sheet["I2"].value == "weird\\x07"
+    elif kind == "csv":
+        rows = list(csv.reader(io.StringIO(written.read_bytes().decode("utf-8-sig"),
+                                           newline=""), delimiter=";"))
+        assert rows[1][3] == shown and rows[1][1] == "\\x01"
+    else:
+        cells = [cell.text for cell in Document(str(written)).tables[0].rows[1].cells]
+        assert cells[3] == shown and cells[4] == "\\x1b"
+
+
+def test_an_xlsx_row_is_as_tall_as_the_lines_of_its_cells(tmp_path):
+    notes = "\n".join(f"строка {n}" for n in range(1, 6))  # five short lines
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(export.as_xlsx([_agreement(id=1, notes=notes, status=statuses.DRAFT)],
+                                    TODAY))
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["J2"].value == notes
+    assert sheet.row_dimensions[2].height == 5 * 15
+
+
+def test_damaged_stored_numbers_and_dates_give_no_term_not_a_failure():
+    entry = _agreement(id=1, status=statuses.IN_FORCE, term_years="abc",
+                       renewal=True, renewal_years=10**9, in_force_on=D(2012, 9, 19))
+    assert export.rows([entry])[0][7] == "бессрочно"
+    far = _agreement(id=2, status=statuses.IN_FORCE, term_years=999,
+                     in_force_on=D(9999, 1, 1))
+    assert export.rows([far])[0][7] == "999 (девятьсот девяносто девять) лет"

@@ -6,17 +6,24 @@ Filing deadlines count from the events the register knows (the dates of its reco
 steps, else those in the answers), in working or calendar days as the profile says; the
 term runs from the day the agreement took effect (in force; else its registration or
 signing, as its entry into force says).
+
+A register outlives the xbdocs that wrote it and may be edited by hand, so what is stored
+is read tolerantly: a date in the answers that is not ISO, a term that is not a whole number
+of years, a date past the calendar's end give no reminder, never a failure of the whole
+list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 from xbdocs import deadlines
 from xbdocs import profile as profile_module
-from xbdocs.errors import XbdocsError
+from xbdocs.errors import XbdocsError, printable
 from xbdocs.i18n import _
 from xbdocs.registry import statuses
 from xbdocs.registry.models import Agreement
@@ -47,11 +54,27 @@ class Reminder:
         return (self.date - today).days
 
 
+def whole(value: Any, limit: int = 1000) -> int | None:
+    """A stored count (years, months) as a whole number from 1 to ``limit``, else None: a
+    register edited by hand may hold text or a number no calendar reaches."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limit:
+        return None
+    return value
+
+
+def _months_on(day: dt.date, months: int) -> dt.date | None:
+    """:func:`xbdocs.deadlines.add_months`, or None past the calendar's ends."""
+    try:
+        return deadlines.add_months(day, months)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _dated(entry: Agreement) -> dict[str, dt.date | None]:
     """The date of each status the history records (the latest of each)."""
     found: dict[str, dt.date | None] = {}
     for change in entry.history:
-        found[change.status] = change.on
+        found[change.status] = change.on if isinstance(change.on, dt.date) else None
     return found
 
 
@@ -64,23 +87,24 @@ def _reached(entry: Agreement, status: str) -> bool:
 def term_start(entry: Agreement) -> dt.date | None:
     """The day the agreement took effect, once it has: recorded as in force, or its
     signing or registration when that is how it takes effect (a draft has no term yet)."""
-    if entry.in_force_on:
+    if isinstance(entry.in_force_on, dt.date):
         return entry.in_force_on
     if entry.entry_into_force == "signing" and _reached(entry, statuses.SIGNED):
-        return entry.signed_on
+        return entry.signed_on if isinstance(entry.signed_on, dt.date) else None
     if entry.entry_into_force == "registration" and _reached(entry, statuses.REGISTERED):
-        return entry.registered_on
+        return entry.registered_on if isinstance(entry.registered_on, dt.date) else None
     return None
 
 
 def term_end(entry: Agreement) -> dt.date | None:
     """The last day of the current term: the first term, then each recorded renewal."""
-    start = term_start(entry)
-    if start is None or not entry.term_years:
+    start, term = term_start(entry), whole(entry.term_years)
+    if start is None or term is None:
         return None
     renewals = sum(1 for change in entry.history if change.status == statuses.RENEWED)
-    years = entry.term_years + renewals * (entry.renewal_years or entry.term_years)
-    return deadlines.add_months(start, 12 * years) - dt.timedelta(days=1)
+    years = term + renewals * (whole(entry.renewal_years) or term)
+    end = _months_on(start, 12 * years)
+    return end - dt.timedelta(days=1) if end is not None and end > dt.date.min else None
 
 
 def of(entry: Agreement) -> list[Reminder]:
@@ -93,11 +117,12 @@ def of(entry: Agreement) -> list[Reminder]:
         found += _filing(entry)
     end = term_end(entry)
     if end is not None:
-        if entry.renewal and entry.notice_months:
+        months = whole(entry.notice_months)
+        notice = _months_on(end, -months) if entry.renewal and months else None
+        if notice is not None:
             found.append(Reminder(entry.id, entry.title, NOTICE, _(
                 "last day to give notice against automatic renewal ({months} months before "
-                "the term ends)").format(months=entry.notice_months),
-                deadlines.add_months(end, -entry.notice_months)))
+                "the term ends)").format(months=months), notice))
         found.append(Reminder(entry.id, entry.title, EXPIRY,
                          _("the term ends") if not entry.renewal else
                          _("the term ends (renewed unless notice was given)"), end))
@@ -116,20 +141,29 @@ def _filing(entry: Agreement) -> list[Reminder]:
     dated = _dated(entry)
 
     def answered(*path: str) -> dt.date | None:
+        from xbdocs.yamlread import parse_date
+
         value = filing
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        try:  # ISO as the answers are stored, or 19.09.2012 as a clerk typed it by hand
+            return parse_date(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     events = {"negotiations": answered("negotiations_date"),
               "approval-request": dated.get(statuses.SENT_FOR_APPROVAL)
               or answered("approval_request", "date"),
-              "signing": entry.signed_on,
+              "signing": entry.signed_on if isinstance(entry.signed_on, dt.date) else None,
               "registration": dated.get(statuses.FILED)
               or answered("registration_application", "date")}
     reached = _ORDER.index(entry.status)
     found = []
-    for item in deadlines.schedule(track.steps, events):
+    try:
+        scheduled = deadlines.schedule(track.steps, events)
+    except (ValueError, OverflowError):  # a date at the calendar's end
+        return []
+    for item in scheduled:
         completes = COMPLETES.get(item.step.id)
         if item.due is None or completes is None or _ORDER.index(completes) <= reached:
             continue
@@ -151,8 +185,11 @@ def ics(items: list[Reminder], stamp: dt.datetime) -> bytes:
     """An iCalendar file (RFC 5545): one all-day event per date, named so that exporting
     again updates the same events instead of adding copies."""
     def escape(value: str) -> str:
-        return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-                .replace("\n", "\\n"))
+        # Each line made printable first: a carriage return or control stored in a title
+        # must not end the line early and add properties of its own to the calendar.
+        lines = str(value).replace("\r\n", "\n").split("\n")
+        return "\\n".join(printable(line, sys.maxsize).replace("\\", "\\\\")
+                          .replace(";", "\\;").replace(",", "\\,") for line in lines)
 
     def fold(line: str) -> list[str]:
         encoded, out = line.encode("utf-8"), []

@@ -1,20 +1,31 @@
 """The register as a department keeps it: number and date of registration, title, parties,
 date of signing, term, status, notes — as a DOCX in the house style, an XLSX with real
-columns and types, or a CSV. Written in Russian, as the register is kept."""
+columns and types, or a CSV. Written in Russian, as the register is kept.
+
+The export writes whatever the register holds, including what was stored before xbdocs
+checked its input or was edited by hand: a control character no document can hold is
+written as an escape (``\\x01``) rather than failing the whole list, and a cell a
+spreadsheet would run as a formula (``=HYPERLINK(…)``) is written as text
+(:func:`xbdocs.tables.safe_cell`).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
+import sys
 from pathlib import Path
 
 from xbdocs import output, writer
+from xbdocs.errors import printable
 from xbdocs.i18n import in_language
 from xbdocs.lang import ru
 from xbdocs.model import Block, Document, Paragraph, Run
 from xbdocs.registry import due, statuses
 from xbdocs.registry.models import Agreement
+from xbdocs.tables import safe_cell
 
 FORMATS = ("docx", "xlsx", "csv")
 #: Heading, width in the DOCX (mm, of 262 on a landscape A4 page), width in the XLSX
@@ -29,33 +40,59 @@ LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, 
 
 
 def _term(entry: Agreement) -> str:
-    if not entry.term_years:
+    years = due.whole(entry.term_years)
+    if not years:
         return "бессрочно"
-    text = ru.count(entry.term_years, "год")
+    text = ru.count(years, "год")
     if entry.renewal:
-        years = entry.renewal_years or entry.term_years
-        text += f", с автоматическим продлением на {ru.count(years, 'год', 'accusative')}"
+        again = due.whole(entry.renewal_years) or years
+        text += f", с автоматическим продлением на {ru.count(again, 'год', 'accusative')}"
     end = due.term_end(entry)
     return f"{text}; до {end:%d.%m.%Y}" if end else text
 
 
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+def _date(value: object) -> str:
+    return value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else ""
 
 
-def _party(name: str, ids: str, signatory: str) -> str:
-    return "; ".join(part for part in (name, ids, signatory.strip()) if part)
+#: What XML cannot hold and :func:`xbdocs.errors.printable` leaves: surrogates and the two
+#: non-characters.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def writable(value: object) -> str:
+    """Stored text as every format can write it: line breaks kept, each control,
+    separator or direction mark written as an escape (as messages show them) — a note
+    stored with a NUL or ESC must not make every later export fail."""
+    if value is None:
+        return ""
+    lines = str(value).replace("\r\n", "\n").split("\n")
+    return "\n".join(_NOT_XML.sub(lambda m: f"\\u{ord(m[0]):04x}", printable(line, sys.maxsize))
+                     for line in lines)
+
+
+def _party(name: object, ids: object, signatory: object) -> str:
+    parts = (writable(name), writable(ids), writable(signatory).strip())
+    return "; ".join(part for part in parts if part)
+
+
+def _status(entry: Agreement) -> str:
+    known = statuses.LABELS.get(entry.status)
+    shown = in_language("ru", known) if known else writable(entry.status)
+    return shown + (f" с {entry.status_on:%d.%m.%Y}"
+                    if isinstance(entry.status_on, dt.date) else "")
 
 
 def rows(entries: list[Agreement]) -> list[list[object]]:
-    """One row per agreement, typed: dates as dates, the number as a number."""
-    return [[entry.id, entry.registration_number, entry.registered_on, entry.title,
+    """One row per agreement, typed: dates as dates, the number as a number; text as
+    :func:`writable` makes them."""
+    return [[entry.id, writable(entry.registration_number),
+             entry.registered_on if isinstance(entry.registered_on, dt.date) else None,
+             writable(entry.title),
              _party(entry.russian_party, entry.russian_ids, entry.russian_signatory),
              _party(entry.kazakh_party, entry.kazakh_ids, entry.kazakh_signatory),
-             entry.signed_on, _term(entry),
-             in_language("ru", statuses.LABELS[entry.status])
-             + (f" с {entry.status_on:%d.%m.%Y}" if entry.status_on else ""),
-             entry.notes] for entry in entries]
+             entry.signed_on if isinstance(entry.signed_on, dt.date) else None,
+             _term(entry), _status(entry), writable(entry.notes)] for entry in entries]
 
 
 def as_csv(entries: list[Agreement]) -> bytes:
@@ -63,8 +100,16 @@ def as_csv(entries: list[Agreement]) -> bytes:
     table = csv.writer(buffer, delimiter=";")
     table.writerow([heading for heading, _w, _x in COLUMNS])
     for row in rows(entries):
-        table.writerow([_date(v) if isinstance(v, dt.date) else v for v in row])
+        table.writerow([safe_cell(_date(v) if isinstance(v, dt.date) else v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # Excel reads Cyrillic with the mark
+
+
+def _lines(value: object, width: int) -> int:
+    """The lines a cell's text takes in a column ``width`` characters wide: each of its
+    own lines, wrapped."""
+    if value is None or isinstance(value, dt.date | int | float):
+        return 1
+    return sum(max(-(-len(line) // width), 1) for line in str(value).split("\n"))
 
 
 def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
@@ -79,7 +124,10 @@ def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows(entries):
-        sheet.append(row)
+        sheet.append([safe_cell(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, whatever it begins with: never a formula
     for index, (_heading, _width, chars) in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = chars
@@ -88,10 +136,9 @@ def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
     # A spreadsheet does not size a row to its wrapped text when it opens: estimate the
-    # lines of the tallest cell of each row.
+    # lines of the tallest cell of each row, its line breaks counted.
     for index, row in enumerate(sheet.iter_rows(min_row=1), start=1):
-        lines = max(-(-len(str(cell.value or "")) // max(COLUMNS[n][2] - 2, 1))
-                    for n, cell in enumerate(row))
+        lines = max(_lines(cell.value, max(COLUMNS[n][2] - 2, 1)) for n, cell in enumerate(row))
         sheet.row_dimensions[index].height = 15 * max(lines, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

@@ -9,6 +9,7 @@ agreement to «signed» to be filed again, and a refused approval to «draft».
 
 from __future__ import annotations
 
+from xbdocs.errors import printable
 from xbdocs.i18n import N_, _
 
 DRAFT = "draft"
@@ -47,7 +48,11 @@ FINAL = (EXPIRED, TERMINATED)
 
 
 def label(status: str) -> str:
-    return _(LABELS[status])
+    """The status as a person reads it. One xbdocs does not know (a register edited by hand,
+    or by a newer xbdocs) is shown as it is, made printable: listing the register must not
+    fail on it."""
+    known = LABELS.get(status)
+    return _(known) if known else printable(str(status), 40)
 
 
 def allowed(current: str, new: str) -> bool:

@@ -7,35 +7,54 @@ the migrations; a register made by a newer xbdocs is refused, never touched. Eve
 is one transaction: two clerks at once lose nothing (SQLite takes the write lock at the
 start of a change; PostgreSQL locks the agreement's row), and each move is kept in the
 history with the time and who made it.
+
+What comes in is checked at the door, since a register outlives the files it was fed
+from: an import file may have been sent by someone else (it opens only answers files in
+its own folder, is read with the hardened YAML reader, and is bounded in agreements and
+steps); text with control characters is refused before it is stored (a document could
+not hold it later); a register location that would keep nothing (in memory, a blank
+name) is refused; and no message shows a database password.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
-import yaml
 from sqlalchemy import create_engine, event, inspect, select, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from xbdocs.answers import Answers
-from xbdocs.errors import RegistryError, printable
-from xbdocs.i18n import Message, _
+from xbdocs.errors import InputError, RegistryError, printable, problem
+from xbdocs.findings import Finding, line_of
+from xbdocs.i18n import Message, MessageText, _
 from xbdocs.output import ANSWERS, MANIFEST
 from xbdocs.registry import statuses
 from xbdocs.registry.models import Agreement, Change
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FILE_NAME = "registry.sqlite3"
+
+#: The most agreements one import brings in, and the most steps one agreement's history
+#: has: a real procedure has a dozen steps and a renewal every five years; an import past
+#: these is a mistake or an attack (10,000 steps once took minutes and gigabytes).
+MAX_AGREEMENTS = 10_000
+MAX_STEPS = 200
+#: The widths of the columns that keep a document's number and who recorded a step.
+MAX_NUMBER = 60
+MAX_BY = 120
 
 
 def default_location() -> str:
@@ -48,19 +67,61 @@ def default_location() -> str:
 
 
 def url_of(location: str) -> str:
-    """A SQLAlchemy URL for ``location``: a URL as it is, a path as a SQLite file."""
+    """A SQLAlchemy URL for ``location``: a URL as it is, a path as a SQLite file.
+
+    A blank location or «-» is refused rather than made into a file of that name (a script
+    that meant «standard input», a variable left empty). The path is quoted into the URL, so
+    a file name with «?» or «#» stays a file name and cannot add options (``mode=memory``)."""
+    if not location.strip() or location.strip() == "-":
+        raise RegistryError(Message("the register's location «{location}» names no register; "
+                                    "give a file path or a database URL").format(
+                                        location=printable(location, 40)))
     if "://" in location:
         return location
-    return f"sqlite:///{Path(location).expanduser().resolve()}"
+    try:
+        path = Path(location).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python < 3.13)
+        raise _unresolvable(location) from None
+    return URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def _unresolvable(where: str) -> RegistryError:
+    return RegistryError(Message("{where}: cannot open the register: the path cannot be "
+                                 "resolved (a loop of symbolic links, or a character a path "
+                                 "cannot hold)").format(where=printable(where, 120)))
+
+
+#: The password of a URL: what follows «scheme://user:» up to the last «@» on the line —
+#: for a URL too broken to parse, whose parts SQLAlchemy cannot name. Masks too much
+#: rather than too little.
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^\n]*@")
+
+
+def masked(text: str, url: str = "") -> str:
+    """``text`` (a URL, or an error that may quote one) without the password: every
+    ``//user:password@`` masked, and the password of ``url`` wherever it appears."""
+    text = _PASSWORD.sub(r"\1***@", text)
+    try:
+        password = make_url(url).password if url else None
+    except (ArgumentError, ValueError, TypeError):
+        password = None
+    if password:
+        secret = str(password)
+        for form in {secret, quote_plus(secret), quote(secret, safe="")}:
+            text = text.replace(form, "***")
+    return re.sub(r"(?i)(password\s*=\s*)\S+", r"\1***", text)
 
 
 def describe(url: str) -> str:
-    """The register's place as a person reads it, without a password."""
-    from sqlalchemy.engine import make_url
-
-    made = make_url(url)
-    return made.database or "" if made.get_backend_name() == "sqlite" else \
-        made.render_as_string(hide_password=True)
+    """The register's place as a person reads it, without a password (also for a URL that
+    cannot be parsed: a message about a bad URL must not show its secret)."""
+    try:
+        made = make_url(url)
+        if made.get_backend_name() == "sqlite":
+            return made.database or url
+        return made.render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        return masked(url)
 
 
 def _sqlite_locks(engine: Engine) -> None:
@@ -91,18 +152,27 @@ class Register:
             try:
                 with session.begin():
                     yield session
-            except OperationalError as exc:
+            except IntegrityError:
+                raise  # the callers say which agreement it is
+            except DBAPIError as exc:
                 raise RegistryError(Message("{where}: the register is busy or cannot be written "
-                                            "({error})").format(where=describe(self.url),
-                                                          error=_short(exc))) from None
+                                            "({error})").format(
+                                                where=printable(describe(self.url), 200),
+                                                error=_short(exc, self.url))) from None
 
     # --- entries -----------------------------------------------------------------------------
 
     def add_package(self, outdir: Path, answers_file: Path | None = None,
                     by: str | None = None) -> Agreement:
-        """Record the agreement built into ``outdir`` (its manifest and answers)."""
+        """Record the agreement built into ``outdir`` (its manifest and answers).
+
+        The package's own files are read as files named by the package, not by the user:
+        only from its folder (a ``built-from.yaml`` linked to a file elsewhere is refused, and
+        one that is not an answers file is named, never shown), bounded in size, the manifest
+        checked for the shape xbdocs writes. ``--answers FILE`` is the user's own choice."""
         from xbdocs import answers as answers_module
 
+        by = _who(by)
         manifest = _manifest(outdir)
         path = answers_file or outdir / ANSWERS
         if not path.is_file():
@@ -110,16 +180,18 @@ class Register:
                                         "xbdocs?); give the answers file it was built from with "
                                         "--answers").format(path=printable(str(outdir)),
                                                       name=ANSWERS))
-        answers = answers_module.load(path)
+        answers = answers_module.load(path) if answers_file else \
+            answers_module.load_named(ANSWERS, outdir / ANSWERS)
         if answers.digest != manifest["answers"]["sha256"]:
             raise RegistryError(Message("{path}: not the answers this package was built from (its "
                                         "manifest records another digest)").format(
                                       path=printable(str(path))))
-        entry = entry_from(answers, str(outdir.resolve()), manifest.get("profile", {}).get("id"))
-        entry.templates_sha256 = manifest.get("templates", {}).get("sha256", "")
+        profile, _problem = clean_text((manifest.get("profile") or {}).get("id"), limit=60)
+        entry = entry_from(answers, str(outdir.resolve()), profile)
+        entry.templates_sha256 = _digest((manifest.get("templates") or {}).get("sha256"))
         return self._insert(entry, by, _("added from the package"))
 
-    def _insert(self, entry: Agreement, by: str | None, note: str) -> Agreement:
+    def _insert(self, entry: Agreement, by: str, note: str) -> Agreement:
         try:
             with self.session() as session:
                 insert(session, entry, by, note)
@@ -129,7 +201,12 @@ class Register:
 
     def move(self, agreement_id: int, status: str, on: dt.date | None = None,
              number: str = "", note: str = "", by: str | None = None) -> Agreement:
-        """Record a step of the procedure; an impossible move is refused."""
+        """Record a step of the procedure; an impossible move is refused, and so is a
+        number or note no document could hold (every export would fail on it later)."""
+        number = _field("number", number, limit=MAX_NUMBER)
+        note = _field("note", note)
+        by = _who(by)
+        _an_id(agreement_id)
         with self.session() as session:
             entry = session.get(Agreement, agreement_id, with_for_update=True)
             if entry is None:
@@ -146,6 +223,7 @@ class Register:
                 selectinload(Agreement.history)).order_by(Agreement.id)))
 
     def get(self, agreement_id: int) -> Agreement:
+        _an_id(agreement_id)
         with self.session() as session:
             entry = session.get(Agreement, agreement_id,
                                 options=[selectinload(Agreement.history)])
@@ -153,6 +231,14 @@ class Register:
             raise RegistryError(Message("no agreement № {id} in the register").format(
                 id=agreement_id))
         return entry
+
+
+def _an_id(agreement_id: int) -> None:
+    """No entry has a number a database integer cannot hold (the driver would fail on it,
+    not say «no such entry»)."""
+    if not 0 < agreement_id < 2**63:
+        raise RegistryError(Message("no agreement № {id} in the register").format(
+            id=printable(str(agreement_id), 40)))
 
 
 @dataclass(frozen=True)
@@ -165,57 +251,52 @@ class Step:
     note: str = ""
 
 
-def insert(session: Session, entry: Agreement, by: str | None, note: str) -> None:
-    """Add ``entry`` as a draft, unless its answers are in the register already."""
-    duplicate = session.scalar(select(Agreement.id).where(
-        Agreement.answers_sha256 == entry.answers_sha256))
-    if duplicate is not None:
-        raise RegistryError(Message("this agreement is in the register already, as № {id}").format(
-            id=duplicate))
-    now = _now()
-    entry.status, entry.created_at, entry.updated_at = statuses.DRAFT, now, now
-    entry.history.append(Change(status=statuses.DRAFT, on=None, number="", note=note,
-                                by=by or user(), at=now))
-    session.add(entry)
-    session.flush()  # its id, for the messages of the steps that follow
+# --- text that goes in --------------------------------------------------------------------------
+
+#: What a multi-line note may not hold beside what any text may not: line breaks are kept,
+#: tabs, carriage returns and direction marks are not (they reorder or hide what is read).
+_NOT_IN_NOTES = re.compile("[\t\r\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def move(entry: Agreement, step: Step, by: str | None) -> None:
-    """Record ``step`` on ``entry``, if the procedure allows it."""
-    status, on, number = step.status, step.on, step.number
-    if status not in statuses.STATUSES:
-        raise RegistryError(Message("status: «{status}» is not one; expected one of: "
-                                    "{names}").format(status=printable(status, 40),
-                                                names=", ".join(statuses.STATUSES)))
-    if not statuses.allowed(entry.status, status):
-        possible = statuses.next_ones(entry.status)
-        raise RegistryError(Message(
-            "№ {id} is «{current}»: it cannot become «{new}»; possible: {possible}"
-        ).format(id=entry.id, current=statuses.label(entry.status),
-                 new=statuses.label(status),
-                 possible=", ".join(possible) or _("nothing (its life has ended)")))
-    last = max((change.on for change in entry.history if change.on), default=None)
-    if on is not None and last is not None and on < last:
-        raise RegistryError(Message(
-            "date: {date} is before the last recorded step of № {id} ({last}); steps are "
-            "recorded in the order they happened").format(
-                date=f"{on:%d.%m.%Y}", id=entry.id, last=f"{last:%d.%m.%Y}"))
-    entry.status, entry.status_on = status, on
-    if status == statuses.APPROVED:
-        document = (entry.answers.get("filing", {}).get("approval", {}).get("document")
-                    or "решение о согласовании")
-        entry.approval = " ".join(p for p in (document, on and f"от {on:%d.%m.%Y}",
-                                              number and f"№ {number}") if p)
-    elif status == statuses.SIGNED:
-        entry.signed_on = on
-    elif status == statuses.REGISTERED:
-        entry.registration_number, entry.registered_on = number, on
-    elif status == statuses.IN_FORCE:
-        entry.in_force_on = on
-    now = _now()
-    entry.updated_at = now
-    entry.history.append(Change(status=status, on=on, number=number, note=step.note,
-                                by=by or user(), at=now))
+def clean_text(value: Any, one_line: bool = True,
+               limit: int | None = None) -> tuple[str, MessageText | None]:
+    """A text field as the register keeps it (stripped; "" when not given), or why it cannot
+    be kept: a control character, a line break in a one-line field, too long. The rules of
+    an answers file's text (:func:`xbdocs.yamlread.check_text`), so that what a document
+    cannot hold never reaches the register."""
+    from xbdocs.yamlread import check_text
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "", None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a spreadsheet cell: 17, not 17.0
+    if isinstance(value, str) and not one_line:
+        value = value.replace("\r\n", "\n")
+    cleaned, message = check_text(value, one_line)
+    if message is not None or cleaned is None:
+        return "", message
+    if not one_line and _NOT_IN_NOTES.search(cleaned):
+        return "", Message("must not hold tabs, carriage returns or direction marks")
+    if limit is not None and len(cleaned) > limit:
+        return "", Message("too long: {length} characters, at most {limit}").format(
+            length=len(cleaned), limit=limit)
+    return cleaned, None
+
+
+def _field(name: str, value: Any, one_line: bool = True, limit: int | None = None) -> str:
+    """``value`` cleaned, or a RegistryError naming the field (``registry set --number``)."""
+    cleaned, message = clean_text(value, one_line, limit)
+    if message is not None:
+        raise RegistryError(Message("{field}: {problem}").format(field=name, problem=message))
+    return cleaned
+
+
+def _who(by: str | None) -> str:
+    """Who makes a change: ``--by`` (checked as any text), else the OS user — whose name
+    comes from the environment, so is made printable rather than trusted."""
+    if by is not None and by.strip():
+        return _field("by", by, limit=MAX_BY)
+    return printable(user(), MAX_BY)
 
 
 def user() -> str:
@@ -226,27 +307,140 @@ def user() -> str:
         return "?"
 
 
+# --- the procedure ------------------------------------------------------------------------------
+
+def insert(session: Session, entry: Agreement, by: str, note: str) -> None:
+    """Add ``entry`` as a draft, unless its answers are in the register already."""
+    duplicate = session.scalar(select(Agreement.id).where(
+        Agreement.answers_sha256 == entry.answers_sha256))
+    if duplicate is not None:
+        raise RegistryError(Message("this agreement is in the register already, as № {id}").format(
+            id=duplicate))
+    _start(entry, by, note, _now())
+    session.add(entry)
+    session.flush()  # its id, for the messages of the steps that follow
+
+
+def _start(entry: Agreement, by: str, note: str, now: dt.datetime) -> None:
+    """``entry`` as a new draft, its history begun."""
+    entry.status, entry.created_at, entry.updated_at = statuses.DRAFT, now, now
+    entry.history.append(Change(status=statuses.DRAFT, on=None, number="", note=note,
+                                by=by, at=now))
+
+
+def refusal(current: str, last: dt.date | None, step: Step,
+            agreement: int | None) -> tuple[str, Message] | None:
+    """Why the procedure does not allow ``step`` after ``current`` (and a step dated
+    ``last``) — which of its fields («status», «date») and the message — or None.
+    ``agreement`` is the entry's number; None for an entry of an import not yet recorded,
+    whose messages are located by its place in the file instead."""
+    status, on = step.status, step.on
+    if status not in statuses.STATUSES:
+        return "status", Message("status: «{status}» is not one; expected one of: {names}"
+                                 ).format(status=printable(status, 40),
+                                          names=", ".join(statuses.STATUSES))
+    if not statuses.allowed(current, status):
+        possible = ", ".join(statuses.next_ones(current)) or _("nothing (its life has ended)")
+        if agreement is None:
+            return "status", Message("the agreement is «{current}» by this step: it cannot become "
+                           "«{new}»; possible: {possible}").format(
+                               current=statuses.label(current), new=statuses.label(status),
+                               possible=possible)
+        return "status", Message(
+            "№ {id} is «{current}»: it cannot become «{new}»; possible: {possible}"
+        ).format(id=agreement, current=statuses.label(current),
+                 new=statuses.label(status), possible=possible)
+    if on is not None and last is not None and on < last:
+        if agreement is None:
+            return "date", Message("date: {date} is before the step before it ({last}); list the "
+                           "steps in the order they happened").format(
+                               date=f"{on:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")
+        return "date", Message(
+            "date: {date} is before the last recorded step of № {id} ({last}); steps are "
+            "recorded in the order they happened").format(
+                date=f"{on:%d.%m.%Y}", id=agreement, last=f"{last:%d.%m.%Y}")
+    return None
+
+
+def move(entry: Agreement, step: Step, by: str | None) -> None:
+    """Record ``step`` on ``entry``, if the procedure allows it."""
+    last = max((change.on for change in entry.history
+                if isinstance(change.on, dt.date)), default=None)
+    refused = refusal(entry.status, last, step, entry.id)
+    if refused is not None:
+        raise RegistryError(refused[1])
+    _apply(entry, step, by or printable(user(), MAX_BY), _now())
+
+
+def _apply(entry: Agreement, step: Step, by: str, now: dt.datetime) -> None:
+    """``step`` recorded on ``entry`` (already allowed): its status, the columns it sets,
+    a line of the history."""
+    status, on, number = step.status, step.on, step.number
+    entry.status, entry.status_on = status, on
+    if status == statuses.APPROVED:
+        entry.approval = " ".join(p for p in (_approval_document(entry.answers),
+                                              on and f"от {on:%d.%m.%Y}",
+                                              number and f"№ {number}") if p)
+    elif status == statuses.SIGNED:
+        entry.signed_on = on
+    elif status == statuses.REGISTERED:
+        entry.registration_number, entry.registered_on = number, on
+    elif status == statuses.IN_FORCE:
+        entry.in_force_on = on
+    entry.updated_at = now
+    entry.history.append(Change(status=status, on=on, number=number, note=step.note,
+                                by=by, at=now))
+
+
+def _approval_document(answers: Any) -> str:
+    """The approval document the answers name (a register edited by hand may hold any
+    JSON there)."""
+    value: Any = answers
+    for key in ("filing", "approval", "document"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) and value else "решение о согласовании"
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _short(exc: DBAPIError) -> str:
-    return printable(str(exc.orig).splitlines()[0] if exc.orig else str(exc), 160)
+def _short(exc: BaseException, url: str) -> str:
+    """A database error in one line, without the password of ``url``."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig if orig is not None else exc).splitlines() or [type(exc).__name__]
+    return printable(masked(lines[0], url), 160)
 
 
-def _manifest(outdir: Path) -> dict:
-    try:
-        manifest = json.loads((outdir / MANIFEST).read_text("utf-8"))
-        manifest["answers"]["sha256"]
-    except FileNotFoundError:
+def _manifest(outdir: Path) -> dict[str, Any]:
+    """The package's manifest: read only from its folder, bounded, and of the shape xbdocs
+    writes (a JSON nested 50,000 deep, a FIFO, 60 MB are refused in one line)."""
+    from xbdocs.inputs import MAX_TEXT_BYTES, inside, read_bytes
+
+    where = printable(str(outdir / MANIFEST))
+    if not (outdir / MANIFEST).exists():
         raise RegistryError(Message("{path}: not a built package (no {manifest}); build it with "
                                     "xbdocs build first").format(path=printable(str(outdir)),
-                                                           manifest=MANIFEST)) from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+                                                           manifest=MANIFEST))
+    data = read_bytes(inside(outdir, MANIFEST, str(outdir)), _("a package's manifest (JSON)"),
+                      MAX_TEXT_BYTES)
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise RegistryError(Message("{path}: its manifest cannot be read ({error})").format(
-            path=printable(str(outdir / MANIFEST)),
-            error=printable(str(exc), 80))) from None
+            path=where, error=printable(str(exc).splitlines()[0] if str(exc) else
+                                        type(exc).__name__, 80))) from None
+    answers = manifest.get("answers") if isinstance(manifest, dict) else None
+    if not isinstance(answers, dict) or not isinstance(answers.get("sha256"), str) or \
+            not all(isinstance(manifest.get(key, {}), dict) for key in ("profile", "templates")):
+        raise RegistryError(Message("{path}: its manifest cannot be read ({error})").format(
+            path=where, error=Message("not the manifest xbdocs writes")))
     return manifest
+
+
+def _digest(value: Any) -> str:
+    """A sha256 as the manifest records it, or "" for anything else."""
+    return value if isinstance(value, str) and re.fullmatch("[0-9a-f]{64}", value) else ""
 
 
 def entry_from(answers: Answers, source: str, profile_id: str | None) -> Agreement:
@@ -291,21 +485,37 @@ def _approval(answers: Answers) -> str:
     return " ".join(p for p in parts if p)
 
 
+# --- opening --------------------------------------------------------------------------------------
+
 def open_register(location: str | None = None) -> Register:
     """The register at ``location`` (a path or URL; default :func:`default_location`),
-    its schema brought up to date."""
+    its schema brought up to date.
+
+    Every way a location can be wrong ends in one line naming it (exit 1): a URL that does
+    not parse, a driver not installed, an in-memory or unnamed SQLite database (it would
+    accept a change, say «recorded», and keep nothing), a folder, a symlink loop or a
+    character a path cannot hold, a place that cannot be written."""
     from alembic import command
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     url = url_of(location or default_location())
+    where = printable(describe(url), 200)
+
+    def fail(error: str) -> RegistryError:
+        return RegistryError(Message("{where}: cannot open the register: {error}").format(
+            where=where, error=printable(masked(error, url), 160)))
+
     try:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
-    except (ArgumentError, OSError, ImportError) as exc:
-        raise RegistryError(Message("{where}: cannot open the register: {error}").format(
-            where=printable(url, 120), error=printable(str(exc), 160))) from None
+        made = make_url(url)
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise fail(str(exc)) from None
+    if made.get_backend_name() == "sqlite":
+        _sqlite_file(made, url)
+    try:
+        engine = create_engine(made)
+    except (ArgumentError, OSError, ImportError, ValueError, TypeError) as exc:
+        raise fail(str(exc)) from None
     if engine.dialect.name == "sqlite":
         _sqlite_locks(engine)
     config = Config()
@@ -321,13 +531,51 @@ def open_register(location: str | None = None) -> Register:
                     raise RegistryError(Message(
                         "{where}: the register was made by a newer xbdocs (schema {revision}); "
                         "update xbdocs to use it — it is left as it is").format(
-                            where=describe(url), revision=", ".join(newer)))
+                            where=where, revision=printable(", ".join(map(str, newer)), 80)))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except DBAPIError as exc:
-        raise RegistryError(Message("{where}: cannot open the register: {error}").format(
-            where=describe(url), error=_short(exc))) from None
+        engine.dispose()
+        raise fail(_short(exc, url)) from None
+    except (OSError, ValueError) as exc:  # the driver refused the file before SQL began
+        engine.dispose()
+        raise fail(str(exc)) from None
     return Register(engine, url)
+
+
+def _sqlite_file(made: URL, url: str) -> None:
+    """A SQLite database that keeps what is recorded: a named file, not memory; its folder
+    made; not a folder, a device or a loop of links."""
+    where = printable(describe(url), 200)
+    database = made.database or ""
+    if not database or ":memory:" in database or made.query.get("mode") == "memory":
+        raise RegistryError(Message("{where}: an in-memory database keeps nothing; give the "
+                                    "register a file (--db PATH)").format(where=where))
+    if "\0" in database:
+        raise RegistryError(Message("{where}: cannot open the register: a file name cannot "
+                                    "hold the character NUL").format(where=where))
+    if made.query.get("uri") in ("true", "1", "True"):
+        return  # «file:…» for sqlite3 itself to read; nothing here to check
+    try:
+        path = Path(database).resolve()
+    except (OSError, RuntimeError, ValueError):
+        raise _unresolvable(database) from None
+    if path.is_dir():
+        raise RegistryError(Message("{where}: cannot open the register: it is a folder; give "
+                                    "a file in it, such as {example}").format(
+                                        where=where,
+                                        example=printable(str(path / FILE_NAME), 200)))
+    if path.exists() and not path.is_file():
+        raise RegistryError(Message("{where}: cannot open the register: not a regular "
+                                    "file").format(where=where))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise RegistryError(Message("{where}: cannot open the register: a part of its path is "
+                                    "a file, not a folder").format(where=where)) from None
+    except OSError as exc:
+        raise RegistryError(Message("{where}: cannot open the register: {error}").format(
+            where=where, error=printable(exc.strerror or str(exc), 160))) from None
 
 
 # --- import of agreements made before xbdocs ---------------------------------------------------
@@ -342,20 +590,40 @@ REGISTER_COLUMNS = ("register.signed", "register.registered", "register.number",
                     "register.notes")
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A step of an import and where it is: the key path (or column) of its status and of
+    its date, and its line (or row)."""
+
+    step: Step
+    path: str
+    date_path: str
+    line: int | None
+    date_line: int | None
+
+
 @dataclass
 class Imported:
+    """An agreement of an import, checked and not yet recorded."""
+
     answers: Answers
-    source: str
+    #: Where it came from, as the register keeps it: «before-xbdocs.yaml: agreements[1]».
+    label: str
+    #: Where messages place it: its key path and line (a table: "" and its row).
+    path: str
+    line: int | None
     notes: str
-    steps: list[Step]
+    steps: list[Placed] = field(default_factory=list)
 
 
 def import_file(register: Register, path: Path, by: str | None = None) -> list[Agreement]:
     """Agreements made before xbdocs, from a YAML file (``agreements:``, each with its
-    ``answers`` — a file beside it or the answers themselves — and the ``history`` of its
-    steps) or a CSV/XLSX table (the batch's columns and ``register.*`` columns). Every step
-    passes the same checks as ``registry set``; the import is one transaction: all of it is
-    recorded, or, on any error, none."""
+    ``answers`` — a file in the import file's folder or the answers themselves — and the
+    ``history`` of its steps) or a CSV/XLSX table (the batch's columns and ``register.*``
+    columns). Every step passes the same checks as ``registry set``; the import is one
+    transaction: all of it is recorded, or, on any error, none — every problem found is
+    reported, each by its key path (or column) and line (or row)."""
+    by = _who(by)
     if path.suffix.lower() in (".yaml", ".yml"):
         found = _yaml_entries(path)
     elif path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
@@ -363,109 +631,260 @@ def import_file(register: Register, path: Path, by: str | None = None) -> list[A
     else:
         raise RegistryError(Message("{path}: expected a YAML file or a CSV/XLSX table").format(
             path=printable(str(path))))
-    entries = []
     try:
-        with register.session() as session:
-            for item in found:
-                entry = entry_from(item.answers, item.source, None)
-                insert(session, entry, by, _("imported from {source}").format(
-                    source=item.source))
-                entry.notes = item.notes
-                for index, step in enumerate(item.steps):
-                    try:
-                        move(entry, step, by)
-                    except RegistryError as exc:
-                        raise RegistryError(f"{item.source}: history[{index}]: {exc}") from None
-                entries.append(entry)
-    except IntegrityError:
+        return _record(register, str(path), found, by)
+    except IntegrityError:  # recorded by someone else while this import ran
         raise RegistryError(Message("this agreement is in the register already")) from None
+
+
+def _record(register: Register, source: str, found: list[Imported], by: str) -> list[Agreement]:
+    """``found`` recorded in one transaction, or an InputError with every problem and
+    nothing recorded. The steps are checked as they are applied, against a running status
+    and date (not the history re-read at each step), and the whole is flushed once."""
+    problems: list[Finding] = []
+    first: dict[str, Imported] = {}
+    for item in found:
+        same = first.setdefault(item.answers.digest, item)
+        if same is not item:
+            problems.append(problem(item.path, Message(
+                "the same agreement as {other}; keep one").format(other=same.label), item.line))
+    entries = []
+    with register.session() as session:
+        recorded = _recorded(session, list(first))
+        for item in found:
+            if item.answers.digest in recorded:
+                problems.append(problem(item.path, Message(
+                    "this agreement is in the register already, as № {id}").format(
+                        id=recorded[item.answers.digest]), item.line))
+        if problems:
+            raise InputError(source, problems)
+        now = _now()
+        for item in found:
+            entry = entry_from(item.answers, item.label, None)
+            _start(entry, by, _("imported from {source}").format(source=item.label), now)
+            entry.notes = item.notes
+            last: dt.date | None = None
+            for placed in item.steps:
+                refused = refusal(entry.status, last, placed.step, None)
+                if refused is not None:
+                    if refused[0] == "date":
+                        problems.append(problem(placed.date_path, refused[1], placed.date_line))
+                    else:
+                        problems.append(problem(placed.path, refused[1], placed.line))
+                    break
+                _apply(entry, placed.step, by, now)
+                last = placed.step.on or last
+            session.add(entry)
+            entries.append(entry)
+        if problems:
+            raise InputError(source, problems)
     return entries
 
 
-def _yaml_entries(path: Path) -> list[Imported]:
-    from xbdocs import answers as answers_module
-    from xbdocs.inputs import read_text
-
-    try:
-        data = yaml.safe_load(read_text(path, _("an import file (YAML)")))
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"{printable(str(path))}: {printable(str(exc), 200)}") from None
-    items = data.get("agreements") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        raise RegistryError(Message("{path}: agreements: expected a list of agreements").format(
-            path=printable(str(path))))
-    found = []
-    for index, item in enumerate(items):
-        where = f"{path.name}: agreements[{index}]"
-        _known_keys(item, IMPORT_KEYS, where)
-        given = item.get("answers")
-        if isinstance(given, str):
-            answers = answers_module.load(path.parent / given)
-        elif isinstance(given, dict):
-            answers = answers_module.from_data(given, f"{where}.answers")
-        else:
-            raise RegistryError(Message("{where}.answers: expected an answers file's name or the "
-                                        "answers themselves").format(where=where))
-        history = item.get("history") or []
-        if not isinstance(history, list):
-            raise RegistryError(Message("{where}.history: expected a list of steps (status:, "
-                                        "date:, number:, note:)").format(where=where))
-        steps = []
-        for number, step in enumerate(history):
-            place = f"{where}.history[{number}]"
-            _known_keys(step, STEP_KEYS, place)
-            steps.append(Step(str(step.get("status") or ""),
-                              _date(step.get("date"), f"{place}.date"),
-                              str(step.get("number") or ""), str(step.get("note") or "")))
-        found.append(Imported(answers, where, str(item.get("notes") or ""), steps))
+def _recorded(session: Session, digests: list[str]) -> dict[str, int]:
+    """Which of ``digests`` the register holds, and as which entry: looked up in a few
+    queries, not one per agreement."""
+    found: dict[str, int] = {}
+    for start in range(0, len(digests), 500):
+        rows = session.execute(select(Agreement.answers_sha256, Agreement.id).where(
+            Agreement.answers_sha256.in_(digests[start:start + 500])))
+        found.update({digest: number for digest, number in rows})
     return found
 
 
-def _known_keys(item: Any, keys: tuple[str, ...], where: str) -> None:
-    if not isinstance(item, dict):
-        raise RegistryError(Message("{where}: expected a section of keys").format(where=where))
-    unknown = sorted(set(map(str, item)) - set(keys))
-    if unknown:
-        raise RegistryError(Message("{where}.{key}: unknown key; expected one of: {keys}").format(
-            where=where, key=unknown[0], keys=", ".join(keys)))
+def _yaml_entries(path: Path) -> list[Imported]:
+    """The agreements of an import file, read with the hardened YAML reader (no aliases,
+    bounded depth and size); every problem collected with its key path and line."""
+    from xbdocs.inputs import read_text
+    from xbdocs.yamlread import load_yaml, unknown_key
+
+    source = str(path)
+    data, lines = load_yaml(read_text(path, _("an import file (YAML)")), source)
+    problems: list[Finding] = []
+
+    def fail(key: str, message: MessageText) -> None:
+        problems.append(problem(key, message, line_of(lines, key)))
+
+    if not isinstance(data, dict):
+        raise InputError.one(source, Message("expected a section with the key agreements: (a "
+                                             "list of agreements)"), line=lines.get(""))
+    for key in data:
+        if key != "agreements":
+            fail(str(key), unknown_key(key, ["agreements"]))
+    items = data.get("agreements")
+    if not isinstance(items, list) or not items:
+        fail("agreements", Message("expected a list of agreements"))
+        raise InputError(source, problems)
+    if len(items) > MAX_AGREEMENTS:
+        raise InputError.one(source, Message(
+            "{count} agreements: at most {limit} in one import; split the file").format(
+                count=len(items), limit=MAX_AGREEMENTS), "agreements",
+            line_of(lines, "agreements"))
+    found = []
+    for index, item in enumerate(items):
+        where = f"agreements[{index}]"
+        if not isinstance(item, dict):
+            fail(where, Message("expected a section of keys"))
+            continue
+        for key in item:
+            if key not in IMPORT_KEYS:
+                fail(f"{where}.{key}", unknown_key(key, IMPORT_KEYS))
+        answers = _answers(path, item.get("answers"), f"{where}.answers", lines, problems)
+        notes, message = clean_text(item.get("notes"), one_line=False)
+        if message is not None:
+            fail(f"{where}.notes", message)
+        steps = _yaml_steps(item.get("history"), f"{where}.history", lines, problems)
+        if answers is not None:
+            found.append(Imported(answers, f"{path.name}: {where}", where,
+                                  line_of(lines, where), notes, steps))
+    if problems:
+        raise InputError(source, problems)
+    return found
 
 
-def _date(value: Any, where: str) -> dt.date | None:
-    from xbdocs.yamlread import parse_date
+def _answers(path: Path, given: Any, key: str, lines: dict[str, int],
+             problems: list[Finding]) -> Answers | None:
+    """The answers an import entry gives: a file in the import file's folder (never one
+    elsewhere, never shown when it is not an answers file), or the answers themselves,
+    their problems located in the import file. None, with its problems added, when they
+    cannot be read."""
+    from xbdocs import answers as answers_module
 
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return parse_date(str(value))
-    except ValueError:
-        raise RegistryError(Message("{where}: expected a date (19.09.2012 or 2012-09-19), got "
-                                    "«{value}»").format(where=where,
-                                                        value=printable(str(value), 40))
-                            ) from None
+        if isinstance(given, str):
+            return answers_module.load_named(given, path, key)
+        if isinstance(given, dict):
+            prefix = f"{key}."
+            own = {name[len(prefix):]: line for name, line in lines.items()
+                   if name.startswith(prefix)}
+            if key in lines:
+                own[""] = lines[key]
+            return answers_module.from_data(given, str(path), own)
+    except InputError as exc:
+        if isinstance(given, dict):  # the answers' own key paths, under the entry's
+            problems.extend(dataclasses.replace(
+                p, path=f"{key}.{p.path}" if p.path else key) for p in exc.problems)
+        else:  # where the import names the file: its line there
+            problems.extend(dataclasses.replace(p, line=line_of(lines, p.path))
+                            if p.source == str(path) and p.line is None else p
+                            for p in exc.problems)
+        return None
+    problems.append(problem(key, Message("expected an answers file's name or the answers "
+                                         "themselves"), line_of(lines, key)))
+    return None
+
+
+def _yaml_steps(history: Any, key: str, lines: dict[str, int],
+                problems: list[Finding]) -> list[Placed]:
+    """The steps of an entry's ``history``, each checked as ``registry set`` checks its
+    options; at most :data:`MAX_STEPS`."""
+    from xbdocs.yamlread import not_one_of, parse_date, unknown_key
+
+    def fail(where: str, message: MessageText) -> None:
+        problems.append(problem(where, message, line_of(lines, where)))
+
+    if history is None:
+        return []
+    if not isinstance(history, list):
+        fail(key, Message("expected a list of steps (status:, date:, number:, note:)"))
+        return []
+    if len(history) > MAX_STEPS:
+        fail(key, Message("{count} steps: at most {limit} for one agreement").format(
+            count=len(history), limit=MAX_STEPS))
+        return []
+    steps = []
+    for number, step in enumerate(history):
+        place = f"{key}[{number}]"
+        if not isinstance(step, dict):
+            fail(place, Message("expected a section of keys"))
+            continue
+        for name in step:
+            if name not in STEP_KEYS:
+                fail(f"{place}.{name}", unknown_key(name, STEP_KEYS))
+        status, message = clean_text(step.get("status"))
+        if message is None and not status:
+            message = Message("required, but missing")
+        message = message or not_one_of(status, statuses.STATUSES)
+        if message is not None:
+            fail(f"{place}.status", message)
+        on = None
+        if step.get("date") not in (None, ""):
+            try:
+                on = parse_date(step.get("date"))
+            except ValueError as exc:
+                fail(f"{place}.date", exc.args[0])
+        texts = {}
+        for name, limit in (("number", MAX_NUMBER), ("note", None)):
+            texts[name], message = clean_text(step.get(name), limit=limit)
+            if message is not None:
+                fail(f"{place}.{name}", message)
+        steps.append(Placed(Step(status, on, texts["number"], texts["note"]), f"{place}.status",
+                            f"{place}.date", line_of(lines, f"{place}.status"),
+                            line_of(lines, f"{place}.date")))
+    return steps
 
 
 def _table_entries(path: Path) -> list[Imported]:
+    """The agreements of a CSV/XLSX table (read by the batch's reader), each row's
+    ``register.*`` cells checked as the YAML file's history is."""
     from xbdocs.batch import items
 
-    found = []
-    for item in items.read(path, extra=REGISTER_COLUMNS):
-        given, where = item.extra, item.source
-        steps = []
-        for column, status in (("register.signed", statuses.SIGNED),
-                               ("register.registered", statuses.REGISTERED),
-                               ("register.in_force", statuses.IN_FORCE)):
-            if column in given:
-                steps.append(Step(status, _date(given[column], f"{where}: {column}"),
-                                  str(given.get("register.number") or "")
-                                  if status == statuses.REGISTERED else ""))
-        if "register.status" in given:
-            steps.append(Step(str(given["register.status"]).strip(),
-                              _date(given.get("register.status_date"),
-                                    f"{where}: register.status_date")))
-        found.append(Imported(items.answers_of(item), where,
-                              str(given.get("register.notes") or ""), steps))
+    rows = items.read(path, extra=REGISTER_COLUMNS)
+    if len(rows) > MAX_AGREEMENTS:
+        raise InputError.one(str(path), Message(
+            "{count} agreements: at most {limit} in one import; split the file").format(
+                count=len(rows), limit=MAX_AGREEMENTS))
+    found: list[Imported] = []
+    problems: list[Finding] = []
+    for item in rows:
+        imported = _table_row(item, problems)
+        if imported is not None:
+            found.append(imported)
+    if problems:
+        raise InputError(str(path), problems)
     return found
+
+
+def _table_row(item: Any, problems: list[Finding]) -> Imported | None:
+    """One row of an import table (a :class:`xbdocs.batch.items.Item`), its problems added
+    to ``problems`` by column and row."""
+    from xbdocs.batch import items
+    from xbdocs.yamlread import not_one_of, parse_date
+
+    given, row = item.extra, item.lines.get("")
+
+    def day(column: str) -> dt.date | None:
+        if given.get(column) in (None, ""):
+            return None
+        try:
+            return parse_date(given[column])
+        except ValueError as exc:
+            problems.append(problem(column, exc.args[0], row))
+            return None
+
+    texts = {}
+    for column, limit, one_line in (("register.number", MAX_NUMBER, True),
+                                    ("register.status", None, True),
+                                    ("register.notes", None, False)):
+        texts[column], message = clean_text(given.get(column), one_line, limit)
+        if message is not None:
+            problems.append(problem(column, message, row))
+    steps = []
+    for column, status in (("register.signed", statuses.SIGNED),
+                           ("register.registered", statuses.REGISTERED),
+                           ("register.in_force", statuses.IN_FORCE)):
+        if column in given:
+            number = texts["register.number"] if status == statuses.REGISTERED else ""
+            steps.append(Placed(Step(status, day(column), number), column, column, row, row))
+    if texts["register.status"]:
+        message = not_one_of(texts["register.status"], statuses.STATUSES)
+        if message is not None:
+            problems.append(problem("register.status", message, row))
+        steps.append(Placed(Step(texts["register.status"], day("register.status_date")),
+                            "register.status", "register.status_date", row, row))
+    try:
+        answers = items.answers_of(item)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    return Imported(answers, item.source, "", row, texts["register.notes"], steps)
