@@ -12,14 +12,15 @@ item's folder (else ``row-N``). Values are converted and checked by the schema
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import functools
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from xbdocs import schema
+from xbdocs import schema, tables
 from xbdocs.answers import Answers
 from xbdocs.errors import BatchError, InputError, printable, problem
 from xbdocs.findings import Finding
@@ -32,8 +33,9 @@ from xbdocs.yamlread import unknown_key
 #: The column that names an item's folder; not an answers field.
 NAME_COLUMN = "name"
 ANSWERS_SUFFIXES = (".yaml", ".yml")
-MAX_TABLE_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 100_000
+#: The limits of a table: see :mod:`xbdocs.tables`.
+MAX_TABLE_BYTES = tables.MAX_TABLE_BYTES
+MAX_ROWS = tables.MAX_ROWS
 
 
 @dataclass
@@ -57,15 +59,18 @@ class Item:
 
 
 
-def read(source: Path, extra: tuple[str, ...] = ()) -> list[Item]:
+def read(source: Path, extra: tuple[str, ...] = ()) -> Sequence[Item]:
     """The items of a folder of answers files, a CSV or an XLSX file; a table may also have
-    the ``extra`` columns (kept in :attr:`Item.extra`)."""
+    the ``extra`` columns (kept in :attr:`Item.extra`). What cannot be read as a whole — a
+    column that is no field, two items of one name, a table past its limits — is a
+    BatchError here, before any item is built. A table's items are made as they are gone
+    through (see :class:`Table`)."""
     if source.is_dir():
         items = _folder(source)
     elif source.suffix.lower() == ".csv":
-        items = _table(source, _csv_rows(source), extra)
+        items = Table(source, CSV, extra)
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
-        items = _table(source, _xlsx_rows(source), extra)
+        items = Table(source, XLSX, extra)
     elif not source.exists():
         raise BatchError(Message("{path}: no such file or folder").format(
             path=printable(str(source))))
@@ -75,7 +80,8 @@ def read(source: Path, extra: tuple[str, ...] = ()) -> list[Item]:
     if not items:
         raise BatchError(Message("{path}: nothing to build: no answers files or rows").format(
             path=printable(str(source))))
-    _check_names(items)
+    if isinstance(items, list):
+        _check_names(items)
     return items
 
 
@@ -92,74 +98,145 @@ def _check_names(items: list[Item]) -> None:
         if why:
             raise BatchError(f"{item.source}: {why}")
         if item.name in seen:
-            raise BatchError(Message("{source}: the name «{name}» is taken by {other}; each item "
-                                     "needs its own folder").format(source=item.source,
-                                                              name=item.name,
-                                                              other=seen[item.name]))
+            raise _taken(item.source, item.name, seen[item.name])
         seen[item.name] = item.source
+
+
+def _taken(source: str, name: str, other: str) -> BatchError:
+    return BatchError(Message("{source}: the name «{name}» is taken by {other}; each item "
+                              "needs its own folder").format(source=source,
+                                                             name=printable(name, 60),
+                                                             other=other))
 
 
 # --- tables -------------------------------------------------------------------------------------
 
-def _csv_rows(path: Path) -> list[list[Any]]:
-    data = read_bytes(path, _("a table of agreements (CSV)"), MAX_TABLE_BYTES)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BatchError(Message("{path}: not UTF-8 text; save the table as «CSV UTF-8»").format(
-            path=printable(str(path)))) from None
-    first = text.split("\n", 1)[0]
-    # Russian Excel saves CSV with «;»; others with «,».
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise BatchError(f"{printable(str(path))}: {exc}") from None
+CSV, XLSX = "csv", "xlsx"
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
-    import zipfile
+class Table(Sequence[Item]):
+    """The rows of a CSV or XLSX table as items, made one at a time each time the table is
+    gone through, from the file's bytes read once (so every pass sees the same table).
 
-    import openpyxl
+    A table of 100,000 rows is never 100,000 items in memory, nor 100,000 rows: making the
+    table checks it whole (its header, its limits, every row's name) keeping only a count
+    and the names' hashes; building then makes each item as its turn comes."""
 
-    data = read_bytes(path, _("a table of agreements (XLSX)"), MAX_TABLE_BYTES)
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BatchError(Message("{path}: not a readable XLSX workbook ({error})").format(
-            path=printable(str(path)), error=printable(str(exc), 80))) from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    def __init__(self, path: Path, kind: str, extra: tuple[str, ...] = ()) -> None:
+        self.path, self.kind, self.extra = path, kind, extra
+        what = (_("a table of agreements (CSV)") if kind == CSV
+                else _("a table of agreements (XLSX)"))
+        self._data = read_bytes(path, what, tables.MAX_TABLE_BYTES)
+        self._count = self._check()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        """An item by its place (read through to it: for tests and small tables)."""
+        if isinstance(index, slice):
+            return list(itertools.islice(iter(self), *index.indices(self._count)))
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return next(itertools.islice(iter(self), index, None))
+
+    def __iter__(self) -> Iterator[Item]:
+        header, rows = self._header()
+        for number, row in rows:
+            cells = _cells(header, row)
+            if cells is not None:
+                yield self._item(number, cells)
+
+    def _item(self, number: int, cells: dict[str, Any]) -> Item:
+        item = _row_item(self.path, number, {k: v for k, v in cells.items()
+                                             if k not in self.extra})
+        item.extra = {k: v for k, v in cells.items() if k in self.extra and not _empty(v)}
+        return item
+
+    def _rows(self) -> Iterator[tables.Row]:
+        if self.kind == CSV:
+            return tables.csv_rows(self.path, self._data, self._known)
+        return tables.xlsx_rows(self.path, self._data)
+
+    def _known(self, header: list[str]) -> bool:
+        """Whether a header names only columns of ours: then a table not in UTF-8 is read in
+        the encoding that makes it so."""
+        allowed = {*schema.columns(), *self.extra, NAME_COLUMN}
+        return any(header) and all(not name or name in allowed for name in header)
+
+    def _header(self) -> tuple[list[str], Iterator[tables.Row]]:
+        """The column names, checked, and the rows under them."""
+        rows = self._rows()
+        first = next(rows, None)
+        if first is None:
+            return [], iter(())
+        header = [str(cell).strip() if cell is not None else "" for cell in first[1]]
+        columns = schema.columns()
+        for index, name in enumerate(header):
+            if name and name != NAME_COLUMN and name not in columns and name not in self.extra:
+                raise BatchError(Message("{path}: column {column} «{name}»: {problem}").format(
+                    path=printable(str(self.path)), column=tables.column_letter(index),
+                    name=printable(name, 60),
+                    problem=unknown_key(printable(name, 60),
+                                        [*columns, *self.extra, NAME_COLUMN])))
+            if name and header.count(name) > 1:
+                raise BatchError(Message("{path}: column «{name}» appears twice").format(
+                    path=printable(str(self.path)), name=printable(name, 60)))
+        return header, rows
+
+    def _check(self) -> int:
+        """Go through the table once: every row readable, every name one a folder can have
+        and no other row's. Returns the count of items. Keeps the names' hashes, not the
+        names; a hash seen twice is looked up again in the table."""
+        header, rows = self._header()
+        seen: set[int] = set()
+        count = 0
+        for number, row in rows:
+            cells = _cells(header, row)
+            if cells is None:
+                continue
+            name = _name(cells.get(NAME_COLUMN), number)
+            source = f"{self.path.name}:{number}"
+            why = check_name(name)
+            if why:
+                raise BatchError(f"{printable(source, 200)}: {why}")
+            if hash(name) in seen:
+                other = self._first_named(name)
+                if other is not None and other != number:
+                    raise _taken(printable(source, 200), name,
+                                 printable(f"{self.path.name}:{other}", 200))
+            seen.add(hash(name))
+            count += 1
+        return count
+
+    def _first_named(self, name: str) -> int | None:
+        header, rows = self._header()
+        for number, row in rows:
+            cells = _cells(header, row)
+            if cells is not None and _name(cells.get(NAME_COLUMN), number) == name:
+                return number
+        return None
 
 
-def _table(path: Path, rows: list[list[Any]], extra: tuple[str, ...] = ()) -> list[Item]:
-    if not rows:
-        return []
-    header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
-    columns = schema.columns()
-    for index, name in enumerate(header):
-        if name and name != NAME_COLUMN and name not in columns and name not in extra:
-            raise BatchError(Message("{path}: column {column} «{name}»: {problem}").format(
-                path=printable(str(path)), column=_letter(index), name=printable(name, 60),
-                problem=unknown_key(name, [*columns, *extra, NAME_COLUMN])))
-        if name and header.count(name) > 1:
-            raise BatchError(Message("{path}: column «{name}» appears twice").format(
-                path=printable(str(path)), name=printable(name, 60)))
-    if len(rows) > MAX_ROWS + 1:
-        raise BatchError(Message("{path}: more than {limit} rows; split the table").format(
-            path=printable(str(path)), limit=MAX_ROWS))
-    items = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = {name: row[i] if i < len(row) else None for i, name in enumerate(header) if name}
-        if all(_empty(value) for value in cells.values()):
-            continue  # a blank line between groups of rows
-        item = _row_item(path, number, {k: v for k, v in cells.items() if k not in extra})
-        item.extra = {k: v for k, v in cells.items() if k in extra and not _empty(v)}
-        items.append(item)
-    return items
+def _cells(header: list[str], row: list[Any]) -> dict[str, Any] | None:
+    """A row's cells by column name; None for a row with every named cell empty (a blank
+    line between groups of rows)."""
+    cells = {name: row[i] if i < len(row) else None for i, name in enumerate(header) if name}
+    if all(_empty(value) for value in cells.values()):
+        return None
+    return cells
+
+
+def _name(cell: Any, number: int) -> str:
+    return str(cell).strip() if not _empty(cell) else f"row-{number}"
 
 
 def row_of(answers: dict[str, Any]) -> dict[str, Any]:
@@ -189,13 +266,9 @@ def row_of(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _row_item(path: Path, number: int, cells: dict[str, Any]) -> Item:
-    name = cells.pop(NAME_COLUMN, None)
-    name = str(name).strip() if not _empty(name) else f"row-{number}"
-    # Every key path of the row is on its row, so any message about it names the row.
-    lines = {"": number, **{prefix: number for column in schema.columns()
-                            for prefix in _prefixes(column)}}
-    item = Item(name, f"{path.name}:{number}", data={}, lines=lines)
-    order = {column: index for index, column in enumerate(schema.columns())}
+    name = _name(cells.pop(NAME_COLUMN, None), number)
+    item = Item(name, f"{path.name}:{number}", data={}, lines=OnRow(number))
+    order = _column_order()
     # In the answers' own order, whatever the table's: the same answers, the same text.
     for column, value in sorted(cells.items(), key=lambda cell: order[cell[0]]):
         try:
@@ -211,9 +284,24 @@ def _row_item(path: Path, number: int, cells: dict[str, Any]) -> Item:
     return item
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = path.split(".")
-    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+class OnRow(dict):
+    """The lines of a row's key paths: every one is on the row, so any message about the
+    row's answers names it. One small mapping an item, where a dict of each key path of
+    the schema cost ~10 KB an item (1.3 GB for 100,000 rows)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__({"": number})
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> int:
+        return dict.__getitem__(self, "")
+
+
+@functools.cache
+def _column_order() -> dict[str, int]:
+    return {column: index for index, column in enumerate(schema.columns())}
 
 
 def _put(data: dict, path: str, value: Any) -> bool:
@@ -230,16 +318,6 @@ def _put(data: dict, path: str, value: Any) -> bool:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _letter(index: int) -> str:
-    """A column as a spreadsheet names it: A, B, … Z, AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def answers_of(item: Item) -> Answers:
