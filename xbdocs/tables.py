@@ -666,13 +666,17 @@ class _SheetReader:
             return  # right of the header: no column of the table
         text = "".join(self.pieces)
         if len(text) > MAX_CELL_CHARS:
-            raise _long_cell(self.book.path, self._name())
+            raise self._long()
         value = self._value(attrs, text)
         if value is not None and (not isinstance(value, str) or value.strip()):
             self.cells[self.column] = value
 
     def _name(self) -> str:
         return f"{column_letter(self.column - 1)}{self.row}"
+
+    def _long(self) -> BatchError:
+        return self._fail(Message("cell {cell}: more than {limit} characters").format(
+            cell=self._name(), limit=MAX_CELL_CHARS))
 
     def _value(self, attrs: dict[str, str], text: str) -> Any:
         kind = attrs.get("t", "n")
@@ -685,7 +689,7 @@ class _SheetReader:
                                          "not").format(cell=self._name()))
             value = self.book.strings[index]
             if len(value) > MAX_CELL_CHARS:
-                raise _long_cell(self.book.path, self._name())
+                raise self._long()
             return value
         if kind == "b":
             return text.strip() in ("1", "true")
