@@ -128,3 +128,22 @@ def test_a_file_with_many_problems_shows_the_first_hundred_and_a_count():
     assert len(lines) == errors.MAX_PROBLEMS + 1
     assert lines[0] == "list.csv:1: row1: wrong"
     assert lines[-1] == "list.csv: … and 99900 more problems"
+
+
+def test_an_error_crosses_a_process_boundary_whole():
+    import pickle
+
+    from xbdocs.errors import FindingsError, LetterheadError, TemplateError
+
+    made = [InputError("a.yaml", [errors.problem("track", i18n.Message("required, but "
+                                                                       "missing"), 3)]),
+            FindingsError([Finding("XB001", ERROR, "parties", "do not border")]),
+            LetterheadError(Path("b.docx"), "broken"), TemplateError("bad", "t.txt", 4),
+            errors.RegistryError(i18n.Message("no such file"))]
+    for error in made:
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        with i18n.language("ru"):
+            assert again.lines() == error.lines()
+        with i18n.language("en"):
+            assert again.lines() == error.lines()

@@ -102,7 +102,8 @@ def test_the_bilingual_plan_carries_both_languages_in_each_cell(built):
 
 def test_a_plan_for_an_agreement_in_the_register(run, tmp_path, monkeypatch):
     monkeypatch.setenv("XBDOCS_DB", str(tmp_path / "registry.sqlite3"))
-    assert run("registry", "import", SAMPLES / "register" / "before-xbdocs.yaml").code == 0
+    assert run("registry", "import", SAMPLES / "register" / "before-xbdocs.yaml",
+               "--answers-dir", SAMPLES).code == 0
     data = yaml.safe_load(PLAN.read_text("utf-8"))
     data["agreement"] = {"registry": 2}
     path = tmp_path / "plan.yaml"
@@ -156,7 +157,7 @@ MARKER = "SECRET-MARKER-8f2c"
     ("../secret.txt", "outside the folder of this file"),
     ("link.yaml", "outside the folder of this file"),
     ("secret-here.txt", "is not an answers file; check it with: xbdocs check"),
-    ("folder", "is not an answers file"),
+    ("folder", "«folder»: this is a folder"),
 ])
 def test_a_plan_reads_only_an_answers_file_beside_it(run, tmp_path, named, expected):
     """A plan sent by someone else must not make xbdocs open, or print, a file it names."""

@@ -100,7 +100,7 @@ def _sample(name: str) -> Path:
 @pytest.fixture
 def before_xbdocs(tmp_path) -> Path:
     """samples/register/before-xbdocs.yaml with the answers files it names beside it: an
-    import opens only answers files in its own folder."""
+    import opens only answers files in its own folder (or the one --answers-dir gives)."""
     import shutil
 
     folder = tmp_path / "register"
@@ -109,8 +109,19 @@ def before_xbdocs(tmp_path) -> Path:
     for name in ("altai-east-kazakhstan-2010", "altai-pavlodar-2012"):
         shutil.copy(_sample(name), folder)
     target = folder / sample.name
-    target.write_text(sample.read_text("utf-8").replace("answers: ../", "answers: "), "utf-8")
+    shutil.copy(sample, target)
     return target
+
+
+def test_the_shipped_import_with_the_folder_of_its_answers(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XBDOCS_DB", str(tmp_path / "registry.sqlite3"))
+    sample = SAMPLES / "register" / "before-xbdocs.yaml"
+    alone = run("registry", "import", sample)
+    assert alone.code == 1
+    assert "agreements[0].answers: «altai-east-kazakhstan-2010.yaml»: no such file" in alone.err
+    result = run("registry", "import", sample, "--answers-dir", SAMPLES)
+    assert result.code == 0, result.err
+    assert result.out.count("recorded as №") == 2
 
 
 # --- entries -----------------------------------------------------------------------------------

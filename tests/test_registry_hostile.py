@@ -73,8 +73,8 @@ def _error_lines(result) -> list[str]:
     ("sub/../../outside.yaml", "outside the folder of this file"),
     ("link.yaml", "«link.yaml»: outside the folder of this file"),  # a symlink out of it
     ("notes.txt", "«notes.txt» is not an answers file; check it with: xbdocs check"),
-    ("fifo.yaml", "«fifo.yaml» is not an answers file"),  # never opened: it would block
-    ("sub", "«sub» is not an answers file"),
+    ("fifo.yaml", "«fifo.yaml»: not a regular file"),  # never opened: it would block
+    ("sub", "«sub»: this is a folder"),
 ])
 def test_an_import_opens_only_answers_files_in_its_own_folder(run, db, folder, name, message):
     outside = folder.parent / "outside.yaml"

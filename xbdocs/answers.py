@@ -50,26 +50,32 @@ def load_with_text(path: str | Path) -> tuple[Answers, str]:
     return loads(text, source), text
 
 
-def load_named(name: str, named_in: Path, key: str = "") -> Answers:
+def load_named(name: str, named_in: Path, key: str = "", folder: Path | None = None
+               ) -> Answers:
     """The answers file ``name`` that another input (a plan, a register import) names.
 
-    It must lie in the folder of ``named_in`` (:func:`xbdocs.inputs.inside`). And a file
-    that turns out not to be an answers file at all — not YAML, not a section of keys, keys
-    no answers file has — gets one line naming it, never its contents: a plan sent by
-    someone else must not make xbdocs print a file it happens to name. The problems of what
-    is an answers file are shown as ``xbdocs check`` shows them. ``key`` is where
-    ``named_in`` names it («agreement.answers»), for the messages."""
+    It must lie in ``folder`` — one the user gave on the command line — or else in the
+    folder of ``named_in`` (:func:`xbdocs.inputs.inside`). A file that cannot be read (no
+    such file, a folder, too large) is said so; one that turns out not to be an answers
+    file at all — not YAML, not a section of keys, keys no answers file has — gets one line
+    naming it, never its contents: a plan sent by someone else must not make xbdocs print a
+    file it happens to name. The problems of what is an answers file are shown as ``xbdocs
+    check`` shows them. ``key`` is where ``named_in`` names it («agreement.answers»)."""
+    source = str(named_in)
     try:
-        path = inside(named_in.parent, name, str(named_in))
+        path = inside(folder or named_in.parent, name, source)
+        text = read_text(path, _("an answers file (YAML)"))
     except InputError as exc:
-        raise InputError(str(named_in), [dataclasses.replace(p, path=key)
-                                         for p in exc.problems]) from None
+        raise InputError(source, [dataclasses.replace(
+            p, path=key, source="", message=Message("«{name}»: {problem}").format(
+                name=printable(name, 120), problem=p.message) if p.source != source
+            else p.message) for p in exc.problems]) from None
     try:
-        return load(path)
+        return loads(text, str(path))
     except InputError as exc:
         if all(_of_answers(problem.path) for problem in exc.problems):
             raise
-        raise InputError.one(str(named_in), Message(
+        raise InputError.one(source, Message(
             "«{name}» is not an answers file; check it with: xbdocs check {path}").format(
                 name=printable(name, 120), path=printable(str(path), 200)),
             path=key) from None

@@ -514,11 +514,15 @@ def registry_add(ctx: click.Context, outdir: Path, answers_file: Path | None,
     "register details) or a CSV/XLSX table (docs/registry.md)."))
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", help=N_("Who records them (default: the system user)."))
+@click.option("--answers-dir", type=click.Path(file_okay=False, path_type=Path), help=N_(
+    "The folder of the answers files the import names (default: the import file's own; "
+    "an import opens no file outside it)."))
 @click.pass_context
-def registry_import(ctx: click.Context, source: Path, by: str | None) -> None:
+def registry_import(ctx: click.Context, source: Path, by: str | None,
+                    answers_dir: Path | None) -> None:
     from xbdocs.registry.store import import_file
 
-    for entry in import_file(_register(ctx), source, by):
+    for entry in import_file(_register(ctx), source, by, answers_dir):
         say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
 
 

@@ -47,8 +47,20 @@ class XbdocsError(Exception):
     def __str__(self) -> str:
         return str(self.message)
 
+    def __reduce__(self) -> tuple:
+        # Raised in a batch's worker process and shown in the parent: pickled whole, the
+        # message untranslated, so the parent shows it in its own language.
+        return _rebuilt, (type(self), self.__dict__)
+
     def lines(self) -> list[str]:
         return [str(self)]
+
+
+def _rebuilt(kind: type[XbdocsError], state: dict) -> XbdocsError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 def problem(path: str, message: MessageText, line: int | None = None) -> Finding:

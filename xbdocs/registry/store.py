@@ -616,16 +616,18 @@ class Imported:
     steps: list[Placed] = field(default_factory=list)
 
 
-def import_file(register: Register, path: Path, by: str | None = None) -> list[Agreement]:
+def import_file(register: Register, path: Path, by: str | None = None,
+                answers_dir: Path | None = None) -> list[Agreement]:
     """Agreements made before xbdocs, from a YAML file (``agreements:``, each with its
-    ``answers`` — a file in the import file's folder or the answers themselves — and the
+    ``answers`` — a file in the import file's folder, or in ``answers_dir`` when the user
+    gives one, or the answers themselves — and the
     ``history`` of its steps) or a CSV/XLSX table (the batch's columns and ``register.*``
     columns). Every step passes the same checks as ``registry set``; the import is one
     transaction: all of it is recorded, or, on any error, none — every problem found is
     reported, each by its key path (or column) and line (or row)."""
     by = _who(by)
     if path.suffix.lower() in (".yaml", ".yml"):
-        found = _yaml_entries(path)
+        found = _yaml_entries(path, answers_dir)
     elif path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
         found = _table_entries(path)
     else:
@@ -692,7 +694,7 @@ def _recorded(session: Session, digests: list[str]) -> dict[str, int]:
     return found
 
 
-def _yaml_entries(path: Path) -> list[Imported]:
+def _yaml_entries(path: Path, answers_dir: Path | None = None) -> list[Imported]:
     """The agreements of an import file, read with the hardened YAML reader (no aliases,
     bounded depth and size); every problem collected with its key path and line."""
     from xbdocs.inputs import read_text
@@ -729,7 +731,8 @@ def _yaml_entries(path: Path) -> list[Imported]:
         for key in item:
             if key not in IMPORT_KEYS:
                 fail(f"{where}.{key}", unknown_key(key, IMPORT_KEYS))
-        answers = _answers(path, item.get("answers"), f"{where}.answers", lines, problems)
+        answers = _answers(path, item.get("answers"), f"{where}.answers", lines, problems,
+                           answers_dir)
         notes, message = clean_text(item.get("notes"), one_line=False)
         if message is not None:
             fail(f"{where}.notes", message)
@@ -743,7 +746,7 @@ def _yaml_entries(path: Path) -> list[Imported]:
 
 
 def _answers(path: Path, given: Any, key: str, lines: dict[str, int],
-             problems: list[Finding]) -> Answers | None:
+             problems: list[Finding], answers_dir: Path | None = None) -> Answers | None:
     """The answers an import entry gives: a file in the import file's folder (never one
     elsewhere, never shown when it is not an answers file), or the answers themselves,
     their problems located in the import file. None, with its problems added, when they
@@ -752,7 +755,7 @@ def _answers(path: Path, given: Any, key: str, lines: dict[str, int],
 
     try:
         if isinstance(given, str):
-            return answers_module.load_named(given, path, key)
+            return answers_module.load_named(given, path, key, answers_dir)
         if isinstance(given, dict):
             prefix = f"{key}."
             own = {name[len(prefix):]: line for name, line in lines.items()
