@@ -323,3 +323,17 @@ def test_a_draft_with_values_of_the_wrong_shape_is_still_asked(tmp_path):
     interview = Interview.resume(drafts, "a.yaml", "en", today=TODAY)
     _drive(interview, MUNICIPAL)
     assert answers.parse(interview.values, {}).russian.catalogue_id == "altai-uglovsky-district"
+
+
+def test_an_interview_with_no_standard_input_at_all_ends_cleanly(tmp_path):
+    """Started from a service or a script with its input closed (0<&-): sys.stdin is None."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "xbdocs", "--lang", "en", "interview",
+                             "-o", str(tmp_path / "a.yaml")], capture_output=True, text=True,
+                            preexec_fn=lambda: os.close(0), timeout=60)
+    assert result.returncode in (0, 1), result.stderr
+    assert "internal error" not in result.stderr + result.stdout
+    assert "There is no terminal to ask in" in result.stdout

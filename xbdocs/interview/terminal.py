@@ -41,6 +41,14 @@ class Stopped(Exception):
         self.end_of_input = end_of_input
 
 
+def _interactive() -> bool:
+    """Whether a person can answer: standard input is there and is a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):
+        return False
+
+
 class Terminal:
     def __init__(self) -> None:
         self.stdin = sys.stdin
@@ -51,11 +59,17 @@ class Terminal:
 
     def ask(self, prompt: str) -> str:
         click.echo(f"{prompt} ", nl=False)
+        if self.stdin is None:  # started with no standard input at all (0<&-)
+            click.echo()
+            raise Stopped(True)
         try:
             line = self.stdin.readline()
         except KeyboardInterrupt:
             click.echo()
             raise Stopped(False) from None
+        except (OSError, ValueError):  # an input closed or unreadable under us
+            click.echo()
+            raise Stopped(True) from None
         if line == "":
             click.echo()
             raise Stopped(True)
@@ -84,7 +98,7 @@ def run(output: Path, stage: str, resume: bool, build_dir: Path | None, force: b
         if not _interview(terminal, engine, output):
             return INTERRUPTED
     except Stopped as stop:
-        if stop.end_of_input and terminal.answers_read == 0 and not sys.stdin.isatty():
+        if stop.end_of_input and terminal.answers_read == 0 and not _interactive():
             terminal.say(_("There is no terminal to ask in and no answers on the input. To "
                            "build from a file, use: xbdocs build ANSWERS"))
             return INTERRUPTED
