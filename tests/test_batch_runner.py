@@ -176,3 +176,34 @@ def test_the_summary_counts_every_status():
         [runner.BUILT, runner.SKIPPED, runner.SKIPPED, runner.FAILED, runner.NOT_BUILT])]
     summary = runner.Summary(outcomes, 1.0, Path("r.csv"))
     assert summary.counts == {"built": 1, "skipped": 2, "failed": 1, "not-built": 1}
+
+
+def test_outcomes_come_in_any_order_and_are_reported_in_the_items(tmp_path):
+    """Workers finish in any order; the report and the summary keep the items' order, and
+    an item handed out but never done (Ctrl-C) is not-built in its place."""
+    work = [items.Item(f"i{n}", f"t.csv:{n + 2}", data={}) for n in range(4)]
+    report = tmp_path / runner.REPORT
+    with runner._Ledger(report) as ledger:
+        for index in range(3):
+            ledger.started(index, work[index])
+        ledger.done(2, runner.Outcome("i2", "t.csv:4", runner.BUILT))
+        ledger.done(0, runner.Outcome("i0", "t.csv:2", runner.FAILED, "term.years", ("x",)))
+        ledger.finish(work)
+    assert [(o.name, o.status) for o in ledger.outcomes] == [
+        ("i0", runner.FAILED), ("i1", runner.NOT_BUILT), ("i2", runner.BUILT),
+        ("i3", runner.NOT_BUILT)]
+    assert ledger.outcomes[-1].source == "t.csv:5" and len(ledger.outcomes) == 4
+    assert [row["item"] for row in _report(report)] == ["i0", "i1", "i2", "i3"]
+    assert ledger.counts == {runner.BUILT: 1, runner.SKIPPED: 0, runner.FAILED: 1,
+                             runner.NOT_BUILT: 2}
+    assert [o.name for o in ledger.failures] == ["i0"]
+
+
+def test_a_failed_batch_leaves_the_last_report(tmp_path):
+    report = tmp_path / runner.REPORT
+    report.write_text("the last run's report")
+    with pytest.raises(RuntimeError), runner._Ledger(report) as ledger:
+        ledger.done(0, runner.Outcome("a", "t.csv:2", runner.BUILT))
+        raise RuntimeError
+    assert report.read_text() == "the last run's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [runner.REPORT]
