@@ -219,20 +219,21 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
             bar.update(1, outcome)
 
         summary = runner.run(work, outdir, options, jobs, force, _today(), progress)
-    failed = [o for o in summary.outcomes if o.status == runner.FAILED]
-    for outcome in failed[:BATCH_FAILURES_SHOWN]:
+    # The first failures only (the summary keeps no more; the report has them all), so the
+    # console and memory stay small whatever the number of rows.
+    counts = summary.counts
+    for outcome in summary.failures[:BATCH_FAILURES_SHOWN]:
         for line in outcome.messages:
             say(_("failed: {item}: {message}").format(item=outcome.name, message=line),
                 err=True)
-    if len(failed) > BATCH_FAILURES_SHOWN:
+    if counts[runner.FAILED] > BATCH_FAILURES_SHOWN:
         say(_("… and {count} more failed items: see the report").format(
-            count=len(failed) - BATCH_FAILURES_SHOWN), err=True)
-    counts = summary.counts
+            count=counts[runner.FAILED] - BATCH_FAILURES_SHOWN), err=True)
     say(_("built {built}, skipped {skipped} (unchanged), failed {failed}, not built "
           "{not_built} — of {total} in {seconds:.1f} s; report: {report}").format(
         built=counts[runner.BUILT], skipped=counts[runner.SKIPPED],
         failed=counts[runner.FAILED], not_built=counts[runner.NOT_BUILT],
-        total=len(summary.outcomes), seconds=summary.seconds, report=summary.report))
+        total=sum(counts.values()), seconds=summary.seconds, report=summary.report))
     if summary.interrupted and counts[runner.NOT_BUILT]:
         say(_("interrupted: the items not yet built are listed as not-built; run again to "
               "finish (what was built is skipped)"), err=True)

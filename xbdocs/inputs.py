@@ -36,7 +36,14 @@ def read_bytes(path: Path, what: MessageText, limit: int) -> bytes:
             what=what, size=info.st_size, limit=limit))
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+            # As large as the file says it is, then in steps: reading ``limit`` bytes at
+            # once would reserve that much memory for every small file.
+            chunks = [stream.read(min(info.st_size, limit) + 1)]
+            size = len(chunks[0])
+            while size <= limit and (chunk := stream.read(min(1 << 20, limit + 1 - size))):
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
     except OSError as exc:
         raise fail(Message("cannot read the file: {error}").format(error=exc.strerror)) from None
     if len(data) > limit:
