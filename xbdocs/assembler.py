@@ -223,9 +223,11 @@ class Assembly:
 
 def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "agreement",
              cat: Catalogue | None = None,
-             agreement_text: AgreementText | None = None) -> Assembly:
-    """The document ``name`` (the agreement, an amendment) in both languages, aligned and
-    numbered. ``agreement_text``: for an amendment, what it needs of the agreement."""
+             agreement_text: AgreementText | None = None,
+             extra: dict[str, dict[str, Any]] | None = None) -> Assembly:
+    """The document ``name`` (the agreement, an amendment, a notice to the other Party) in
+    both languages, aligned and numbered. ``agreement_text``: for an amendment, what it
+    needs of the agreement; ``extra``: by language, variables beyond the answers'."""
     if answers.is_amendment and name == "agreement":
         # An amendment's answers have no areas, coordination or term to write an agreement
         # from: a caller that expects an agreement (the register, a plan) is told so.
@@ -237,7 +239,8 @@ def assemble(answers: Answers, templates_dir: Path | None = None, name: str = "a
     forms = Forms(cat.forms, answers.forms)
     rendered: dict[str, Rendered] = {}
     for lang in languages.DOCUMENT_LANGUAGES:
-        context = build_context(answers, lang, cat, agreement_text)
+        context = {**build_context(answers, lang, cat, agreement_text),
+                   **(extra or {}).get(lang, {})}
         text, values, source = render(templates_dir, lang, name, context, forms)
         parser = Parser(text, values, source)
         rendered[lang] = Rendered(lang, parser.parse(), parser)

@@ -732,6 +732,47 @@ def _plan_agreement(plan, plan_path: Path, answers_path: Path | None,
     return answers_module.from_data(entry.answers, f"registry № {entry.id}")
 
 
+
+@cli.command("notice", help=N_(
+    "Write the notice to the other Party ending agreement ID of the register, in Russian and "
+    "Kazakh, under the agreement's own clause: --kind non-renewal (it is not renewed for "
+    "another period; refused once the last day to give it has passed) or termination (it "
+    "ends the notice period after the other Party receives it)."))
+@click.argument("agreement_id", metavar="ID", type=int)
+@click.option("--kind", required=True, type=click.Choice(["non-renewal", "termination"]),
+              help=N_("Which notice."))
+@click.option("--date", "on", callback=_parse_date, help=N_(
+    "The date of the notice (19.09.2012 or 2012-09-19; default: today)."))
+@click.option("--number", default="", help=N_("The notice's outgoing number."))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("notice"),
+              show_default=True, help=N_("Folder for the documents."))
+@click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "The register (default: XBDOCS_DB, else the user's own)."))
+def notice(agreement_id: int, kind: str, on, number: str, outdir: Path, force: bool,
+           location: str | None) -> None:
+    from xbdocs import answers as answers_module
+    from xbdocs import notices
+    from xbdocs.output import write_files
+    from xbdocs.registry import due
+    from xbdocs.registry.store import open_register
+
+    entry = open_register(location).get(agreement_id)
+    answers = answers_module.from_data(entry.answers, f"registry № {entry.id}")
+    sent_on = on or _today()
+    end = notices.ending(answers, kind, sent_on, due.term_end(entry))
+    files = notices.render_notice(answers, end, number, entry.signed_on,
+                                  entry.registration_number)
+    for path in write_files(files, outdir, force):
+        say(_("written: {path}").format(path=path))
+    if end.last_day is not None:
+        say(_("the agreement ends on {date}; the last day to send this notice: {last}")
+            .format(date=f"{end.ends_on:%d.%m.%Y}", last=f"{end.last_day:%d.%m.%Y}"))
+    else:
+        say(_("the agreement ends {months} months after the other Party receives the notice, "
+              "not before {date}").format(months=end.months,
+                                          date=f"{end.ends_on:%d.%m.%Y}"))
+
 def _report(findings: list, output_format: str) -> None:
     """Print findings as text lines or one JSON list; exit 1 if any is an error."""
 

@@ -93,13 +93,13 @@ def _variables(env: jinja2.Environment, source: str, context: dict[str, Any],
 def lint(templates_dir: Path | None = None) -> list[Finding]:
     """Every finding for the templates in ``templates_dir`` (default: the shipped ones)."""
     from xbdocs import answers as answers_module
-    from xbdocs import paperwork, plans, profile
+    from xbdocs import notices, paperwork, plans, profile
 
     templates_dir = (templates_dir or assembler.default_templates_dir()).resolve()
     env = assembler.environment(templates_dir)
     specimen = answers_module.load(SPECIMEN)
     contexts = {lang: {**paperwork.template_context(specimen, profile.load(), lang),
-                       **plans.specimen_view(specimen, lang)}
+                       **plans.specimen_view(specimen, lang), **notices.specimen_view()}
                 for lang in ("ru", "kk")}
     found: list[Finding] = []
     sources: dict[str, dict[str, Path]] = {"ru": {}, "kk": {}}
