@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES
 from tests.test_tables import MAIN, cell, sheet_xml, workbook
 from xbdocs import errors, tables
 from xbdocs.batch import items, runner
@@ -326,3 +326,22 @@ def test_the_limits_are_documented():
     for limit in ("100,000 rows", "1,024 columns", "32,767 characters", "50 MB", "256 MB",
                   "512 MB"):
         assert limit in documented, limit
+
+
+def test_a_link_out_of_the_folder_is_a_failed_item_never_read(run, tmp_path):
+    """A folder from someone else may hold a link to a secret file: it is not read, and
+    nothing of it appears in the messages or the report."""
+    import shutil
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER-31c\nroot:x:0:0\n", "utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "altai-pavlodar-2012.yaml", folder / "good.yaml")
+    (folder / "link.yaml").symlink_to(secret)
+    result = run("batch", folder, "-o", tmp_path / "out", "--no-sheet-count")
+    assert result.code == 1
+    assert "a link to a file outside the folder" in result.err
+    report = (tmp_path / "out" / "batch-report.csv").read_text("utf-8")
+    assert "SECRET-MARKER" not in result.err + result.out + report
+    assert (tmp_path / "out" / "good" / "agreement.ru.docx").exists()

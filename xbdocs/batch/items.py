@@ -86,9 +86,21 @@ def read(source: Path, extra: tuple[str, ...] = ()) -> Sequence[Item]:
 
 
 def _folder(folder: Path) -> list[Item]:
+    """The answers files of ``folder``. One that is a link to a file outside it is an item
+    that fails, unread: the folder may come from someone else, and a link to a secret file
+    must not make its contents appear among the messages."""
+    base = folder.resolve()
     paths = sorted(p for p in folder.iterdir()
                    if p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
-    return [Item(path.stem, str(path), path=path) for path in paths]
+    items = []
+    for path in paths:
+        item = Item(path.stem, str(path), path=path)
+        if not path.resolve().is_relative_to(base):
+            item.problems.append(problem("", Message(
+                "a link to a file outside the folder; put the answers file itself in the "
+                "folder")))
+        items.append(item)
+    return items
 
 
 def _check_names(items: list[Item]) -> None:
@@ -330,6 +342,8 @@ def answers_with_text(item: Item) -> tuple[Answers, str]:
     from xbdocs import answers as answers_module
 
     if item.path is not None:
+        if item.problems:
+            raise InputError(item.source, item.problems)
         return answers_module.load_with_text(item.path)
     source = item.source.rsplit(":", 1)[0]
     if item.problems:
