@@ -12,6 +12,7 @@ it must never show, ``secret.txt``, lies two folders above (``../../secret.txt``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -67,7 +68,22 @@ def _follow_ups(rng: random.Random) -> list[list[str]]:
         commands.append(_reg("list", "--format", rng.choice(["text", "json"])))
     if rng.random() < 0.2:
         commands.append(_reg("due", "--ics", "due.ics"))
+    if rng.random() < 0.2:
+        commands.append(_notice(rng))
     return commands
+
+
+def _notice(rng: random.Random, kind: str | None = None) -> list[str]:
+    """``xbdocs notice 1``: the notice ending agreement 1, with a hostile number or date."""
+    command = ["notice", "1", "--kind", kind or rng.choice(["non-renewal", "termination"]),
+               "--db", DB, "-o", "notice"]
+    if rng.random() < 0.7:
+        command += ["--number", rng.choice([*tables.FORMULA_TEXT, *tables.CONTROL_TEXT,
+                                            "01-07/1120", "№" * 5000])]
+    if rng.random() < 0.5:
+        command += ["--date", rng.choice(["19.09.2012", "01.01.2026", "31.12.2099",
+                                          "2027-02-28"])]
+    return command
 
 
 def _pick(rng: random.Random, variants: list[str], variant: str | None,
@@ -103,7 +119,7 @@ def _batch_command(rng: random.Random, source: str) -> list[str]:
 
 BATCH_VARIANTS = ([f"csv-{name}" for name in tables.HOSTILE_CSV]
                   + [f"xlsx-{name}" for name in tables.HOSTILE_XLSX]
-                  + ["csv-random", "xlsx-random", "xlsx-formulas", "folder-random",
+                  + ["csv-random", "xlsx-random", "xlsx-formulas", "xlsx-typed", "folder-random",
                      "folder-formula-names", "folder-symlink-secret", "folder-fifo",
                      "folder-subfolder", "csv-formula-filename", "csv-run-twice"])
 
@@ -125,6 +141,12 @@ def batch_case(rng: random.Random, variant: str | None = None) -> Case:
             lines = [lines[0]] + [[rng.choice(tables.FORMULA_TEXT) for _ in line]
                                   for line in lines[1:]]
         source = "table.xlsx"
+        case.files[source] = lambda lines=lines: tables.xlsx_bytes(lines)
+    elif choice == "xlsx-typed":
+        row = tables.sample_row(rng)
+        for column in rng.sample(list(row), rng.randrange(1, 6)):
+            row[column] = rng.choice(TYPED_CELLS)
+        source, lines = "table.xlsx", tables.table([row], ["typed"])
         case.files[source] = lambda lines=lines: tables.xlsx_bytes(lines)
     elif choice.startswith("csv-") and choice[4:] in tables.HOSTILE_CSV:
         case.files[source] = tables.HOSTILE_CSV[choice[4:]]
@@ -160,6 +182,12 @@ def batch_case(rng: random.Random, variant: str | None = None) -> Case:
     return case
 
 
+#: Cells of an XLSX with a type of their own: what a column may get from a spreadsheet.
+TYPED_CELLS = [True, False, 0, -1, 10**20, 1e308, -0.0, 0.5, 2.5e-300, dt.datetime(9999, 12, 31),
+               dt.datetime(1900, 1, 1), dt.date(1899, 12, 30), dt.time(25 % 24, 0),
+               dt.timedelta(days=-3), dt.datetime(2012, 9, 19, 23, 59, 59, 999999)]
+
+
 def _folder_answers(rng: random.Random) -> str | bytes:
     roll = rng.random()
     if roll < 0.4:
@@ -173,21 +201,58 @@ def _folder_answers(rng: random.Random) -> str | bytes:
 
 # --- the register: import, set, export, due -------------------------------------------------
 
-def _walk(rng: random.Random, count: int, hostile: float = 0.3) -> list[dict[str, Any]]:
-    """A history of ``count`` steps, mostly possible ones, some dates and numbers hostile."""
+@functools.cache
+def _procedure(track: Any, entry_into_force: Any) -> Callable[[str], list[str]]:
+    """Where an agreement of ``track`` may go from a status: its profile's procedure."""
     from xbdocs.registry import statuses
 
+    try:
+        from xbdocs.registry import procedure
+
+        return procedure.of(None, str(track), str(entry_into_force)).next_ones
+    except Exception:  # the procedure's API moved: the line of statuses will do
+        return statuses.next_ones
+
+
+def _next_ones(answers: Any) -> Callable[[str], list[str]]:
+    data = answers if isinstance(answers, dict) else {}
+    return _procedure(data.get("track"), data.get("entry_into_force"))
+
+
+def _forward(answers: Any, target: str) -> list[str]:
+    """The statuses from draft to ``target``, one step forward at a time."""
+    from xbdocs.registry import statuses
+
+    order, status, path = list(statuses.STATUSES), statuses.DRAFT, []
+    while status != target and len(path) < len(order):
+        ahead = [s for s in _next_ones(answers)(status)
+                 if order.index(s) > order.index(status) and s != statuses.TERMINATED]
+        if not ahead:
+            break
+        status = target if target in ahead else ahead[0]
+        path.append(status)
+    return path
+
+
+def _walk(rng: random.Random, count: int, answers: Any = None,
+          hostile: float = 0.3) -> list[dict[str, Any]]:
+    """A history of ``count`` steps, mostly possible ones (by the answers' procedure), some
+    statuses, dates and numbers hostile."""
+    from xbdocs.registry import statuses
+
+    next_ones = _next_ones(answers)
     status, day, steps = statuses.DRAFT, dt.date(2010, 1, 1), []
     for _ in range(count):
-        possible = statuses.next_ones(status)
+        possible = next_ones(status)
         if rng.random() < 0.1 or not possible:
             new = rng.choice([*statuses.STATUSES, "", "signed ", "подписано", "x" * 500])
         else:
             new = rng.choice(possible)
-        day += dt.timedelta(days=rng.randrange(-30, 400))
+        day += dt.timedelta(days=rng.randrange(-30, 400) if rng.random() < 0.1
+                            else rng.randrange(0, 400))
         step: dict[str, Any] = {"status": new, "date": rng.choice(
             [day, day.strftime("%d.%m.%Y"), day.isoformat()])}
-        if rng.random() < hostile:
+        if rng.random() < hostile / 3:
             step["date"] = rng.choice(["31.02.2012", "9999-12-31", "0001-01-01", "x", 0,
                                        None, [], "2012-13-01", 10**20])
         if rng.random() < 0.5:
@@ -195,7 +260,7 @@ def _walk(rng: random.Random, count: int, hostile: float = 0.3) -> list[dict[str
         if rng.random() < 0.5:
             step["note"] = tables.hostile_cell(rng) if rng.random() < hostile else "заметка"
         steps.append(step)
-        if new in statuses.STATUSES:
+        if new in possible:
             status = new
     return steps
 
@@ -209,8 +274,8 @@ def _import_yaml(rng: random.Random, case: Case, count: int, inline: float = 0.5
         else:
             answers = f"answers-{index}.yaml"
             case.files[answers] = path.read_text(encoding="utf-8")
-        entry: dict[str, Any] = {"answers": answers,
-                                 "history": _walk(rng, rng.randrange(0, 8))}
+        entry: dict[str, Any] = {"answers": answers, "history": _walk(
+            rng, rng.randrange(0, 8), _sample_data(path))}
         if rng.random() < 0.6:
             entry["notes"] = tables.hostile_cell(rng) if rng.random() < 0.5 else "записано"
         agreements.append(entry)
@@ -278,7 +343,7 @@ IMPORT_VARIANTS = (["yaml-random", "yaml-mutated", "yaml-raw", "yaml-files",
 
 SET_VARIANTS = ["set-random", "set-formula", "set-control", "set-huge-id", "set-zero-id",
                 "set-bad-date", "set-long", "set-by", "today-far", "due-huge-window",
-                "due-ics-folder", "export-over-folder"]
+                "due-ics-folder", "export-over-folder", "notice"]
 #: A package built, then its manifest or answers replaced, then ``registry add``.
 MANIFESTS = {
     "built": None,
@@ -458,7 +523,9 @@ def _import_case(rng: random.Random, case: Case, choice: str) -> None:
 
 def _set_case(rng: random.Random, case: Case, choice: str) -> None:
     """A sample imported, then ``registry set`` (or due/export) with hostile values."""
-    case.files["answers-0.yaml"] = rng.choice(SAMPLES).read_text(encoding="utf-8")
+    sample = rng.choice(SAMPLES)
+    answers = _sample_data(sample)
+    case.files["answers-0.yaml"] = sample.read_text(encoding="utf-8")
     case.files["import.yaml"] = "agreements:\n  - answers: answers-0.yaml\n"
     commands = [_reg("import", "import.yaml")]
     texts = {"set-formula": tables.FORMULA_TEXT, "set-control": tables.CONTROL_TEXT}.get(
@@ -466,8 +533,8 @@ def _set_case(rng: random.Random, case: Case, choice: str) -> None:
     from xbdocs.registry import statuses
 
     status, day = statuses.DRAFT, dt.date(2012, 1, 1)
-    for _ in range(rng.randrange(1, 7)):
-        possible = statuses.next_ones(status)
+    for _ in range(rng.randrange(1, 9)):
+        possible = _next_ones(answers)(status)
         new = rng.choice(possible) if possible and rng.random() < 0.85 else rng.choice(
             [*statuses.STATUSES, "x", "", "\x1b[31m", "=1+1"])
         day += dt.timedelta(days=rng.randrange(0, 300))
@@ -477,7 +544,7 @@ def _set_case(rng: random.Random, case: Case, choice: str) -> None:
         if rng.random() < 0.8:
             command += ["--note", rng.choice(texts)]
         commands.append(command)
-        if new in statuses.STATUSES and statuses.allowed(status, new):
+        if new in possible:
             status = new
     special = {
         "set-huge-id": [_reg("set", "99999999999999999999", "signed"),
@@ -490,8 +557,11 @@ def _set_case(rng: random.Random, case: Case, choice: str) -> None:
         "set-by": [_reg("set", "1", "signed", "--by", rng.choice(
             ["=1+1", "\x1b[2J", "x" * 100_000, "", "\u202eevil"]))],
         "today-far": [],
-        "due-huge-window": [_reg("due", "--within", rng.choice(["99999m", "99999w",
-                                                                  "99999d", "0d"]))],
+        "due-huge-window": [_reg("due", "--within", window)
+                            for window in ("99999m", "99999w", "99999d", "0d")],
+        "notice": [*(_reg("set", "1", status, "--date", "19.09.2012")
+                     for status in _forward(answers, "in-force")),
+                   _notice(rng, "non-renewal"), _notice(rng, "termination")],
         "due-ics-folder": [_reg("due", "--all", "--ics", "sub")],
         "export-over-folder": [_reg("export", "--format", "csv", "-o", "sub")],
     }
@@ -748,7 +818,8 @@ def interview_case(rng: random.Random, variant: str | None = None) -> Case:
             case.files[DRAFT] = _draft()
         case.setup = setups[name]
     elif choice.startswith("stdin-"):
-        case.files[DRAFT] = rng.choice([_draft(), _hostile_values(rng)])
+        case.files[DRAFT] = (rng.choice([_draft(), _hostile_values(rng)]) if variant is None
+                             else _draft())
     elif choice == "no-draft":
         pass
     elif choice == "draft-without-resume":
@@ -761,7 +832,7 @@ def interview_case(rng: random.Random, variant: str | None = None) -> Case:
     if drawn and rng.random() < 0.15:
         command = [c for c in command if c != "--resume"] + ["--force"]
     kind = choice.removeprefix("stdin-") if choice.startswith("stdin-") else rng.choice(
-        ["empty", "empty", "closed", "lines"]) if drawn else "empty"
+        ["empty", "empty", "closed", "lines"]) if drawn else "answers"
     case.stdin = _stdin(rng, kind)
     case.commands = [command]
     return case
@@ -774,7 +845,7 @@ DB_VALUES = ["sqlite://", "sqlite:///", "sqlite:///:memory:", " ", "-", "",
              "postgresql://u:SECRETPW@127.0.0.1:1/db", "mysql://u:SECRETPW@127.0.0.1:1/db",
              "postgresql://u:SECRETPW@/db?host=/nonexistent", "sqlite:///%00",
              "sqlite:///loop.sqlite3", "loop.sqlite3", "folder", "sqlite:///folder",
-             "sqlite:////etc/passwd", "sqlite:///" + SECRET, "sqlite:///" + SECRET_REL,
+             "sqlite:///" + SECRET, "sqlite:///" + SECRET_REL,
              "nosuchscheme://u:SECRETPW@h/db", "://", "sqlite:///missing/deep/x.sqlite3",
              "sqlite:///?mode=ro", "file:reg?mode=memory", "~", "\x1b[2J.sqlite3",
              "sqlite:///reg.sqlite3?timeout=abc", "postgresql://u:SECRETPW@h:99999/db"]

@@ -632,6 +632,7 @@ def _run_here(case: Case, work: Path, seconds: int) -> Outcome:
     os.environ.update({key: _placed(value, secret) for key, value in case.env.items()})
     cwd = os.getcwd()
     os.chdir(folder)
+    _reset_peak()
     codes: list = []
     problems: list[str] = []
     try:
@@ -685,6 +686,21 @@ def _limit_memory(limit: int = ADDRESS_SPACE) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _reset_peak() -> None:
+    """Forget the peak resident memory so far (Linux: «5» to clear_refs resets VmHWM), so
+    that the peak judged is the commands', not what making the case's inputs took."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mb() -> float:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def _send(fd: int, outcome: Outcome) -> None:
     data = json.dumps(asdict(outcome), ensure_ascii=False).encode("utf-8")
     while data:
@@ -718,8 +734,8 @@ def _start(case: Case, work: Path, seconds: int) -> _Child:
             os.close(reader)
             _limit_memory()
             outcome = _run_here(case, work, seconds)
-            outcome.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                    / 1024, 1)
+            outcome.peak_mb = _peak_mb() or round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
             _send(writer, outcome)
         except BaseException as exc:
             status = 1
@@ -842,13 +858,14 @@ def judge_run(code, out: str, err: str, argv: list[str], case: Case,
 def _named_outputs(argv: list[str], case: Case) -> list[str]:
     """What a command line names for writing: its output file or folder, the register."""
     found = []
-    defaults = {"build": "out", "plan": "plan", "interview": "answers.yaml"}
+    defaults = {"build": "out", "plan": "plan", "interview": "answers.yaml",
+                "notice": "notice"}
     if argv[:1] and argv[0] in defaults and not {"-o", "--output", "--outdir"} & set(argv):
         found.append(defaults[argv[0]])
     for index, arg in enumerate(argv[:-1]):
         if arg in ("-o", "--output", "--outdir", "--ics", "--build", "--db"):
             found.append(argv[index + 1])
-    if argv[:1] in (["registry"], ["plan"]) and "--db" not in argv:
+    if argv[:1] in (["registry"], ["plan"], ["notice"]) and "--db" not in argv:
         found.append(case.env.get("XBDOCS_DB", ""))
     paths = []
     for value in found:
@@ -886,7 +903,7 @@ def judge_files(work: Path, folder: Path, before: dict, argv: list[str], code,
     leftovers = [p for p in changed if Path(p).name.startswith(".") and p not in before]
     if leftovers:
         problems.append(f"temporary files left: {leftovers[:3]}")
-    if argv[0] in ("build", "plan") and "-o" in argv:
+    if argv[0] in ("build", "plan", "notice") and "-o" in argv:
         outdir = f"{folder.relative_to(work).as_posix()}/{argv[argv.index('-o') + 1]}"
         written = [p for p in changed if p.startswith(outdir + "/")]
         if code == 1 and written:
