@@ -124,9 +124,10 @@ def test_the_kazakh_list_starts_with_the_neighbours(tmp_path):
 
 def test_mistakes_are_explained_and_asked_again(tmp_path):
     script = list(MUNICIPAL)
-    script[1:2] = ["района", "99", "угл"]            # several fit, out of range, then right
+    # several fit, out of range, 5,000 digits, a superscript digit, then right
+    script[1:2] = ["района", "99", "1" * 5000, "²", "угл"]
     at = script.index("1 3 5-7")
-    script[at:at + 1] = ["1 3 99", "1 3 5-7"]
+    script[at:at + 1] = ["1 3 99", "1-" + "9" * 5000, "1 3 5-7"]
     at = script.index("15.12.2026")
     script[at:at + 1] = ["31.02.2027", "1.1.1900", "15.12.2026"]
     result = _interview(tmp_path, script)

@@ -337,3 +337,12 @@ def test_an_interview_with_no_standard_input_at_all_ends_cleanly(tmp_path):
     assert result.returncode in (0, 1), result.stderr
     assert "internal error" not in result.stderr + result.stdout
     assert "There is no terminal to ask in" in result.stdout
+
+
+def test_a_draft_with_text_that_is_not_unicode_is_set_aside(tmp_path):
+    drafts = FileDraftStore(tmp_path)
+    drafts.path("a.yaml").write_text('{"version": 1, "stage": "agreement", "values": '
+                                     '{"track": "\\udcff"}, "done": ["track"], "notes": {}}')
+    with pytest.raises(XbdocsError, match="the draft is damaged"):
+        Interview.resume(drafts, "a.yaml", "en")
+    assert not drafts.exists("a.yaml")

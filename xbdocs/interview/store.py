@@ -78,7 +78,21 @@ class Draft:
             raise DamagedDraft("done")
         if _depth(values) > MAX_DEPTH or _depth(notes) > 2:
             raise DamagedDraft("nested too deep")
+        if _unwritable((values, notes)):
+            raise DamagedDraft("text that is not Unicode")
         return cls(stage, values, done, notes)
+
+
+def _unwritable(node: Any) -> bool:
+    """Whether text somewhere in ``node`` holds a lone surrogate («\\udcff» in the JSON):
+    not a character, so the draft could never be written back."""
+    if isinstance(node, str):
+        return any("\ud800" <= char <= "\udfff" for char in node)
+    if isinstance(node, dict):
+        return any(_unwritable(key) or _unwritable(value) for key, value in node.items())
+    if isinstance(node, list | tuple):
+        return any(_unwritable(item) for item in node)
+    return False
 
 
 class DamagedDraft(ValueError):

@@ -296,11 +296,18 @@ def yes_no(text: str) -> bool:
     raise Invalid(_("answer yes or no (да/нет, y/n)"))
 
 
+def _choice_number(text: str) -> int | None:
+    """A number typed to pick from a list: ASCII digits, at most six (a line of 5,000
+    digits, or a «²», is not one — int() would refuse or take long over it)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
+
+
 def _pick_one(text: str, options: list[tuple[str, str]], allow_none: bool = False) -> str | None:
     if allow_none and text == "0":
         return None
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1][0]
+    number = _choice_number(text)
+    if number is not None and 1 <= number <= len(options):
+        return options[number - 1][0]
     for value, _label in options:
         if text == value:
             return value
@@ -321,10 +328,10 @@ def _pick_many(text: str, options: list[tuple[str, str]]) -> list[str]:
     for part in re.split(r"[\s,;]+", text.strip()):
         if not part:
             continue
-        match = re.fullmatch(r"(\d+)-(\d+)", part)
+        match = re.fullmatch(r"([0-9]{1,6})-([0-9]{1,6})", part)
         numbers = range(int(match[1]), int(match[2]) + 1) if match else None
-        if numbers is None and part.isdigit():
-            numbers = range(int(part), int(part) + 1)
+        if numbers is None and (number := _choice_number(part)) is not None:
+            numbers = range(number, number + 1)
         if numbers is None:
             value = _pick_one(part, options)
             numbers = range(0)
@@ -356,8 +363,9 @@ def _review(terminal: Terminal, engine: Interview) -> str | None:
         raw = terminal.ask(_("Enter — all correct; or the number of an answer to change >"))
         if not raw.strip():
             return None
-        if raw.strip().isdigit() and 1 <= int(raw) <= len(items):
-            return items[int(raw) - 1].question_id
+        number = _choice_number(raw.strip())
+        if number is not None and 1 <= number <= len(items):
+            return items[number - 1].question_id
         terminal.say("  " + _("type a number from 1 to {count}, or press Enter").format(
             count=len(items)))
 
@@ -388,7 +396,8 @@ def _checks(terminal: Terminal, engine: Interview) -> str | None:
                              "and keep the draft >"))
         if not raw.strip():
             return ""
-        if raw.strip().isdigit() and 1 <= int(raw) <= len(questions):
-            return questions[int(raw) - 1]
+        number = _choice_number(raw.strip())
+        if number is not None and 1 <= number <= len(questions):
+            return questions[number - 1]
         terminal.say("  " + _("type a number from 1 to {count}, or press Enter").format(
             count=len(questions)))
