@@ -113,3 +113,11 @@ def test_utf8_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "a.yaml"
     path.write_bytes("\ufefftrack: municipal\n".encode())
     assert read_text(path, "x") == "track: municipal\n"
+
+
+def test_a_date_is_described_as_a_clerk_writes_it():
+    import datetime as dt
+
+    from xbdocs.yamlread import describe
+
+    assert describe(dt.date(2012, 9, 20)) == "20.09.2012"

@@ -292,5 +292,7 @@ def describe(value: Any) -> MessageText:
         return Message("a section of keys")
     if isinstance(value, list):
         return Message("a list")
+    if isinstance(value, dt.date):  # a date cell of a table: as a clerk writes it
+        return f"{value:%d.%m.%Y}"
     text = repr(value) if not isinstance(value, str) else f"«{printable(value, 58)}»"
     return printable(text, 60)
