@@ -1,7 +1,8 @@
 """The register: entries from packages and imports, the procedure's statuses with their
 history, what falls due, the official list — on SQLite and on PostgreSQL (a real server:
 .ci/postgres starts one and .ci/run sets XBDOCS_TEST_POSTGRES and XBDOCS_REQUIRE_POSTGRES;
-elsewhere those runs skip)."""
+elsewhere those runs skip). The moves each track allows, dates, undo, versions, amendments
+and notices: tests/test_registry_rules.py; the migrations: tests/test_registry_migration.py."""
 
 from __future__ import annotations
 
@@ -23,31 +24,9 @@ from docx import Document
 
 from tests.conftest import SAMPLES, docx_text
 from xbdocs.errors import RegistryError
-from xbdocs.registry import statuses, store
+from xbdocs.registry import procedure, store
 
 POSTGRES = os.environ.get("XBDOCS_TEST_POSTGRES")
-
-
-# --- the statuses ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("current, new, expected", [
-    ("draft", "notice-sent", True),
-    ("draft", "signed", True),               # a regional agreement passes steps over
-    ("signed", "draft", False),              # never back …
-    ("sent-for-approval", "draft", True),    # … but a refused approval returns to draft
-    ("filed-for-registration", "signed", True),  # and a refused registration to signed
-    ("registered", "in-force", True),
-    ("draft", "renewed", False),             # only what is in force is renewed
-    ("in-force", "renewed", True),
-    ("renewed", "renewed", True),
-    ("renewed", "expired", True),
-    ("signed", "signed", False),
-    ("draft", "terminated", True),
-    ("expired", "in-force", False),          # an ended life stays ended
-    ("terminated", "renewed", False),
-])
-def test_which_moves_the_procedure_allows(current, new, expected):
-    assert statuses.allowed(current, new) is expected
 
 
 # --- a register on each database --------------------------------------------------------------
@@ -136,9 +115,27 @@ def test_where_is_the_default_register(run, monkeypatch, tmp_path):
         str(tmp_path / "other.db")
 
 
-def test_the_samples_through_the_procedure(run, location, packages):
+#: The municipal sample's steps, as its answers plan them (Altai Krai, municipal track).
+MUNICIPAL_STEPS = [("notice-sent", "20.01.2027", "01-15/54"),
+                   ("sent-for-approval", "25.02.2027", "01-15/131"),
+                   ("approved", "24.03.2027", "112-р"), ("signed", "14.04.2027", ""),
+                   ("filed-for-registration", "20.04.2027", "01-15/160"),
+                   ("registered", "30.04.2027", "17"), ("in-force", "30.04.2027", "")]
+
+
+def move_through(run, agreement: str, until: str) -> None:
+    """Record the municipal sample's steps on ``agreement`` up to ``until`` (included)."""
+    for status, on, number in MUNICIPAL_STEPS:
+        result = run("registry", "set", agreement, status, "--date", on, "--number", number)
+        assert result.code == 0, result.err
+        if status == until:
+            return
+
+
+def test_the_samples_through_the_procedure(run, location, packages, monkeypatch):
     """Record the three samples, move one through approval, signing and registration with
     numbers and dates; every step is in its history."""
+    monkeypatch.setenv("XBDOCS_TODAY", "2027-05-10")
     for name in ("uglovsky-borodulikha-municipal", "altai-pavlodar-2012",
                  "altai-east-kazakhstan-2010"):
         result = run("registry", "add", packages / name, "--answers", _sample(name))
@@ -146,11 +143,7 @@ def test_the_samples_through_the_procedure(run, location, packages):
         assert "recorded as №" in result.out
     listed = run("registry", "list").out
     assert listed.count("draft") == 3 and "Угловского района" in listed
-    steps = [("notice-sent", "20.01.2027", "01-15/54"),
-             ("sent-for-approval", "25.02.2027", "01-15/131"),
-             ("approved", "24.03.2027", "112-р"), ("signed", "14.04.2027", ""),
-             ("filed-for-registration", "20.04.2027", "01-15/160"),
-             ("registered", "30.04.2027", "17"), ("in-force", "30.04.2027", "")]
+    steps = MUNICIPAL_STEPS
     for status, on, number in steps:
         result = run("registry", "set", "1", status, "--date", on, "--number", number,
                      "--by", "Сидорова А.П.")
@@ -165,8 +158,9 @@ def test_the_samples_through_the_procedure(run, location, packages):
         "(30.04.2027)" in early.err
     refused = run("registry", "set", "1", "draft")
     assert refused.code == 1
-    assert "№ 1 is «in force»: it cannot become «draft»; possible: renewed, expired, " \
-           "terminated" in refused.err
+    assert "№ 1 is «in force»: it cannot go back to «draft»; possible: renewed, expired, " \
+           "terminated; a step recorded by mistake is taken back with: xbdocs registry undo 1 " \
+           "--reason …" in refused.err
     assert "in force" in run("registry", "show", "1").out  # nothing changed
 
 
@@ -259,8 +253,8 @@ def test_an_import_is_all_or_nothing(run, location, tmp_path):
     ]}, allow_unicode=True), encoding="utf-8")
     result = run("registry", "import", source)
     assert result.code == 1
-    assert "old.yaml:11: agreements[1].history[1].status: the agreement is «in force» by this " \
-           "step: it cannot become «signed»; possible: renewed, expired, terminated" \
+    assert "old.yaml:11: agreements[1].history[1].status: the agreement by this step is «in " \
+           "force»: it cannot go back to «signed»; possible: renewed, expired, terminated" \
            in result.err, result.err
     assert "the register is empty" in run("registry", "list").out
 
@@ -331,7 +325,7 @@ def test_due_filing_deadlines_and_the_calendar(run, location, packages, tmp_path
     name = "uglovsky-borodulikha-municipal"
     assert run("registry", "add", packages / name, "--answers", _sample(name)).code == 0
     monkeypatch.setenv("XBDOCS_TODAY", "2027-04-15")
-    assert run("registry", "set", "1", "signed", "--date", "14.04.2027").code == 0
+    move_through(run, "1", "signed")
     result = run("registry", "due", "--within", "30d", "--ics", tmp_path / "dates.ics")
     assert result.code == due_soon(), result.err
     # The registration application: 10 working days after signing (profile), not yet filed.
@@ -349,13 +343,13 @@ def test_due_filing_deadlines_and_the_calendar(run, location, packages, tmp_path
 
 # --- the official list ------------------------------------------------------------------------
 
-def test_the_register_as_docx_xlsx_and_csv(run, location, packages, tmp_path, before_xbdocs):
+def test_the_register_as_docx_xlsx_and_csv(run, location, packages, tmp_path, before_xbdocs,
+                                           monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "2027-05-10")
     name = "uglovsky-borodulikha-municipal"
     assert run("registry", "add", packages / name, "--answers", _sample(name)).code == 0
     assert run("registry", "import", before_xbdocs).code == 0
-    for status, on, number in (("signed", "14.04.2027", ""),
-                               ("registered", "30.04.2027", "17")):
-        assert run("registry", "set", "1", status, "--date", on, "--number", number).code == 0
+    move_through(run, "1", "registered")
     for kind in ("docx", "xlsx", "csv"):
         result = run("registry", "export", "--format", kind, "-o", tmp_path / f"r.{kind}")
         assert result.code == 0, result.err
@@ -424,9 +418,9 @@ def test_an_unreachable_register_is_one_line(run, tmp_path):
     assert bad_url.code == 1 and "cannot open the register" in bad_url.err
 
 
-#: Moves that only go forward: «filed-for-registration» is left out, since from it a refused
-#: registration may go back to «signed» — a clerk trying «signed» would then rightly move it.
-FORWARD = ("notice-sent", "sent-for-approval", "approved", "signed", "registered", "in-force")
+#: The municipal track's line after the draft: each clerk tries every step, in order.
+FORWARD = ("notice-sent", "sent-for-approval", "approved", "signed", "filed-for-registration",
+           "registered", "in-force")
 
 
 def _clerk(location: str, clerk: int, source: str) -> list[str]:
@@ -439,7 +433,8 @@ def _clerk(location: str, clerk: int, source: str) -> list[str]:
     moved = []
     for status in FORWARD:
         try:
-            register.move(1, status, dt.date(2027, 1, 1), by=f"clerk-{clerk}")
+            register.move(1, status, dt.date(2027, 1, 1), by=f"clerk-{clerk}",
+                          today=dt.date(2027, 1, 1))
             moved.append(status)
         except RegistryError:
             pass
@@ -448,7 +443,9 @@ def _clerk(location: str, clerk: int, source: str) -> list[str]:
 
 def test_clerks_at_once_lose_nothing(location, tmp_path):
     """Four processes add agreements and move the same one at once: every agreement is
-    recorded, and the shared one's history is each move exactly once, in order."""
+    recorded, and the shared one's history is each move made exactly once, each a move its
+    procedure allows from the one before (a clerk trying «signed» while it is filed records a
+    refused registration, and goes on), ending in force."""
     register = store.open_register(location)
     store.import_file(register, _import_of(tmp_path / "first.yaml", [1]))
     # Forked, not spawned: a clerk's process starts with xbdocs imported (4 spawned
@@ -464,7 +461,9 @@ def test_clerks_at_once_lose_nothing(location, tmp_path):
     shared = entries[0]
     history = [change.status for change in shared.history][1:]
     assert sorted(history) == sorted(status for clerk in moved for status in clerk)
-    assert history == [status for status in FORWARD if status in history]
+    line = procedure.of(None, "municipal", "registration")
+    assert all(line.allowed(before, after)
+               for before, after in zip(["draft", *history], history, strict=False))
     assert shared.status == history[-1] == "in-force"
 
 

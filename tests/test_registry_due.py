@@ -238,3 +238,51 @@ def test_a_stored_control_character_cannot_break_the_calendar():
     assert b"DESCRIPTION:\xd0\xa1\xd0\xbe\xd0\xb3\xd0\xbb\xd0\xb0\xd1\x88\xd0\xb5\xd0\xbd" \
            b"\xd0\xb8\xd0\xb5\\nBEGIN:VEVENT\\\\x1b[2J\\\\x00" in data
     assert b"\x00" not in data and b"\x1b" not in data and b"x\\\\x0dy" in data
+
+
+# --- amendments and notices (issue 20) ---------------------------------------------------------
+
+def _extension(status: str, years: object = 3) -> Agreement:
+    return entry(id=2, status=status, term_years=None,
+                 answers={"amends": {"changes": [{"add_area": ["ecology"]},
+                                                 {"extend_term": {"years": years}}]}})
+
+
+@pytest.mark.parametrize("status, end", [
+    (statuses.SIGNED, D(2032, 4, 29)),    # signed, not yet in force: the term is as it was
+    (statuses.IN_FORCE, D(2035, 4, 29)),  # in force: 5 years and 3 more
+])
+def test_an_amendment_extends_the_term_once_it_is_in_force(status, end):
+    agreement = entry(status=statuses.IN_FORCE, in_force_on=D(2027, 4, 30))
+    agreement.amendments = [_extension(status)]
+    assert due.term_end(agreement) == end
+    assert [item.date for item in due.of(agreement)] == [end]
+
+
+def test_a_stored_extension_that_is_not_a_number_extends_nothing():
+    agreement = entry(status=statuses.IN_FORCE, in_force_on=D(2027, 4, 30))
+    agreement.amendments = [_extension(statuses.IN_FORCE, "три")]
+    assert due.term_end(agreement) == D(2032, 4, 29)
+
+
+def test_a_notice_recorded_replaces_the_renewal_and_the_terms_end():
+    agreement = entry(status=statuses.IN_FORCE, in_force_on=D(2027, 4, 30), renewal=True,
+                      ends_on=D(2032, 4, 29), ends_as=statuses.EXPIRED)
+    assert dates(due.of(agreement)) == [
+        (due.ENDS, "the agreement ends: «expired» on 29.04.2032", D(2032, 4, 29))]
+
+
+def test_a_step_taken_back_counts_for_nothing():
+    """A renewal recorded and then taken back (an «undo» naming it) adds no term."""
+    agreement = entry(status=statuses.IN_FORCE, in_force_on=D(2027, 4, 30))
+    agreement.history = [Change(id=1, status=statuses.IN_FORCE, on=D(2027, 4, 30), kind="step"),
+                         Change(id=2, status=statuses.RENEWED, on=D(2032, 4, 30), kind="step"),
+                         Change(id=3, status=statuses.IN_FORCE, kind="undo", undoes_id=2)]
+    assert due.term_end(agreement) == D(2032, 4, 29)
+
+
+def test_a_window_past_the_calendars_end_holds_every_date():
+    """``due --within 99999m`` is 8,000 years: the window ends with the calendar."""
+    draft = entry()
+    assert due.within([draft], D(2027, 1, 1), 99999 * 30) == due.within([draft], D(2027, 1, 1),
+                                                                        None)

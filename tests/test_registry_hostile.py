@@ -364,8 +364,8 @@ HOSTILE_IMPORTS = {
         {"answers": "uglovsky-borodulikha-municipal.yaml",
          "history": [{"status": "in-force", "date": "01.01.2020"},
                      {"status": "draft", "date": "02.01.2020"}]}]}),
-        "import.yaml:11: agreements[1].history[1].status: the agreement is «in force» by this "
-        "step: it cannot become «draft»; possible: renewed, expired, terminated"),
+        "import.yaml:11: agreements[1].history[1].status: the agreement by this step is «in "
+        "force»: it cannot go back to «draft»; possible: renewed, expired, terminated"),
     "already-recorded": (_entry(), "import.yaml:2: agreements[0]: this agreement is in the "
                                    "register already, as № 1"),
     "not-a-mapping": ("- agreements\n", "import.yaml:1: expected a section with the key "

@@ -90,3 +90,41 @@ def test_a_track_without_a_notice_passes_over_it():
 def test_with_no_profile_the_law_itself():
     assert procedure.line(None) == (s.DRAFT, s.SENT_FOR_APPROVAL, s.APPROVED, s.SIGNED,
                                     s.FILED, s.REGISTERED, s.IN_FORCE)
+
+
+def test_an_agreement_in_force_on_its_own_date_may_pass_over_registration():
+    """4-FZ Art. 8: a regional agreement is registered, but one that takes effect on signing
+    (or on the exchange of notifications) is in force without waiting for it; a municipal
+    one takes effect only after registration (179-FZ Art. 12)."""
+    line = procedure.line(profiles.load("altai-krai").tracks["regional"])
+    for entry_into_force in ("signing", "notifications"):
+        passable = procedure.passable(entry_into_force)
+        assert procedure.allowed(line, s.SIGNED, s.IN_FORCE, passable)
+        assert procedure.missing(line, s.SIGNED, s.IN_FORCE, passable) == []
+        # … but nothing else is passed over: not the approval before signing.
+        assert procedure.missing(line, s.NOTICE_SENT, s.SIGNED, passable) == [
+            s.SENT_FOR_APPROVAL, s.APPROVED]
+        assert not procedure.allowed(line, s.SIGNED, s.REGISTERED, passable)
+    assert procedure.passable("registration") == frozenset()
+    assert not procedure.allowed(line, s.SIGNED, s.IN_FORCE, procedure.passable("registration"))
+
+
+def test_what_each_step_of_a_profile_completes():
+    """A step is due until the status it completes: its letter sent, or the decision taken."""
+    altai = procedure.completes(profiles.load("altai-krai").tracks["municipal"])
+    assert altai == {"notice": s.NOTICE_SENT, "approval-request": s.SENT_FOR_APPROVAL,
+                     "approval-decision": s.APPROVED, "registration": s.FILED,
+                     "registration-decision": s.REGISTERED}
+    orenburg = procedure.completes(profiles.load("orenburg").tracks["municipal"])
+    assert orenburg == {"notice": s.NOTICE_SENT, "approval-request": s.SENT_FOR_APPROVAL,
+                        "registration": s.FILED, "registration-decision": s.REGISTERED}
+    assert procedure.completes(None) == {}
+
+
+def test_a_procedure_of_a_profile_gone_is_the_laws():
+    gone = procedure.of("no-such-profile", "municipal", "registration")
+    assert gone.line == procedure.line(None) and gone.track is None
+    cache: procedure.Cache = {}
+    first = procedure.of(None, "regional", "signing", cache)
+    assert procedure.of(None, "regional", "signing", cache) is first
+    assert first.reached(s.RENEWED, s.REGISTERED) and not first.reached(s.DRAFT, s.SIGNED)

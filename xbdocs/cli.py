@@ -498,16 +498,41 @@ def registry_where(ctx: click.Context) -> None:
 
 
 @registry_group.command("add", help=N_(
-    "Record the agreement built into OUTDIR (its manifest and answers) as a draft."))
+    "Record the agreement (or amendment) built into OUTDIR (its manifest and answers) as a "
+    "draft — or as a new version of a draft not yet signed: the one --revises names, or the "
+    "one with the same parties and title. An amendment is linked to the agreement it "
+    "amends."))
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help=N_("The answers file it was built from (when the package holds none)."))
+@click.option("--revises", type=int, metavar="ID", help=N_(
+    "The package is a new version of draft ID (refused once it is signed: a change is then "
+    "an amendment, docs/amendments.md)."))
+@click.option("--new", "as_new", is_flag=True, help=N_(
+    "A new agreement, even if a draft with the same parties and title is in the register."))
 @click.option("--by", help=N_("Who records it (default: the system user)."))
 @click.pass_context
 def registry_add(ctx: click.Context, outdir: Path, answers_file: Path | None,
-                 by: str | None) -> None:
-    entry = _register(ctx).add_package(outdir, answers_file, by)
-    say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
+                 revises: int | None, as_new: bool, by: str | None) -> None:
+    if revises is not None and as_new:
+        raise click.UsageError(_("--revises and --new exclude each other"))
+    added = _register(ctx).add_package(outdir, answers_file, by, revises, as_new)
+    entry = added.entry
+    if added.version is not None:
+        say(_("recorded as version {version} of № {id}: {title}").format(
+            version=added.version, id=entry.id, title=entry.title))
+        if added.recognised:
+            say(_("(the same parties and title, not yet signed; for another agreement: "
+                  "registry add --new)"))
+    else:
+        say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
+    if added.linked is not None:
+        say(_("an amendment of № {id}").format(id=added.linked))
+    elif added.unlinked is not None:
+        say(_("warning: {message}").format(message=added.unlinked), err=True)
+    if added.reapprove:
+        say(_("warning: № {id} was sent for approval as an earlier version: the approval is of "
+              "that text; send this version for approval again").format(id=entry.id), err=True)
 
 
 @registry_group.command("import", help=N_(
@@ -523,7 +548,7 @@ def registry_import(ctx: click.Context, source: Path, by: str | None,
                     answers_dir: Path | None) -> None:
     from xbdocs.registry.store import import_file
 
-    for entry in import_file(_register(ctx), source, by, answers_dir):
+    for entry in import_file(_register(ctx), source, by, answers_dir, _today()):
         say(_("recorded as № {id}: {title}").format(id=entry.id, title=entry.title))
 
 
@@ -541,52 +566,151 @@ def registry_list(ctx: click.Context, output_format: str) -> None:
             "status_date": e.status_on.isoformat() if e.status_on else None,
             "registration_number": e.registration_number,
             "registered_on": e.registered_on.isoformat() if e.registered_on else None,
-            "signed_on": e.signed_on.isoformat() if e.signed_on else None}
+            "signed_on": e.signed_on.isoformat() if e.signed_on else None,
+            "signing_planned": planned.isoformat() if (planned := _planned(e)) else None,
+            "amends": e.amends_id,
+            "ends_on": e.ends_on.isoformat() if e.ends_on else None}
             for e in entries]))
         return
     if not entries:
         say(_("the register is empty"))
     for e in entries:
         when = f" {e.status_on:%d.%m.%Y}" if e.status_on else ""
-        say(f"{e.id:>4}  {statuses.label(e.status)}{when}  {e.title}")
+        planned = _planned(e)
+        plan = ("  " + _("signing planned: {date}").format(date=f"{planned:%d.%m.%Y}")
+                if planned else "")
+        say(f"{e.id:>4}  {statuses.label(e.status)}{when}{plan}  {e.title}")
 
 
-@registry_group.command("show", help=N_("One agreement: its register entry and history."))
+def _reached(entry, status: str) -> bool:
+    """Whether ``entry`` has passed ``status`` of its procedure."""
+    from xbdocs.registry import procedure
+
+    return procedure.of(entry.profile, entry.track, entry.entry_into_force).reached(
+        entry.status, status)
+
+
+def _planned(entry):
+    """The date of signing the answers plan, while the agreement is not signed and may
+    still be: shown as planned, never as the day it was signed."""
+    import datetime as dt
+
+    from xbdocs.registry import statuses
+    from xbdocs.registry.due import planned_signing
+
+    if isinstance(entry.signed_on, dt.date) or entry.status in statuses.FINAL:
+        return None
+    return planned_signing(entry)
+
+
+@registry_group.command("show", help=N_(
+    "One agreement: its register entry, its versions and amendments, and its history."))
 @click.argument("agreement_id", metavar="ID", type=int)
 @click.pass_context
 def registry_show(ctx: click.Context, agreement_id: int) -> None:
     from xbdocs.registry import due, statuses
 
-    e = _register(ctx).get(agreement_id)
+    register = _register(ctx)
+    e = register.get(agreement_id)
+    planned = _planned(e)
+    signing = (_("signed"), " ".join(p for p in (f"{e.signed_on:%d.%m.%Y}", e.signed_at) if p)) \
+        if e.signed_on else (_("signing"), " ".join(p for p in (
+            planned and _("planned: {date}").format(date=f"{planned:%d.%m.%Y}"),
+            e.signed_at) if p))
+    amends = ""
+    if e.amendment_number is not None:
+        amends = _("№ {id}").format(id=e.amends_id) if e.amends_id else _("not linked")
+    ends = _("«{status}» on {date}").format(status=statuses.label(e.ends_as),
+                                            date=f"{e.ends_on:%d.%m.%Y}") \
+        if e.ends_on and e.ends_as else ""
     rows = [(_("title"), e.title), (_("status"), statuses.label(e.status)),
+            (_("amends"), amends),
             (_("Russian party"), "; ".join(p for p in (e.russian_party, e.russian_ids) if p)),
             (_("Kazakh party"), "; ".join(p for p in (e.kazakh_party, e.kazakh_ids) if p)),
-            (_("signed"), " ".join(p for p in (f"{e.signed_on:%d.%m.%Y}" if e.signed_on
-                                               else "", e.signed_at) if p)),
-            (_("approval"), e.approval),
+            signing, (_("approval"), e.approval if _reached(e, "approved") or not e.approval
+                      else _("planned: {date}").format(date=e.approval)),
             (_("registration"), " ".join(p for p in (
                 e.registration_number and f"№ {e.registration_number}",
                 f"{e.registered_on:%d.%m.%Y}" if e.registered_on else "") if p)),
             (_("term ends"), f"{end:%d.%m.%Y}" if (end := due.term_end(e)) else ""),
-            (_("notes"), e.notes), (_("source"), e.source)]
+            (_("ends"), ends), (_("notes"), e.notes), (_("source"), e.source)]
     width = max(len(label) for label, _value in rows)
     say(f"№ {e.id}")
     for label, value in rows:
         if value:
             say(f"  {label:<{width}}  {value}")
+    if len(e.versions) > 1:
+        say(_("versions:"))
+        for version in reversed(e.versions):
+            current = _(" (current)") if version.answers_sha256 == e.answers_sha256 else ""
+            say(f"  {version.number}{current}  {version.at:%Y-%m-%d %H:%M} UTC  "
+                f"{version.by}  sha256 {version.answers_sha256[:16]}…  {version.source}")
+    if e.amendments:
+        say(_("amendments:"))
+        for amendment in e.amendments:
+            say(f"  № {amendment.id}  {statuses.label(amendment.status)}  {amendment.title}")
     say(_("history:"))
     for change in e.history:
-        details = " ".join(p for p in (change.number and f"№ {change.number}",
-                                       change.note) if p)
-        on = f"{change.on:%d.%m.%Y}" if change.on else "—"
-        say(f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.by}: {statuses.label(change.status)} "
-            f"{on} {details}".rstrip())
+        say(f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.by}: {_history_line(e, change)}"
+            .rstrip())
+
+
+def _history_line(entry, change) -> str:
+    """One row of an entry's history as a clerk reads it: a step with its date, number
+    and note; an undo with the step it takes back and why; a notice, a version, an
+    amendment. A step taken back is marked so (it stays in the history)."""
+    from xbdocs.registry import models, statuses
+
+    def day(value) -> str:
+        import datetime as dt
+
+        return f"{value:%d.%m.%Y}" if isinstance(value, dt.date) else "—"
+
+    details = change.details if isinstance(change.details, dict) else {}
+    kind = models.kind_of(change)
+    undone = {row.undoes_id for row in entry.history if models.kind_of(row) == models.UNDO}
+    mark = _(" [taken back]") if change.id in undone else ""
+    number = f"№ {change.number}" if change.number else ""
+    if kind == models.UNDO:
+        taken = " ".join(p for p in (statuses.label(str(details.get("status", ""))),
+                                     _iso_day(details.get("on")),
+                                     details.get("number") and f"№ {details.get('number')}")
+                         if p)
+        return _("undo of «{step}»: back to «{status}»; reason: {reason}").format(
+            step=taken, status=statuses.label(change.status), reason=change.note)
+    if kind == models.NOTICE:
+        return _("notice ({kind}) sent {date} {number}: the agreement ends «{status}» on "
+                 "{ends}").format(kind=details.get("kind", ""), date=day(change.on),
+                                  number=number, status=statuses.label(
+                                      str(details.get("ends_as", ""))),
+                                  ends=_iso_day(details.get("ends_on")) or "—") + mark
+    if kind == models.VERSION:
+        digest = str(details.get("answers_sha256", ""))[:16]
+        return _("version {version} (sha256 {digest}…) from {source}").format(
+            version=details.get("version", "?"), digest=digest,
+            source=details.get("source", ""))
+    if kind == models.AMENDMENT:
+        return _("amendment № {number} recorded as № {id}").format(
+            number=details.get("number", "?"), id=details.get("amendment", "?"))
+    text = " ".join(p for p in (number, change.note) if p)
+    return f"{statuses.label(change.status)} {day(change.on)} {text}".rstrip() + mark
+
+
+def _iso_day(value) -> str:
+    import datetime as dt
+
+    try:
+        return f"{dt.date.fromisoformat(value):%d.%m.%Y}" if isinstance(value, str) else ""
+    except ValueError:
+        return ""
 
 
 @registry_group.command("set", help=N_(
     "Move agreement ID to STATUS, with the date and number of its document: draft, "
     "notice-sent, sent-for-approval, approved, signed, filed-for-registration, registered, "
-    "in-force, renewed, expired, terminated. Impossible moves are refused."))
+    "in-force, renewed, expired, terminated — one step of its procedure at a time (its "
+    "profile's track). Impossible moves are refused with the steps missing; so are dates "
+    "after today or before the last step."))
 @click.argument("agreement_id", metavar="ID", type=int)
 @click.argument("status")
 @click.option("--date", "on", callback=_parse_date, help=N_(
@@ -599,8 +723,25 @@ def registry_set(ctx: click.Context, agreement_id: int, status: str, on, number:
                  note: str, by: str | None) -> None:
     from xbdocs.registry import statuses
 
-    entry = _register(ctx).move(agreement_id, status, on or _today(), number, note, by)
+    entry = _register(ctx).move(agreement_id, status, on, number, note, by, _today())
     say(_("№ {id}: {status}").format(id=entry.id, status=statuses.label(entry.status)))
+
+
+@registry_group.command("undo", help=N_(
+    "Take back the last step (or notice) of agreement ID: the history keeps the step and "
+    "records the undo with who, when and why; the status and dates become what they were "
+    "before it."))
+@click.argument("agreement_id", metavar="ID", type=int)
+@click.option("--reason", required=True, help=N_("Why the step is taken back."))
+@click.option("--by", help=N_("Who records it (default: the system user)."))
+@click.pass_context
+def registry_undo(ctx: click.Context, agreement_id: int, reason: str, by: str | None) -> None:
+    from xbdocs.registry import statuses
+
+    undone = _register(ctx).undo(agreement_id, reason, by)
+    say(_("№ {id}: «{step}» taken back; now «{status}»").format(
+        id=undone.entry.id, step=statuses.label(undone.target.status),
+        status=statuses.label(undone.entry.status)))
 
 
 #: Exit codes of registry due, for a scheduled task.

@@ -1,6 +1,8 @@
 """The register as a department keeps it: number and date of registration, title, parties,
 date of signing, term, status, notes — as a DOCX in the house style, an XLSX with real
-columns and types, or a CSV. Written in Russian, as the register is kept.
+columns and types, or a CSV. Written in Russian, as the register is kept. A date of signing
+only planned (the answers', no «signed» step yet) is written as planned («планируется:
+14.04.2027»), as text: never as a date the agreement was signed.
 
 The export writes whatever the register holds, including what was stored before xbdocs
 checked its input or was edited by hand: a control character no document can hold is
@@ -23,7 +25,8 @@ from xbdocs.errors import printable
 from xbdocs.i18n import in_language
 from xbdocs.lang import ru
 from xbdocs.model import Block, Document, Paragraph, Run
-from xbdocs.registry import due, statuses
+from xbdocs.registry import due, procedure, statuses
+from xbdocs.registry.due import planned_signing
 from xbdocs.registry.models import Agreement
 from xbdocs.tables import safe_cell
 
@@ -39,7 +42,7 @@ LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, 
                              body_size=10)
 
 
-def _term(entry: Agreement) -> str:
+def _term(entry: Agreement, cache: procedure.Cache | None = None) -> str:
     years = due.whole(entry.term_years)
     if not years:
         return "бессрочно"
@@ -47,7 +50,7 @@ def _term(entry: Agreement) -> str:
     if entry.renewal:
         again = due.whole(entry.renewal_years) or years
         text += f", с автоматическим продлением на {ru.count(again, 'год', 'accusative')}"
-    end = due.term_end(entry)
+    end = due.term_end(entry, cache)
     return f"{text}; до {end:%d.%m.%Y}" if end else text
 
 
@@ -76,6 +79,17 @@ def _party(name: object, ids: object, signatory: object) -> str:
     return "; ".join(part for part in parts if part)
 
 
+def _signed(entry: Agreement) -> dt.date | str | None:
+    """The day of signing when a step recorded it; else, while the agreement may still be
+    signed, the day the answers plan — as text that says so, never as a date done."""
+    if isinstance(entry.signed_on, dt.date):
+        return entry.signed_on
+    planned = planned_signing(entry)
+    if planned is None or entry.status in statuses.FINAL:
+        return None
+    return f"планируется: {planned:%d.%m.%Y}"
+
+
 def _status(entry: Agreement) -> str:
     known = statuses.LABELS.get(entry.status)
     shown = in_language("ru", known) if known else writable(entry.status)
@@ -86,13 +100,14 @@ def _status(entry: Agreement) -> str:
 def rows(entries: list[Agreement]) -> list[list[object]]:
     """One row per agreement, typed: dates as dates, the number as a number; text as
     :func:`writable` makes them."""
+    cache: procedure.Cache = {}  # one profile read per profile and track, not per entry
     return [[entry.id, writable(entry.registration_number),
              entry.registered_on if isinstance(entry.registered_on, dt.date) else None,
              writable(entry.title),
              _party(entry.russian_party, entry.russian_ids, entry.russian_signatory),
              _party(entry.kazakh_party, entry.kazakh_ids, entry.kazakh_signatory),
-             entry.signed_on if isinstance(entry.signed_on, dt.date) else None,
-             _term(entry), _status(entry), writable(entry.notes)] for entry in entries]
+             _signed(entry), _term(entry, cache), _status(entry), writable(entry.notes)]
+            for entry in entries]
 
 
 def as_csv(entries: list[Agreement]) -> bytes:

@@ -4,6 +4,12 @@ register made by an older xbdocs is upgraded, never rebuilt.
 An agreement keeps its answers whole (as the answers file holds them) beside the columns the
 register shows, which are read from the answers through the schema when it is added — not
 typed again here.
+
+Nothing in the history is ever deleted or rewritten: a correction is a row of its own
+(``kind`` «undo», naming the row it takes back), and the entry's columns are what its
+history, replayed without the rows taken back, says (:func:`xbdocs.registry.store.replay`).
+Each version of a draft is kept (``versions``); an amendment is an entry of its own, linked
+to the agreement it amends (``amends_id``).
 """
 
 from __future__ import annotations
@@ -86,15 +92,43 @@ class Agreement(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     #: Bumped on every change: a change made on a stale read is refused, not lost.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: For an amendment (дополнительное соглашение): the entry of the agreement it amends
+    #: (None: an agreement, or an amendment whose agreement the register does not hold), and
+    #: its own number («№ 1»).
+    amends_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    amendment_number: Mapped[int | None] = mapped_column(Integer)
+    #: The day the agreement ends by a notice recorded (non-renewal: its period's last day;
+    #: termination: the earliest day, counted from sending), and how: «expired» or
+    #: «terminated». Set by the notice's history row (replayed as the steps are).
+    ends_on: Mapped[dt.date | None] = mapped_column(StoredDate)
+    ends_as: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
     history: Mapped[list[Change]] = relationship(
         back_populates="agreement", order_by="Change.id", cascade="all, delete-orphan")
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="agreement", order_by="Version.number", cascade="all, delete-orphan")
+    #: The amendments recorded for this agreement (their own entries), in the order added.
+    amendments: Mapped[list[Agreement]] = relationship(
+        primaryjoin="Agreement.id == foreign(Agreement.amends_id)",
+        order_by="Agreement.id", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+#: What a row of the history is. «added»: the entry was made (a draft); «step»: a step of
+#: the procedure (``status`` is the one it reached); «undo»: a step taken back
+#: (``undoes_id``; ``status`` is the one the entry returned to, ``note`` the reason);
+#: «notice»: a notice ending the agreement sent (``details``: kind and the day it ends);
+#: «version»: a new version of the draft (``details``: its number and digest);
+#: «amendment»: an amendment recorded for this agreement (``details``: its entry).
+ADDED, STEP, UNDO, NOTICE, VERSION, AMENDMENT = (
+    "added", "step", "undo", "notice", "version", "amendment")
+KINDS = (ADDED, STEP, UNDO, NOTICE, VERSION, AMENDMENT)
+
+
 class Change(Base):
-    """One step of the procedure, as recorded: status, its document's number and date."""
+    """One row of the history: a step of the procedure as recorded (status, its document's
+    number and date), or a correction, a notice, a version, an amendment (``kind``)."""
 
     __tablename__ = "changes"
 
@@ -106,5 +140,51 @@ class Change(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(120))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(20), default=STEP, server_default=STEP)
+    #: For an «undo»: the row it takes back.
+    undoes_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict | None] = mapped_column(JSON)
 
     agreement: Mapped[Agreement] = relationship(back_populates="history")
+
+
+class Version(Base):
+    """One version of an agreement's text while it is a draft: its answers as they were
+    (the entry keeps the current one's in its own columns), their digest, where it came
+    from. Number 1 is the text the entry was made with."""
+
+    __tablename__ = "versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    answers: Mapped[dict] = mapped_column(JSON)
+    answers_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    templates_sha256: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="versions")
+
+
+def kind_of(change: Change) -> str:
+    """The row's kind; a row made in memory and not yet stored has none yet (its column
+    default is given when it is written): a step."""
+    return change.kind or STEP
+
+
+def effective(entry: Agreement) -> list[Change]:
+    """The rows of ``entry``'s history that count: its steps and notices, without those a
+    later «undo» took back (and without the undos themselves), in the order recorded."""
+    undone = {change.undoes_id for change in entry.history
+              if kind_of(change) == UNDO and change.undoes_id is not None}
+    return [change for change in entry.history
+            if kind_of(change) in (STEP, NOTICE) and
+            (change.id is None or change.id not in undone)]
+
+
+def steps(entry: Agreement) -> list[Change]:
+    """The steps of the procedure that count (:func:`effective` without notices)."""
+    return [change for change in effective(entry) if kind_of(change) == STEP]

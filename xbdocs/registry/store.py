@@ -6,7 +6,11 @@ PostgreSQL for a department that shares one. Opening it brings its schema up to 
 the migrations; a register made by a newer xbdocs is refused, never touched. Every change
 is one transaction: two clerks at once lose nothing (SQLite takes the write lock at the
 start of a change; PostgreSQL locks the agreement's row), and each move is kept in the
-history with the time and who made it.
+history with the time and who made it. Moves follow the agreement's own procedure (its
+profile's track, :mod:`~xbdocs.registry.procedure`) and dates that can be true
+(:mod:`~xbdocs.registry.steps`); a mistake is taken back by an undo that adds to the history
+and never deletes from it. A revised draft is a new version of its entry; an amendment is an
+entry of its own, linked to the agreement it amends.
 
 What comes in is checked at the door, since a register outlives the files it was fed
 from: an import file may have been sent by someone else (it opens only answers files in
@@ -41,8 +45,22 @@ from xbdocs.errors import InputError, RegistryError, printable, problem
 from xbdocs.findings import Finding, line_of
 from xbdocs.i18n import Message, MessageText, _
 from xbdocs.output import ANSWERS, MANIFEST
-from xbdocs.registry import statuses
-from xbdocs.registry.models import Agreement, Change
+from xbdocs.registry import due, statuses, steps
+from xbdocs.registry import procedure as procedure_module
+from xbdocs.registry.models import (
+    ADDED,
+    AMENDMENT,
+    NOTICE,
+    STEP,
+    UNDO,
+    VERSION,
+    Agreement,
+    Change,
+    Version,
+    effective,
+    kind_of,
+)
+from xbdocs.registry.steps import Step
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FILE_NAME = "registry.sqlite3"
@@ -163,8 +181,11 @@ class Register:
     # --- entries -----------------------------------------------------------------------------
 
     def add_package(self, outdir: Path, answers_file: Path | None = None,
-                    by: str | None = None) -> Agreement:
-        """Record the agreement built into ``outdir`` (its manifest and answers).
+                    by: str | None = None, revises: int | None = None,
+                    new: bool = False) -> Added:
+        """Record the agreement (or amendment) built into ``outdir`` (its manifest and
+        answers): a new entry, or a new version of a draft — the one ``revises`` names, or
+        the one with the same parties and title that is not yet signed (unless ``new``).
 
         The package's own files are read as files named by the package, not by the user:
         only from its folder (a ``built-from.yaml`` linked to a file elsewhere is refused, and
@@ -173,6 +194,8 @@ class Register:
         from xbdocs import answers as answers_module
 
         by = _who(by)
+        if revises is not None:
+            _an_id(revises)
         manifest = _manifest(outdir)
         path = answers_file or outdir / ANSWERS
         if not path.is_file():
@@ -189,48 +212,159 @@ class Register:
         profile, _problem = clean_text((manifest.get("profile") or {}).get("id"), limit=60)
         entry = entry_from(answers, str(outdir.resolve()), profile)
         entry.templates_sha256 = _digest((manifest.get("templates") or {}).get("sha256"))
-        return self._insert(entry, by, _("added from the package"))
-
-    def _insert(self, entry: Agreement, by: str, note: str) -> Agreement:
         try:
             with self.session() as session:
-                insert(session, entry, by, note)
+                return record(session, entry, answers, by, _("added from the package"),
+                              revises, new)
         except IntegrityError:  # added by someone else between the look and the write
             raise RegistryError(Message("this agreement is in the register already")) from None
-        return entry
 
     def move(self, agreement_id: int, status: str, on: dt.date | None = None,
-             number: str = "", note: str = "", by: str | None = None) -> Agreement:
-        """Record a step of the procedure; an impossible move is refused, and so is a
-        number or note no document could hold (every export would fail on it later)."""
+             number: str = "", note: str = "", by: str | None = None,
+             today: dt.date | None = None) -> Agreement:
+        """Record a step of the procedure; an impossible move is refused with the steps
+        missing, a date after ``today`` or before the last step is refused, and so is a
+        number or note no document could hold (every export would fail on it later).
+        Without a date the step is dated today — or, for the end a notice set, that day."""
         number = _field("number", number, limit=MAX_NUMBER)
         note = _field("note", note)
         by = _who(by)
+        today = today or dt.date.today()
         _an_id(agreement_id)
         with self.session() as session:
-            entry = session.get(Agreement, agreement_id, with_for_update=True)
-            if entry is None:
-                raise RegistryError(Message("no agreement № {id} in the register").format(
-                    id=agreement_id))
-            move(entry, Step(status, on or dt.date.today(), number, note), by)
+            entry = self._locked(session, agreement_id)
+            if on is None and status == entry.ends_as and isinstance(entry.ends_on, dt.date) \
+                    and entry.ends_on <= today:
+                on = entry.ends_on
+            move(entry, Step(status, on or today, number, note), by, today,
+                 procedure_module.of(entry.profile, entry.track, entry.entry_into_force))
+        return entry
+
+    def undo(self, agreement_id: int, reason: str, by: str | None = None) -> Undone:
+        """Take back the last step (or notice) of an entry: a row of the history records
+        the undo — who, when, why, which row it takes back — and the entry's status and
+        dates become what its history without that step says. Nothing is deleted."""
+        reason = _field("reason", reason)
+        if not reason:
+            raise RegistryError(Message("--reason: say why the step is taken back (it is kept "
+                                        "in the history with the step)"))
+        by = _who(by)
+        _an_id(agreement_id)
+        with self.session() as session:
+            entry = self._locked(session, agreement_id)
+            rows = effective(entry)
+            if not rows:
+                raise RegistryError(Message("№ {id} has no step to take back: its history "
+                                            "holds only its making").format(id=entry.id))
+            target, now = rows[-1], _now()
+            row = Change(kind=UNDO, status=entry.status, on=None, number="", note=reason,
+                         by=by, at=now, undoes_id=target.id,
+                         details={"kind": kind_of(target), "status": target.status,
+                                  "on": target.on.isoformat()
+                                  if isinstance(target.on, dt.date) else None,
+                                  "number": target.number or ""})
+            entry.history.append(row)
+            steps.replay(entry)
+            row.status, entry.updated_at = entry.status, now
+        return Undone(entry, target)
+
+    def record_notice(self, agreement_id: int, kind: str, sent_on: dt.date,
+                      ends_on: dt.date, number: str = "", by: str | None = None,
+                      today: dt.date | None = None) -> Agreement:
+        """Record a notice ending the agreement (``xbdocs notice`` calls this once the notice
+        is written): a history row of kind «notice» — the status is unchanged, the
+        agreement is still in force — with the day it was sent, its number, and the day the
+        agreement ends (``ends_on``) and how («expired» for non-renewal, «terminated» for
+        termination), which the entry keeps. ``registry due`` then lists that day, ``show``
+        shows it, and ``registry set ID expired|terminated`` is allowed from it. A later
+        notice replaces an earlier one; ``registry undo`` takes one back."""
+        if kind not in steps.ENDS_AS:
+            raise RegistryError(Message("a notice is «{kinds}», not «{kind}»").format(
+                kinds="», «".join(steps.ENDS_AS), kind=printable(str(kind), 40)))
+        number = _field("number", number, limit=MAX_NUMBER)
+        by = _who(by)
+        today = today or dt.date.today()
+        _an_id(agreement_id)
+        with self.session() as session:
+            entry = self._locked(session, agreement_id)
+            if entry.status not in (statuses.IN_FORCE, statuses.RENEWED):
+                raise RegistryError(Message("№ {id} is «{status}»: a notice ends an agreement in "
+                                            "force").format(id=entry.id,
+                                                            status=statuses.shown(entry.status)))
+            refused = steps.date_refusal(sent_on, steps.last_date(entry), today, entry.id)
+            if refused is not None:
+                raise RegistryError(refused)
+            if ends_on < sent_on:
+                raise RegistryError(Message("the day the agreement ends ({ends}) is before the "
+                                            "notice is sent ({sent})").format(
+                                                ends=f"{ends_on:%d.%m.%Y}",
+                                                sent=f"{sent_on:%d.%m.%Y}"))
+            now = _now()
+            row = Change(kind=NOTICE, status=entry.status, on=sent_on, number=number, note="",
+                         by=by, at=now, details={"kind": kind, "ends_on": ends_on.isoformat(),
+                                                 "ends_as": steps.ENDS_AS[kind]})
+            entry.history.append(row)
+            steps.effect(entry, row)
+            entry.updated_at = now
+        return entry
+
+    @staticmethod
+    def _locked(session: Session, agreement_id: int) -> Agreement:
+        """The entry, its row locked for the change (PostgreSQL), with what the rules read:
+        its history and its amendments (whose extension moves the term's end)."""
+        entry = session.get(Agreement, agreement_id, with_for_update=True,
+                            options=[selectinload(Agreement.history),
+                                     selectinload(Agreement.amendments)])
+        if entry is None:
+            raise RegistryError(Message("no agreement № {id} in the register").format(
+                id=agreement_id))
         return entry
 
     # --- reading -----------------------------------------------------------------------------
 
     def all(self) -> list[Agreement]:
         with self.session() as session:
-            return list(session.scalars(select(Agreement).options(
-                selectinload(Agreement.history)).order_by(Agreement.id)))
+            return list(session.scalars(select(Agreement).options(*_LOADED).order_by(
+                Agreement.id)))
 
     def get(self, agreement_id: int) -> Agreement:
         _an_id(agreement_id)
         with self.session() as session:
-            entry = session.get(Agreement, agreement_id,
-                                options=[selectinload(Agreement.history)])
+            entry = session.get(Agreement, agreement_id, options=list(_LOADED))
         if entry is None:
             raise RegistryError(Message("no agreement № {id} in the register").format(
                 id=agreement_id))
         return entry
+
+
+#: What a read of the register loads with each entry: the entries outlive the session that
+#: read them, so nothing may be left to load later.
+_LOADED = (selectinload(Agreement.history), selectinload(Agreement.versions),
+           selectinload(Agreement.amendments))
+
+
+@dataclass(frozen=True)
+class Added:
+    """What ``registry add`` recorded: a new entry, or a new version of one (``version``,
+    and whether the register recognised the draft by its parties and title: ``recognised``);
+    for an amendment, the agreement it is linked to, or why it is not (``unlinked``).
+    ``reapprove``: the version came after the draft was sent for approval (or approved) —
+    the approval is of another text."""
+
+    entry: Agreement
+    version: int | None = None
+    recognised: bool = False
+    linked: int | None = None
+    unlinked: MessageText | None = None
+    reapprove: bool = False
+
+
+@dataclass(frozen=True)
+class Undone:
+    """An undo: the entry as it is now, and the row taken back."""
+
+    entry: Agreement
+    target: Change
 
 
 def _an_id(agreement_id: int) -> None:
@@ -239,16 +373,6 @@ def _an_id(agreement_id: int) -> None:
     if not 0 < agreement_id < 2**63:
         raise RegistryError(Message("no agreement № {id} in the register").format(
             id=printable(str(agreement_id), 40)))
-
-
-@dataclass(frozen=True)
-class Step:
-    """A step of the procedure as recorded: the status, its document's date and number."""
-
-    status: str
-    on: dt.date | None
-    number: str = ""
-    note: str = ""
 
 
 # --- text that goes in --------------------------------------------------------------------------
@@ -309,96 +433,204 @@ def user() -> str:
 
 # --- the procedure ------------------------------------------------------------------------------
 
-def insert(session: Session, entry: Agreement, by: str, note: str) -> None:
-    """Add ``entry`` as a draft, unless its answers are in the register already."""
-    duplicate = session.scalar(select(Agreement.id).where(
-        Agreement.answers_sha256 == entry.answers_sha256))
+def record(session: Session, entry: Agreement, answers: Answers, by: str, note: str,
+           revises: int | None = None, new: bool = False) -> Added:
+    """Record ``entry`` (made from ``answers``): as a new version of the draft ``revises``
+    names, or of the one not yet signed with the same parties and title (unless ``new``),
+    else as a new draft — an amendment linked to the agreement it amends."""
+    _not_recorded(session, entry.answers_sha256)
+    target: Agreement | None = None
+    unlinked: MessageText | None = None
+    if answers.is_amendment:
+        target, unlinked = link(session, answers)
+        if target is not None:
+            entry.amends_id = target.id
+            if answers.amends is not None and answers.amends.agreement_date is None:
+                entry.title = title_of(answers, target.signed_on or due.planned_signing(target))
+    if revises is not None:
+        draft = session.get(Agreement, revises, with_for_update=True,
+                            options=[selectinload(Agreement.history),
+                                     selectinload(Agreement.versions)])
+        if draft is None:
+            raise RegistryError(Message("--revises: no agreement № {id} in the register").format(
+                id=revises))
+        return _add_version(draft, entry, by, recognised=False)
+    if not new:
+        same = _same_agreement(session, entry)
+        if same is not None:
+            return _add_version(same, entry, by, recognised=True)
+    if unlinked is not None:
+        note = f"{note}; {unlinked}"
+    insert(session, entry, by, note)
+    if target is not None:
+        now = _now()
+        target.history.append(Change(kind=AMENDMENT, status=target.status, on=None, number="",
+                                     note="", by=by, at=now,
+                                     details={"amendment": entry.id,
+                                              "number": entry.amendment_number}))
+        target.updated_at = now
+    return Added(entry, linked=target.id if target else None, unlinked=unlinked)
+
+
+def _not_recorded(session: Session, digest: str) -> None:
+    """The same answers are the same text: recorded once, as an entry or a version."""
+    duplicate = session.scalar(select(Agreement.id).where(Agreement.answers_sha256 == digest))
+    if duplicate is None:
+        duplicate = session.scalar(select(Version.agreement_id).where(
+            Version.answers_sha256 == digest))
     if duplicate is not None:
         raise RegistryError(Message("this agreement is in the register already, as № {id}").format(
             id=duplicate))
-    _start(entry, by, note, _now())
+
+
+def insert(session: Session, entry: Agreement, by: str, note: str) -> None:
+    """Add ``entry`` as a draft, its text as version 1."""
+    _not_recorded(session, entry.answers_sha256)
+    now = _now()
+    _start(entry, by, note, now)
     session.add(entry)
     session.flush()  # its id, for the messages of the steps that follow
 
 
 def _start(entry: Agreement, by: str, note: str, now: dt.datetime) -> None:
-    """``entry`` as a new draft, its history begun."""
+    """``entry`` as a new draft, its history begun and its text kept as version 1."""
     entry.status, entry.created_at, entry.updated_at = statuses.DRAFT, now, now
-    entry.history.append(Change(status=statuses.DRAFT, on=None, number="", note=note,
-                                by=by, at=now))
+    entry.history.append(Change(kind=ADDED, status=statuses.DRAFT, on=None, number="",
+                                note=note, by=by, at=now))
+    entry.versions.append(_version(entry, 1, by, now))
 
 
-def refusal(current: str, last: dt.date | None, step: Step,
-            agreement: int | None) -> tuple[str, Message] | None:
-    """Why the procedure does not allow ``step`` after ``current`` (and a step dated
-    ``last``) — which of its fields («status», «date») and the message — or None.
-    ``agreement`` is the entry's number; None for an entry of an import not yet recorded,
-    whose messages are located by its place in the file instead."""
-    status, on = step.status, step.on
-    if status not in statuses.STATUSES:
-        return "status", Message("status: «{status}» is not one; expected one of: {names}"
-                                 ).format(status=printable(status, 40),
-                                          names=", ".join(statuses.STATUSES))
-    if not statuses.allowed(current, status):
-        possible = ", ".join(statuses.next_ones(current)) or _("nothing (its life has ended)")
-        if agreement is None:
-            return "status", Message("the agreement is «{current}» by this step: it cannot become "
-                           "«{new}»; possible: {possible}").format(
-                               current=statuses.label(current), new=statuses.label(status),
-                               possible=possible)
-        return "status", Message(
-            "№ {id} is «{current}»: it cannot become «{new}»; possible: {possible}"
-        ).format(id=agreement, current=statuses.label(current),
-                 new=statuses.label(status), possible=possible)
-    if on is not None and last is not None and on < last:
-        if agreement is None:
-            return "date", Message("date: {date} is before the step before it ({last}); list the "
-                           "steps in the order they happened").format(
-                               date=f"{on:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")
-        return "date", Message(
-            "date: {date} is before the last recorded step of № {id} ({last}); steps are "
-            "recorded in the order they happened").format(
-                date=f"{on:%d.%m.%Y}", id=agreement, last=f"{last:%d.%m.%Y}")
-    return None
+def _version(entry: Agreement, number: int, by: str, now: dt.datetime) -> Version:
+    return Version(number=number, title=entry.title, answers=entry.answers,
+                   answers_sha256=entry.answers_sha256,
+                   templates_sha256=entry.templates_sha256 or "", source=entry.source or "",
+                   by=by, at=now)
 
 
-def move(entry: Agreement, step: Step, by: str | None) -> None:
-    """Record ``step`` on ``entry``, if the procedure allows it."""
-    last = max((change.on for change in entry.history
-                if isinstance(change.on, dt.date)), default=None)
-    refused = refusal(entry.status, last, step, entry.id)
+#: What a new version of a draft replaces in its entry: what the answers say. The history,
+#: the status and its dates stay; the earlier text stays in ``versions``.
+_TEXT_COLUMNS = ("title", "russian_party", "russian_ids", "russian_signatory", "kazakh_party",
+                 "kazakh_ids", "kazakh_signatory", "areas", "signed_at", "term_years",
+                 "renewal", "renewal_years", "notice_months", "entry_into_force", "profile",
+                 "answers", "answers_sha256", "templates_sha256", "source", "amends_id",
+                 "amendment_number")
+#: The statuses of a draft still open to a new version once it was sent for approval: the
+#: approval is then of an earlier text.
+_ASKED = (statuses.SENT_FOR_APPROVAL, statuses.APPROVED)
+
+
+def _add_version(draft: Agreement, entry: Agreement, by: str, recognised: bool) -> Added:
+    """``entry``'s text recorded as the next version of ``draft``: refused once the draft
+    is signed (a change is then an amendment) or its life has ended, or when it is another
+    kind of document or another track."""
+    proc = procedure_module.of(draft.profile, draft.track, draft.entry_into_force)
+    if draft.status in statuses.FINAL:
+        raise RegistryError(Message("№ {id} is «{status}»: its life has ended; a new text is "
+                                    "a new agreement (registry add --new)").format(
+                                        id=draft.id, status=statuses.shown(draft.status)))
+    if proc.reached(draft.status, statuses.SIGNED):
+        raise RegistryError(Message(
+            "№ {id} is signed («{status}»): a change to it now is an amendment "
+            "(дополнительное соглашение), not a version — make one as docs/amendments.md says "
+            "(answers with amends: registry: {id}), build it and add it").format(
+                id=draft.id, status=statuses.shown(draft.status)))
+    if draft.track != entry.track or \
+            (draft.amendment_number is None) != (entry.amendment_number is None):
+        raise RegistryError(Message("the package is not a version of № {id}: another track or "
+                                    "another kind of document").format(id=draft.id))
+    now = _now()
+    number = max((version.number for version in draft.versions), default=0) + 1
+    for name in _TEXT_COLUMNS:
+        setattr(draft, name, getattr(entry, name))
+    draft.versions.append(_version(entry, number, by, now))
+    draft.history.append(Change(kind=VERSION, status=draft.status, on=None, number="",
+                                note="", by=by, at=now,
+                                details={"version": number,
+                                         "answers_sha256": entry.answers_sha256,
+                                         "source": entry.source}))
+    steps.replay(draft)
+    draft.updated_at = now
+    return Added(draft, version=number, recognised=recognised, linked=draft.amends_id,
+                 reapprove=draft.status in _ASKED)
+
+
+def _same_agreement(session: Session, entry: Agreement) -> Agreement | None:
+    """The draft ``entry`` is a new version of: an entry with the same parties, track and
+    title (the title names the subject) that is not yet signed. One already signed is
+    refused — a change to it is an amendment —, and so are several drafts (which one?)."""
+    found = list(session.scalars(select(Agreement).where(
+        Agreement.russian_party == entry.russian_party,
+        Agreement.kazakh_party == entry.kazakh_party, Agreement.track == entry.track,
+        Agreement.title == entry.title, Agreement.status.not_in(statuses.FINAL)).options(
+            selectinload(Agreement.history), selectinload(Agreement.versions)).order_by(
+                Agreement.id)))
+    signed = [e for e in found if procedure_module.of(
+        e.profile, e.track, e.entry_into_force).reached(e.status, statuses.SIGNED)]
+    if signed:
+        raise RegistryError(Message(
+            "№ {id} is the same agreement (the same parties and title) and is signed: a change "
+            "to it now is an amendment (дополнительное соглашение: docs/amendments.md); if "
+            "this is another agreement, add it with --new").format(id=signed[0].id))
+    if len(found) > 1:
+        raise RegistryError(Message(
+            "several drafts have the same parties and title ({ids}): name the one this revises "
+            "with --revises ID, or add it as another agreement with --new").format(
+                ids=", ".join(f"№ {e.id}" for e in found)))
+    return found[0] if found else None
+
+
+def link(session: Session, answers: Answers) -> tuple[Agreement | None, MessageText | None]:
+    """The agreement an amendment amends, as the register holds it: the entry
+    ``amends.registry`` names, else the one agreement between the same parties on the same
+    track signed on ``amends.agreement_date`` (or, with no date, the one signed). None and
+    why, when there is no such entry or several."""
+    amends = answers.amends
+    assert amends is not None
+    if amends.registry is not None:
+        target = session.get(Agreement, amends.registry)
+        if target is None or target.amendment_number is not None:
+            return None, Message("not linked: amends.registry names № {id}, which is not an "
+                                 "agreement of this register").format(id=amends.registry)
+        return target, None
+    parties = answers.parties
+    found = [e for e in session.scalars(select(Agreement).where(
+        Agreement.russian_party == parties.russian.name.ru,
+        Agreement.kazakh_party == parties.kazakh.name.ru, Agreement.track == answers.track,
+        Agreement.amendment_number.is_(None)).order_by(Agreement.id))
+        if isinstance(e.signed_on, dt.date) and
+        (amends.agreement_date is None or e.signed_on == amends.agreement_date)]
+    if len(found) == 1:
+        return found[0], None
+    if found:
+        return None, Message("not linked: several agreements between these parties are signed "
+                             "({ids}); name one with amends.registry").format(
+                                 ids=", ".join(f"№ {e.id}" for e in found))
+    if amends.agreement_date is not None:
+        return None, Message("not linked: the register holds no agreement between these "
+                             "parties signed on {date}").format(
+                                 date=f"{amends.agreement_date:%d.%m.%Y}")
+    return None, Message("not linked: the register holds no signed agreement between these "
+                         "parties")
+
+
+def move(entry: Agreement, step: Step, by: str | None, today: dt.date,
+         proc: procedure_module.Procedure) -> None:
+    """Record ``step`` on ``entry``, if its procedure and the calendar allow it."""
+    refused = steps.refusal(entry, entry.status, steps.last_date(entry), step, proc, today,
+                            entry.id)
     if refused is not None:
         raise RegistryError(refused[1])
     _apply(entry, step, by or printable(user(), MAX_BY), _now())
 
 
 def _apply(entry: Agreement, step: Step, by: str, now: dt.datetime) -> None:
-    """``step`` recorded on ``entry`` (already allowed): its status, the columns it sets,
-    a line of the history."""
-    status, on, number = step.status, step.on, step.number
-    entry.status, entry.status_on = status, on
-    if status == statuses.APPROVED:
-        entry.approval = " ".join(p for p in (_approval_document(entry.answers),
-                                              on and f"от {on:%d.%m.%Y}",
-                                              number and f"№ {number}") if p)
-    elif status == statuses.SIGNED:
-        entry.signed_on = on
-    elif status == statuses.REGISTERED:
-        entry.registration_number, entry.registered_on = number, on
-    elif status == statuses.IN_FORCE:
-        entry.in_force_on = on
+    """``step`` recorded on ``entry`` (already allowed): a line of the history, and the
+    columns it sets (:func:`xbdocs.registry.steps.effect`)."""
+    change = Change(kind=STEP, status=step.status, on=step.on, number=step.number,
+                    note=step.note, by=by, at=now)
+    entry.history.append(change)
+    steps.effect(entry, change)
     entry.updated_at = now
-    entry.history.append(Change(status=status, on=on, number=number, note=step.note,
-                                by=by, at=now))
-
-
-def _approval_document(answers: Any) -> str:
-    """The approval document the answers name (a register edited by hand may hold any
-    JSON there)."""
-    value: Any = answers
-    for key in ("filing", "approval", "document"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value if isinstance(value, str) and value else "решение о согласовании"
 
 
 def _now() -> dt.datetime:
@@ -444,28 +676,47 @@ def _digest(value: Any) -> str:
 
 
 def entry_from(answers: Answers, source: str, profile_id: str | None) -> Agreement:
-    """A register entry from the answers: what the register shows, read from the schema's
-    model, and the answers themselves."""
-    from xbdocs import assembler
-
+    """A register entry from the answers of an agreement or an amendment: what the register
+    shows, read from the schema's model, and the answers themselves. No date of signing:
+    the answers' is a plan until a «signed» step records the day."""
     russian, kazakh = answers.parties.russian, answers.parties.kazakh
-    titles = assembler.agreement_titles(assembler.assemble(answers).documents["ru"])
     data = answers.model_dump(mode="json", exclude_unset=True)
+    term = answers.term
     return Agreement(
-        title=titles["title"], track=answers.track,
+        title=title_of(answers), track=answers.track,
         russian_party=russian.name.ru, russian_ids=_ids(russian),
         russian_signatory=f"{russian.signatory.position.ru} {russian.signatory.name.ru}",
         kazakh_party=kazakh.name.ru, kazakh_ids=_ids(kazakh),
         kazakh_signatory=f"{kazakh.signatory.position.ru} {kazakh.signatory.name.ru}",
-        areas=list(answers.areas), signed_on=answers.signing.date,
+        areas=list(answers.areas), signed_on=None,
         signed_at=answers.signing.place.ru if answers.signing.place else "",
-        term_years=answers.term.years, renewal=answers.term.renewal,
-        renewal_years=answers.term.renewal_years, notice_months=answers.term.notice_months,
+        term_years=term.years if term else None, renewal=term.renewal if term else False,
+        renewal_years=term.renewal_years if term else None,
+        notice_months=term.notice_months if term else None,
         entry_into_force=answers.entry_into_force or "",
-        approval=_approval(answers), registration_number="", registered_on=None,
+        approval=steps.approval_text(data), registration_number="", registered_on=None,
         status=statuses.DRAFT, status_on=None, notes="", profile=profile_id or "",
         answers=data, answers_sha256=answers.digest, templates_sha256="", source=source,
-        in_force_on=None)
+        in_force_on=None, ends_as="",
+        amendment_number=answers.amends.amendment_number if answers.amends else None)
+
+
+def title_of(answers: Answers, agreement_date: dt.date | None = None) -> str:
+    """The title the document itself carries: the agreement's, or an amendment's
+    («Дополнительное соглашение № 1 о внесении изменений в Соглашение … от …») — with the
+    date of the agreement it amends when the amendment does not give it but the register
+    knows it (``agreement_date``)."""
+    from xbdocs import assembler
+
+    if not answers.is_amendment:
+        return assembler.agreement_titles(assembler.assemble(answers).documents["ru"])["title"]
+    from xbdocs.template_context import AgreementText
+
+    # The title needs of the agreement only its date: its text is not at hand here (an
+    # amendment names its answers file by a name beside the answers it was built from).
+    document = assembler.assemble(answers, None, "amendment",
+                                  agreement_text=AgreementText(signed=agreement_date))
+    return assembler.agreement_titles(document.documents["ru"])["title"]
 
 
 #: How the register labels a party's identifiers (Party.identifiers).
@@ -474,15 +725,6 @@ _ID_LABELS = {"inn": "ИНН", "ogrn": "ОГРН", "bin": "БИН"}
 
 def _ids(party) -> str:
     return ", ".join(f"{_ID_LABELS[key]} {value}" for key, value in party.identifiers.items())
-
-
-def _approval(answers: Answers) -> str:
-    approval = answers.filing.approval
-    if not approval.document:
-        return ""
-    parts = [approval.document, approval.date and f"от {approval.date:%d.%m.%Y}",
-             approval.number and f"№ {approval.number}"]
-    return " ".join(p for p in parts if p)
 
 
 # --- opening --------------------------------------------------------------------------------------
@@ -617,14 +859,17 @@ class Imported:
 
 
 def import_file(register: Register, path: Path, by: str | None = None,
-                answers_dir: Path | None = None) -> list[Agreement]:
+                answers_dir: Path | None = None,
+                today: dt.date | None = None) -> list[Agreement]:
     """Agreements made before xbdocs, from a YAML file (``agreements:``, each with its
     ``answers`` — a file in the import file's folder, or in ``answers_dir`` when the user
     gives one, or the answers themselves — and the
     ``history`` of its steps) or a CSV/XLSX table (the batch's columns and ``register.*``
-    columns). Every step passes the same checks as ``registry set``; the import is one
-    transaction: all of it is recorded, or, on any error, none — every problem found is
-    reported, each by its key path (or column) and line (or row)."""
+    columns). Every step passes the checks of ``registry set`` — its procedure, no date
+    after ``today`` or before the step before it — except that it may pass over steps the
+    papers do not show (an agreement registered was filed); the import is one transaction:
+    all of it is recorded, or, on any error, none — every problem found is reported, each by
+    its key path (or column) and line (or row)."""
     by = _who(by)
     if path.suffix.lower() in (".yaml", ".yml"):
         found = _yaml_entries(path, answers_dir)
@@ -634,15 +879,19 @@ def import_file(register: Register, path: Path, by: str | None = None,
         raise RegistryError(Message("{path}: expected a YAML file or a CSV/XLSX table").format(
             path=printable(str(path))))
     try:
-        return _record(register, str(path), found, by)
+        return _record(register, str(path), found, by, today or dt.date.today())
     except IntegrityError:  # recorded by someone else while this import ran
         raise RegistryError(Message("this agreement is in the register already")) from None
 
 
-def _record(register: Register, source: str, found: list[Imported], by: str) -> list[Agreement]:
+def _record(register: Register, source: str, found: list[Imported], by: str,
+            today: dt.date) -> list[Agreement]:
     """``found`` recorded in one transaction, or an InputError with every problem and
     nothing recorded. The steps are checked as they are applied, against a running status
-    and date (not the history re-read at each step), and the whole is flushed once."""
+    and date (not the history re-read at each step), and the whole is flushed once. An
+    import records what an agreement's papers show, so its history may pass over steps of
+    the procedure it does not know (see :func:`xbdocs.registry.steps.refusal`); an
+    amendment is linked to its agreement as ``registry add`` links it."""
     problems: list[Finding] = []
     first: dict[str, Imported] = {}
     for item in found:
@@ -661,13 +910,23 @@ def _record(register: Register, source: str, found: list[Imported], by: str) -> 
         if problems:
             raise InputError(source, problems)
         now = _now()
+        procedures: procedure_module.Cache = {}
         for item in found:
             entry = entry_from(item.answers, item.label, None)
-            _start(entry, by, _("imported from {source}").format(source=item.label), now)
+            note = _("imported from {source}").format(source=item.label)
+            target, unlinked = link(session, item.answers) if item.answers.is_amendment \
+                else (None, None)
+            if target is not None:
+                entry.amends_id = target.id
+            if unlinked is not None:
+                note = f"{note}; {unlinked}"
+            _start(entry, by, note, now)
             entry.notes = item.notes
+            proc = procedure_module.of(None, entry.track, entry.entry_into_force, procedures)
             last: dt.date | None = None
             for placed in item.steps:
-                refused = refusal(entry.status, last, placed.step, None)
+                refused = steps.refusal(entry, entry.status, last, placed.step, proc, today,
+                                        None, passing_over=True)
                 if refused is not None:
                     if refused[0] == "date":
                         problems.append(problem(placed.date_path, refused[1], placed.date_line))
@@ -678,6 +937,11 @@ def _record(register: Register, source: str, found: list[Imported], by: str) -> 
                 last = placed.step.on or last
             session.add(entry)
             entries.append(entry)
+            if target is not None:
+                session.flush()  # the amendment's number, for its agreement's history
+                target.history.append(Change(
+                    kind=AMENDMENT, status=target.status, on=None, number="", note="", by=by,
+                    at=now, details={"amendment": entry.id, "number": entry.amendment_number}))
         if problems:
             raise InputError(source, problems)
     return entries
@@ -688,8 +952,12 @@ def _recorded(session: Session, digests: list[str]) -> dict[str, int]:
     queries, not one per agreement."""
     found: dict[str, int] = {}
     for start in range(0, len(digests), 500):
+        part = digests[start:start + 500]
+        rows = session.execute(select(Version.answers_sha256, Version.agreement_id).where(
+            Version.answers_sha256.in_(part)))
+        found.update({digest: number for digest, number in rows})
         rows = session.execute(select(Agreement.answers_sha256, Agreement.id).where(
-            Agreement.answers_sha256.in_(digests[start:start + 500])))
+            Agreement.answers_sha256.in_(part)))
         found.update({digest: number for digest, number in rows})
     return found
 
