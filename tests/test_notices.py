@@ -63,9 +63,13 @@ def test_a_notice_against_renewal_too_late_is_refused_with_the_day(run, register
 def test_a_termination_ends_the_notice_period_after_receipt(run, register, monkeypatch):
     monkeypatch.setenv("XBDOCS_TODAY", "2027-04-01")
     out = register / "notice"
-    result = run("notice", "2", "--kind", "termination", "--date", "05.04.2027", "-o", out)
+    early = run("notice", "2", "--kind", "termination", "--date", "05.04.2027", "-o", out)
+    assert early.code == 1 and "--date 05.04.2027 is after today" in early.err
+    assert not out.exists()
+    result = run("notice", "2", "--kind", "termination", "--date", "05.04.2027", "-o", out,
+                 "--no-record")
     assert result.code == 0, result.err
-    assert "not before 05.10.2027" in result.out
+    assert "not before 05.10.2027" in result.out and "recorded" not in result.out
     russian = docx_text(out / "ending-notice.ru.docx")
     assert "пунктом 9.4" in russian and "не ранее 5 октября 2027 года" in russian
     assert "6 (шести) месяцев с даты получения" in russian
@@ -89,3 +93,26 @@ def test_the_kinds_the_agreement_does_not_allow():
 def test_no_such_entry(run, register):
     result = run("notice", "99", "--kind", "termination", "-o", register / "x")
     assert result.code == 1 and "no agreement № 99" in result.err
+
+
+def test_a_number_with_a_control_character_is_refused(run, register):
+    result = run("notice", "2", "--kind", "termination", "--number", "\x1b[2J",
+                 "-o", register / "x")
+    assert result.code == 1 and "--number: contains the control character U+001B" in result.err
+    assert not (register / "x").exists()
+
+
+def test_a_notice_sent_is_recorded_and_the_register_ends_the_agreement(run, register,
+                                                                       monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "2026-12-03")
+    result = run("notice", "2", "--kind", "non-renewal", "--number", "01-15/77",
+                 "-o", register / "notice")
+    assert result.code == 0, result.err
+    assert "recorded in the register: № 2" in result.out
+    shown = run("registry", "show", "2").out
+    assert "01-15/77" in shown and "18.09.2027" in shown
+    # Before its day the agreement cannot be recorded as expired; on it, it can.
+    assert run("registry", "set", "2", "expired").code == 1
+    monkeypatch.setenv("XBDOCS_TODAY", "2027-09-20")
+    ended = run("registry", "set", "2", "expired", "--date", "18.09.2027")
+    assert ended.code == 0, ended.err

@@ -890,22 +890,42 @@ def _plan_agreement(plan, plan_path: Path, answers_path: Path | None,
 @click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
 @click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
     "The register (default: XBDOCS_DB, else the user's own)."))
+@click.option("--no-record", is_flag=True, help=N_(
+    "Only write the documents; do not record the notice in the register."))
+@click.option("--by", help=N_("Who records it (default: the system user)."))
 def notice(agreement_id: int, kind: str, on, number: str, outdir: Path, force: bool,
-           location: str | None) -> None:
+           location: str | None, no_record: bool, by: str | None) -> None:
     from xbdocs import answers as answers_module
     from xbdocs import notices
     from xbdocs.output import write_files
     from xbdocs.registry import due
     from xbdocs.registry.store import open_register
+    from xbdocs.yamlread import check_text
 
-    entry = open_register(location).get(agreement_id)
+    _text, problem = check_text(number, one_line=True) if number else (number, None)
+    if problem is not None:
+        raise XbdocsError(Message("--number: {problem}").format(problem=problem))
+    register = open_register(location)
+    entry = register.get(agreement_id)
     answers = answers_module.from_data(entry.answers, f"registry № {entry.id}")
     sent_on = on or _today()
+    if sent_on > _today() and not no_record:
+        raise XbdocsError(Message(
+            "--date {date} is after today: the register records a notice once it is sent; "
+            "write it now with --no-record, and again on its day").format(
+                date=f"{sent_on:%d.%m.%Y}"))
     end = notices.ending(answers, kind, sent_on, due.term_end(entry))
     files = notices.render_notice(answers, end, number, entry.signed_on,
                                   entry.registration_number)
     for path in write_files(files, outdir, force):
         say(_("written: {path}").format(path=path))
+    if not no_record:
+        try:
+            register.record_notice(entry.id, kind, sent_on, end.ends_on, number, by, _today())
+        except XbdocsError as exc:
+            raise XbdocsError(Message("the notice is written, but the register did not record "
+                                      "it: {error}").format(error=exc.message)) from None
+        say(_("recorded in the register: № {id}").format(id=entry.id))
     if end.last_day is not None:
         say(_("the agreement ends on {date}; the last day to send this notice: {last}")
             .format(date=f"{end.ends_on:%d.%m.%Y}", last=f"{end.last_day:%d.%m.%Y}"))
