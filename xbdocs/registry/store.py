@@ -28,7 +28,7 @@ import getpass
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -993,12 +993,8 @@ def _yaml_entries(path: Path, answers_dir: Path | None = None) -> list[Imported]
     found = []
     for index, item in enumerate(items):
         where = f"agreements[{index}]"
-        if not isinstance(item, dict):
-            fail(where, Message("expected a section of keys"))
+        if not _section(item, where, IMPORT_KEYS, fail):
             continue
-        for key in item:
-            if key not in IMPORT_KEYS:
-                fail(f"{where}.{key}", unknown_key(key, IMPORT_KEYS))
         answers = _answers(path, item.get("answers"), f"{where}.answers", lines, problems,
                            answers_dir)
         notes, message = clean_text(item.get("notes"), one_line=False)
@@ -1011,6 +1007,21 @@ def _yaml_entries(path: Path, answers_dir: Path | None = None) -> list[Imported]
     if problems:
         raise InputError(source, problems)
     return found
+
+
+def _section(item: Any, where: str, keys: tuple[str, ...],
+             fail: Callable[[str, MessageText], None]) -> bool:
+    """Whether ``item`` of an import file is a section of keys; each key it may not have is
+    a problem (``fail``), and so is an item that is not a section at all."""
+    from xbdocs.yamlread import unknown_key
+
+    if not isinstance(item, dict):
+        fail(where, Message("expected a section of keys"))
+        return False
+    for key in item:
+        if key not in keys:
+            fail(f"{where}.{key}", unknown_key(key, keys))
+    return True
 
 
 def _answers(path: Path, given: Any, key: str, lines: dict[str, int],
@@ -1049,7 +1060,7 @@ def _yaml_steps(history: Any, key: str, lines: dict[str, int],
                 problems: list[Finding]) -> list[Placed]:
     """The steps of an entry's ``history``, each checked as ``registry set`` checks its
     options; at most :data:`MAX_STEPS`."""
-    from xbdocs.yamlread import not_one_of, parse_date, unknown_key
+    from xbdocs.yamlread import not_one_of, parse_date
 
     def fail(where: str, message: MessageText) -> None:
         problems.append(problem(where, message, line_of(lines, where)))
@@ -1066,12 +1077,8 @@ def _yaml_steps(history: Any, key: str, lines: dict[str, int],
     steps = []
     for number, step in enumerate(history):
         place = f"{key}[{number}]"
-        if not isinstance(step, dict):
-            fail(place, Message("expected a section of keys"))
+        if not _section(step, place, STEP_KEYS, fail):
             continue
-        for name in step:
-            if name not in STEP_KEYS:
-                fail(f"{place}.{name}", unknown_key(name, STEP_KEYS))
         status, message = clean_text(step.get("status"))
         if message is None and not status:
             message = Message("required, but missing")
