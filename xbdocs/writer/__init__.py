@@ -1,4 +1,4 @@
-"""DOCX from the document model.
+"""DOCX (and, in :mod:`~xbdocs.writer.html`, an HTML preview) from the document model.
 
 The writer knows paragraphs, blocks and columns, not agreements. It returns the file as
 bytes; writing to disk (atomically) is the caller's business. Layered as python-docx is:
