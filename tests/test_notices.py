@@ -116,3 +116,25 @@ def test_a_notice_sent_is_recorded_and_the_register_ends_the_agreement(run, regi
     monkeypatch.setenv("XBDOCS_TODAY", "2027-09-20")
     ended = run("registry", "set", "2", "expired", "--date", "18.09.2027")
     assert ended.code == 0, ended.err
+
+
+def test_a_notice_the_register_refuses_leaves_no_documents(run, tmp_path, monkeypatch):
+    """A draft is not in force: the notice is refused before anything is written."""
+    monkeypatch.setenv("XBDOCS_DB", str(tmp_path / "registry.sqlite3"))
+    built = run("build", SAMPLES / "uglovsky-borodulikha-municipal.yaml", "-o",
+                tmp_path / "package", "--no-sheet-count")
+    assert built.code == 0, built.err
+    assert run("registry", "add", tmp_path / "package").code == 0
+    result = run("notice", "1", "--kind", "termination", "-o", tmp_path / "notice")
+    assert result.code == 1 and "a notice ends an agreement in force" in result.err
+    assert not (tmp_path / "notice").exists()
+
+
+def test_documents_that_cannot_be_written_take_the_record_back(run, register, monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "2026-12-03")
+    out = register / "notice"
+    assert run("notice", "2", "--kind", "non-renewal", "-o", out).code == 0
+    again = run("notice", "2", "--kind", "non-renewal", "-o", out)
+    assert again.code == 1 and "use --force to overwrite" in again.err
+    shown = run("registry", "show", "2").out
+    assert "the notice's documents were not written" in shown

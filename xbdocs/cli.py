@@ -917,14 +917,22 @@ def notice(agreement_id: int, kind: str, on, number: str, outdir: Path, force: b
     end = notices.ending(answers, kind, sent_on, due.term_end(entry))
     files = notices.render_notice(answers, end, number, entry.signed_on,
                                   entry.registration_number)
-    for path in write_files(files, outdir, force):
+    # Recorded first, so a notice the register refuses (an agreement not in force) leaves
+    # no documents behind; if the documents then cannot be written, the record is taken
+    # back — the history keeps both.
+    if not no_record:
+        register.record_notice(entry.id, kind, sent_on, end.ends_on, number, by, _today())
+    try:
+        written = write_files(files, outdir, force)
+    except XbdocsError as exc:
+        if not no_record:
+            register.undo(entry.id, str(Message("the notice's documents were not written: "
+                                                "{error}").format(error=exc.message))[:500],
+                          by)
+        raise
+    for path in written:
         say(_("written: {path}").format(path=path))
     if not no_record:
-        try:
-            register.record_notice(entry.id, kind, sent_on, end.ends_on, number, by, _today())
-        except XbdocsError as exc:
-            raise XbdocsError(Message("the notice is written, but the register did not record "
-                                      "it: {error}").format(error=exc.message)) from None
         say(_("recorded in the register: № {id}").format(id=entry.id))
     if end.last_day is not None:
         say(_("the agreement ends on {date}; the last day to send this notice: {last}")
