@@ -5,7 +5,6 @@ with their note; hostile text comes out as text."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import io
@@ -148,27 +147,13 @@ def _same(made: str, expected: str, what: str) -> None:
 
 @pytest.fixture(scope="module", params=SAMPLE_FILES, ids=lambda path: path.stem)
 def package_models(request) -> dict[str, tuple[Document | ParallelDocument, bytes]]:
-    """Each DOCX of the sample's package (stage «all») with the model it was written from:
-    the models the DOCX writer is given while the package renders, kept as they were then
-    (copied), matched to the package's files by their bytes."""
-    made: list[tuple[object, bytes]] = []
-
-    def recording(write):
-        def record(model, *args, **kwargs):
-            data = write(model, *args, **kwargs)
-            made.append((copy.deepcopy(model), data))
-            return data
-        return record
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writer, "write", recording(writer.write))
-        patch.setattr(writer, "write_parallel", recording(writer.write_parallel))
-        rendered = xbdocs.render_package(request.param, stage="all", today=TODAY,
-                                         count_sheets=False)
-    by_bytes = {data: model for model, data in made}
+    """Each DOCX of the sample's package (stage «all») with the model it was written from,
+    as the rendered package gives them (``RenderedPackage.models``: what a preview uses)."""
+    rendered = xbdocs.render_package(request.param, stage="all", today=TODAY,
+                                     count_sheets=False)
     documents = {name: data for name, data in rendered.files.items() if name.endswith(".docx")}
-    assert set(documents.values()) <= set(by_bytes), "a DOCX of the package was not seen made"
-    return {name: (by_bytes[data], data) for name, data in documents.items()}
+    assert set(rendered.models) == set(documents), "a DOCX of the package has no model"
+    return {name: (rendered.models[name], data) for name, data in documents.items()}
 
 
 def test_the_packages_have_every_kind_of_document(package_models):

@@ -41,7 +41,7 @@ from xbdocs.answers import Answers
 from xbdocs.errors import FindingsError, InputError, XbdocsError
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import Message
-from xbdocs.model import Document
+from xbdocs.model import Document, ParallelDocument
 from xbdocs.output import (
     AGREEMENT_FILES,
     ANSWERS,
@@ -122,6 +122,10 @@ class RenderedPackage:
     manifest: dict[str, Any] = field(default_factory=dict)
     #: The language the render was asked for: :meth:`messages` speak it.
     lang: str = i18n.DEFAULT_LANGUAGE
+    #: The document model each DOCX of ``files`` was written from, by file name: what a
+    #: browser preview lays out as HTML (:mod:`xbdocs.writer.html`), so the preview and the
+    #: DOCX say the same.
+    models: dict[str, Document | ParallelDocument] = field(default_factory=dict)
 
     def messages(self) -> list[str]:
         """The findings as lines in the package's language. A finding's message is
@@ -309,6 +313,8 @@ class _Documents:
         self.properties = properties
         self.deadlines: list[checks.StepDeadline] = []
         self.files: dict[str, bytes] = {}
+        #: The document model each DOCX was written from (a preview lays it out as HTML).
+        self.models: dict[str, Document | ParallelDocument] = {}
         self.titles: dict[str, str] = {}
         self.doubts: list[Finding] = []
         #: The notes each file carries (its unchecked values), by file name.
@@ -337,6 +343,9 @@ class _Documents:
         self.files[files["parallel"]] = writer.write_parallel(assembly.parallel)
         self.files[files["ru"]] = writer.write(assembly.documents["ru"])
         self.files[files["kk"]] = writer.write(assembly.documents["kk"])
+        self.models.update({files["parallel"]: assembly.parallel,
+                            files["ru"]: assembly.documents["ru"],
+                            files["kk"]: assembly.documents["kk"]})
         for name in files.values():
             self.titles[name] = assembly.documents["ru"].properties["title"]
         for lang in ("ru", "kk"):
@@ -361,6 +370,7 @@ class _Documents:
         if letter:
             document.page_numbers = "head-after-first"
         self.files[name] = writer.write(document, base=self.letterhead if letter else None)
+        self.models[name] = document
         self.titles[name] = document.properties["title"]
         self.notes[name] = document.notes()
 
@@ -373,6 +383,7 @@ class _Documents:
                                    properties={**self.parallel.properties, **self.properties})
         name = f"{CERTIFIED_COPY}.docx"
         self.files[name] = writer.write_parallel(copy)
+        self.models[name] = copy
         self.titles[name] = self.titles[self.main_files["parallel"]]
         self.notes[name] = self.notes[self.main_files["parallel"]]
 
@@ -568,7 +579,7 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     every = sorted([*findings, *documents.doubts, *counting],
                    key=lambda f: (f.severity != ERROR, f.code))
     return RenderedPackage(files, every, places, documents.deadlines, stage, documents.titles,
-                           manifest, i18n.current_language())
+                           manifest, i18n.current_language(), dict(documents.models))
 
 
 def render_package(answers: Answers | dict | str | os.PathLike[str], *,
