@@ -138,3 +138,4 @@ def test_documents_that_cannot_be_written_take_the_record_back(run, register, mo
     assert again.code == 1 and "use --force to overwrite" in again.err
     shown = run("registry", "show", "2").out
     assert "the notice's documents were not written" in shown
+    assert "undo of «notice 03.12.2026»" in shown

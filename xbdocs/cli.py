@@ -672,8 +672,10 @@ def _history_line(entry, change) -> str:
     mark = _(" [taken back]") if change.id in undone else ""
     number = f"№ {change.number}" if change.number else ""
     if kind == models.UNDO:
-        taken = " ".join(p for p in (statuses.label(str(details.get("status", ""))),
-                                     _iso_day(details.get("on")),
+        # What was taken back: a step (its status), or a notice (which leaves the status).
+        what = (_("notice") if details.get("kind") == models.NOTICE else
+                statuses.label(str(details.get("status", ""))))
+        taken = " ".join(p for p in (what, _iso_day(details.get("on")),
                                      details.get("number") and f"№ {details.get('number')}")
                          if p)
         return _("undo of «{step}»: back to «{status}»; reason: {reason}").format(
