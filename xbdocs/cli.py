@@ -1038,6 +1038,26 @@ def forms(phrase: str, language: str, person: bool, gender: str | None,
                      "under forms.{lang}").format(why=doubt, lang=language), err=True)
 
 
+@cli.command(help=N_("Open xbdocs in the browser: upload answers, review the findings, "
+                     "preview the documents and download the package (docs/web.md)."))
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help=N_("The port, or the next free one after it."))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=N_("The address to listen on: only the loopback is allowed."))
+@click.option("--no-browser", is_flag=True, help=N_("Do not open the browser."))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=N_("Where uploads are kept (default: XBDOCS_DATA_DIR, else the user's "
+                      "data folder)."))
+def serve(port: int, host: str, no_browser: bool, data_dir: Path | None) -> None:
+    from xbdocs.web import serve as web_serve
+
+    listen = web_serve.check_host(host)
+    chosen = web_serve.choose_port(listen, port)
+    web_serve.serve(listen, chosen, data_dir or web_serve.default_data_dir(),
+                    _today() if os.environ.get("XBDOCS_TODAY") else None,
+                    lambda message: say(str(message)), not no_browser)
+
+
 def main(argv: list[str] | None = None) -> None:
     # Every command is one bounded piece of work whose memory reference counting frees; the
     # cyclic collector would only walk the objects imports make (≈ 12% of a cold build's
