@@ -282,3 +282,33 @@ def test_templates_messages_are_translated():
     with (i18n.LOCALE_DIR / "ru" / "LC_MESSAGES" / "xbdocs.po").open("rb") as stream:
         catalogue = read_po(stream, locale="ru")
     assert sorted(m for m in found if not (catalogue.get(m) and catalogue.get(m).string)) == []
+
+
+def test_serve_without_the_web_extra_says_how_to_install(run, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    result = run("serve", "--no-browser", "--port", "8765")
+    assert result.code == 1
+    assert "pip install 'xbdocs[web]'" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+
+@pytest.mark.parametrize("sample", sorted((SAMPLES / "amendments").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_amendments_upload_and_review(client, sample):
+    text = sample.read_text("utf-8")
+    page = client.get(uploaded(client, text))
+    assert page.status_code == 200, page.text
+    assert "Traceback" not in page.text and "Внутренняя ошибка" not in page.text
+    with i18n.language("ru"):
+        expected = xbdocs.review(text, stage="agreement", today=TODAY)
+    assert sorted(re.findall(r"\[(XB\d+)\]", page.text)) == sorted(f.code for f in expected)
+
+
+def test_language_links_after_a_refused_upload_lead_to_a_page(client):
+    response = upload(client, "document: 5\n")
+    assert response.status_code == 422
+    assert 'href="/?lang=kk"' in response.text
+    assert 'href="/upload?' not in response.text

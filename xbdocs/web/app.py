@@ -156,7 +156,8 @@ class _State:
             token = secrets.token_urlsafe(32)
         with i18n.language(lang):
             text = self.env.get_template(template).render(
-                lang=lang, csrf=token, path=request.url.path,
+                lang=lang, csrf=token,
+                path=request.url.path if request.method == "GET" else "/",
                 query=_query_without_lang(request), **context)
         response = HTMLResponse(text, status_code=status)
         if fresh:
@@ -312,13 +313,17 @@ def _routes(app: FastAPI, state: _State) -> None:
                 text, stage = state.answers_text(upload_id), _stage(request)
             except _Page as exc:
                 return shown(request, exc)
-            findings = xbdocs.review(text, stage=stage, today=state.today)
-            unverified = []
-            if not any(f.severity == ERROR for f in findings):
-                package = xbdocs.render_package(text, stage=stage, today=state.today,
-                                                count_sheets=False,
-                                                lang=i18n.current_language())
-                unverified = _unverified(package)
+            try:
+                findings = xbdocs.review(text, stage=stage, today=state.today)
+                unverified = []
+                if not any(f.severity == ERROR for f in findings):
+                    unverified = _unverified(xbdocs.render_package(
+                        text, stage=stage, today=state.today, count_sheets=False,
+                        lang=i18n.current_language()))
+            except XbdocsError as exc:  # answers that read but cannot be checked
+                return state.page(request, "error.html", {
+                    "heading": i18n._("The package cannot be built"),
+                    "lines": exc.lines()}, 422)
             return state.page(request, "review.html", {
                 "upload_id": upload_id, "stage": stage, "findings": _findings(findings),
                 "has_errors": any(f.severity == ERROR for f in findings),
