@@ -312,3 +312,16 @@ def test_language_links_after_a_refused_upload_lead_to_a_page(client):
     assert response.status_code == 422
     assert 'href="/?lang=kk"' in response.text
     assert 'href="/upload?' not in response.text
+
+
+def test_a_bug_shows_a_page_without_the_traceback(client, tmp_path):
+    """An upload file the app did not write (not UTF-8) makes reading it fail: the
+    internal-error page, guarded like every other, with no traceback."""
+    broken = tmp_path / "data" / "uploads" / "AAAAAAAAAAAAAAAAAAAAAA.yaml"
+    broken.write_bytes(b"\xff\xfe")
+    response = client.get("/review/AAAAAAAAAAAAAAAAAAAAAA")
+    assert response.status_code == 500
+    assert "Traceback" not in response.text and "UnicodeDecodeError" not in response.text
+    assert "Внутренняя ошибка" in response.text
+    assert response.headers["content-security-policy"] == SECURITY_HEADERS[
+        "Content-Security-Policy"]

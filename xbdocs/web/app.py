@@ -18,6 +18,7 @@ the data folder.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import secrets
@@ -45,6 +46,7 @@ from xbdocs.writer import html as html_writer
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
 HERE = Path(__file__).parent
+_LOG = logging.getLogger("xbdocs.web")
 #: An upload's id as ``secrets.token_urlsafe(16)`` makes it (22 characters); anything else
 #: is not an id, and never becomes part of a path.
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -111,10 +113,12 @@ def create_app(data_dir: Path, today: dt.date | None = None,
         else:
             try:
                 response = await call_next(request)
-            except Exception:  # a bug: a page without the traceback, not the traceback
-                response = state.page(request, "error.html", {
-                    "heading": i18n._("Internal error"),
-                    "lines": [i18n._("This is a bug in xbdocs.")]}, 500)
+            except Exception:  # a bug: the traceback to the log, a page to the clerk
+                _LOG.exception("internal error on %s %s", request.method, request.url.path)
+                with i18n.language(language_of(request)):
+                    response = state.page(request, "error.html", {
+                        "heading": i18n._("Internal error"),
+                        "lines": [i18n._("This is a bug in xbdocs.")]}, 500)
         response.headers.update(SECURITY_HEADERS)
         return response
 
