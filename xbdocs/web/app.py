@@ -35,7 +35,7 @@ from starlette.datastructures import UploadFile
 import xbdocs
 from xbdocs import answers as answers_module
 from xbdocs import i18n
-from xbdocs.errors import InputError, XbdocsError
+from xbdocs.errors import FindingsError, InputError, XbdocsError
 from xbdocs.findings import ERROR, Finding
 from xbdocs.i18n import Message
 from xbdocs.inputs import MAX_TEXT_BYTES
@@ -317,13 +317,17 @@ def _routes(app: FastAPI, state: _State) -> None:
                 text, stage = state.answers_text(upload_id), _stage(request)
             except _Page as exc:
                 return shown(request, exc)
+            # One render: its findings are the review's (tests/test_doors_agree.py); only
+            # answers with errors, which do not render, are reviewed on their own.
             try:
-                findings = xbdocs.review(text, stage=stage, today=state.today)
-                unverified = []
-                if not any(f.severity == ERROR for f in findings):
-                    unverified = _unverified(xbdocs.render_package(
-                        text, stage=stage, today=state.today, count_sheets=False,
-                        lang=i18n.current_language()))
+                try:
+                    package = xbdocs.render_package(text, stage=stage, today=state.today,
+                                                    count_sheets=False,
+                                                    lang=i18n.current_language())
+                    findings, unverified = package.findings, _unverified(package)
+                except FindingsError:
+                    findings = xbdocs.review(text, stage=stage, today=state.today)
+                    unverified = []
             except XbdocsError as exc:  # answers that read but cannot be checked
                 return state.page(request, "error.html", {
                     "heading": i18n._("The package cannot be built"),
