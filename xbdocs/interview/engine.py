@@ -22,13 +22,13 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xbdocs import i18n
 from xbdocs.errors import InputError
 from xbdocs.findings import Finding
-from xbdocs.i18n import _
+from xbdocs.i18n import _, help_text
 from xbdocs.interview import flow
 from xbdocs.interview.flow import Invalid, Question, Session
 from xbdocs.interview.store import Draft, DraftStore
@@ -80,6 +80,14 @@ class Asked:
     path: str
     #: For a preview question: what the agreement will say.
     preview: Preview | None = None
+    #: The question shortened to a form field's label (no terminal hints).
+    label: str = ""
+    #: What the field is, from the schema's description ("" when it has none).
+    hint: str = ""
+    #: Choices marked as fitting best (the Kazakh parties bordering the Russian district).
+    marked: frozenset[str] = frozenset()
+    #: The heading of the questions asked together with it on a page ("" for none).
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,24 @@ class Fault:
     @property
     def message(self) -> str:
         return self.finding.text
+
+
+@dataclass(frozen=True)
+class SectionState:
+    """A page of the interview as a progress line shows it."""
+
+    id: str
+    #: 1 for the first page, counting the pages that ask nothing too (their number stays).
+    number: int
+    title: str
+    #: It asks something for this agreement and stage.
+    applies: bool
+    #: All it asks is answered.
+    complete: bool
+
+
+#: Each question's place in the interview: a page takes its answers in this order.
+_ORDER = {question.id: index for index, question in enumerate(flow.QUESTIONS)}
 
 
 def _speaking(method: _Method) -> _Method:
@@ -212,7 +238,15 @@ class Interview:
             question.id, len(self.session.done) + 1, flow.title(question), kind,
             flow.choices(question, self.session) if kind in ("choice", "party", "areas")
             else [], flow.default(question, self.session), kind in flow.OPTIONAL_KINDS,
-            question.path, self._preview(question) if kind == "preview" else None)
+            question.path, self._preview(question) if kind == "preview" else None,
+            flow.label(question), flow.hint(question), self._marked(question),
+            flow.group(question))
+
+    def _marked(self, question: Question) -> frozenset[str]:
+        if question.kind != "party" or ".kazakh." not in question.path:
+            return frozenset()
+        near, cat = flow.neighbours(self.session), self.session.cat
+        return frozenset(p.id for p in cat.parties.values() if p.region in near)
 
     @_speaking
     def validate(self, question_id: str, value: Any) -> list[Invalid]:
@@ -323,6 +357,121 @@ class Interview:
             self.save()
         return self.next_question()
 
+    # --- pages (a browser asks a section at a time) ----------------------------------
+
+    @classmethod
+    def adopt(cls, values: dict[str, Any], stage: str, ui_lang: str, *,
+              cat: Catalogue | None = None, today: dt.date | None = None,
+              profile: Profile | None = None) -> Interview:
+        """An interview over answers that exist (an uploaded file): every question that
+        applies and has an answer is taken as answered, as if asked; what is missing stays
+        to be asked. Fields the interview does not ask (addresses, forms) are kept."""
+        interview = cls.start(stage, ui_lang, values, cat=cat, today=today, profile=profile)
+        session = interview.session
+        for side in ("russian", "kazakh"):
+            session.notes[f"manual.{side}"] = (session.get(f"parties.{side}.catalogue") is None
+                                               and session.get(f"parties.{side}.name")
+                                               is not None)
+        if session.get("term") is not None:
+            session.notes["term.own"] = session.get("term") != flow.COMMON_TERM
+        for question in flow.QUESTIONS:
+            side = question.path.split(".")[1] if question.kind == "party" else ""
+            if question.when(session) and (
+                    interview._current(question) not in (None, "", [])
+                    or session.notes.get(f"manual.{side}")):
+                session.done.append(question.id)
+        return interview
+
+    def set_stage(self, stage: str) -> None:
+        """Build another stage's paperwork: its own questions are asked, the answers kept."""
+        if stage not in STAGES:
+            raise ValueError(f"stage {stage!r}: not one of {STAGES}")
+        self.session.stage = stage
+        self.save()
+
+    @_speaking
+    def sections(self) -> list[SectionState]:
+        """The pages in order, each with whether it asks anything for this agreement and
+        stage, and whether all it asks is answered."""
+        session, states = self.session, []
+        for number, section in enumerate(flow.SECTIONS, 1):
+            applying = [q for q in section.questions if flow.BY_ID[q].when(session)]
+            states.append(SectionState(
+                section.id, number, help_text(section.title), bool(applying),
+                all(q in session.done for q in applying)))
+        return states
+
+    def described_by_hand(self, side: str) -> bool:
+        """The party of ``side`` is not in the catalogue's list: its name, region and level
+        are asked."""
+        return bool(self.session.notes.get(f"manual.{side}"))
+
+    @property
+    def complete(self) -> bool:
+        """Everything the stage needs is answered: the review and the package follow."""
+        return flow.pending(self.session) is None
+
+    @_speaking
+    def page(self, section_id: str) -> list[Asked]:
+        """The questions of a page that apply now, in order, each with its answer so far
+        (or the default) as ``default``. KeyError for no such page."""
+        section = flow.SECTION_BY_ID[section_id]
+        asked = [self._asked(flow.BY_ID[q]) for q in self._ordered(section)
+                 if flow.BY_ID[q].when(self.session)]
+        return [replace(item, number=number) for number, item in enumerate(asked, 1)]
+
+    @staticmethod
+    def _ordered(section: flow.Section) -> list[str]:
+        """A page's questions in the interview's order, which is the order of what depends
+        on what."""
+        return sorted(section.questions, key=_ORDER.__getitem__)
+
+    @_speaking
+    def submit(self, section_id: str, given: dict[str, Any]) -> dict[str, Invalid]:
+        """Take a page's answers (by question id; a question not in ``given`` is left as
+        it is); the ones refused, by id, each with why. A changed answer asks again what
+        depends on it (its value stays, offered as the default); a refused one is no longer
+        answered, so the page is not complete until it is fixed."""
+        section, refused = flow.SECTION_BY_ID[section_id], {}
+        for question_id in self._ordered(section):
+            question = flow.BY_ID[question_id]
+            if question_id not in given or not question.when(self.session):
+                continue
+            try:
+                self._take(question, given[question_id])
+            except Invalid as exc:
+                refused[question_id] = exc
+                if question_id in self.session.done:
+                    self.session.done.remove(question_id)
+        self.save()
+        return refused
+
+    def _take(self, question: Question, value: Any) -> None:
+        session = self.session
+        if question.kind == "preview":
+            if value is not True:
+                raise Invalid(_("confirm how the agreement will read"))
+        else:
+            checked = flow.validate(question, value, session)
+            if question.id in session.done and self._current(question) != checked:
+                for later in flow.dependants(question.id, session.done)[1:]:
+                    session.done.remove(later)
+            self._apply(question, checked)
+        if question.id not in session.done:
+            session.done.append(question.id)
+
+    def _current(self, question: Question) -> Any:
+        """The answer a question holds now, in the shape :func:`flow.validate` returns."""
+        session = self.session
+        if question.kind == "term":
+            term = session.get("term")
+            return None if term is None else not session.notes.get("term.own", False)
+        if question.kind == "preview":
+            return True if session.get(question.path) is not None else None
+        if question.kind == "party" and session.notes.get(f"manual.{question.path.split('.')[1]}"):
+            return None
+        return session.get(question.path)
+
     # --- the review ------------------------------------------------------------------
 
     @_speaking
@@ -363,6 +512,11 @@ class Interview:
         findings = review(parsed, stage=session.stage, today=self.today,
                           profile=self.profile or profiles.load())
         return [Fault(f, self._at_fault(f.path)) for f in findings]
+
+    def question_for(self, path: str) -> str | None:
+        """The question whose answer a finding at ``path`` concerns (None when no one
+        question is at fault): a front end links the finding to it."""
+        return self._at_fault(path)
 
     def _at_fault(self, path: str) -> str | None:
         """The first answered question that fills ``path``, a key inside it, or a section

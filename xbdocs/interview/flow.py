@@ -211,6 +211,54 @@ QUESTIONS: list[Question] = [
              _filing("registration")),
 ]
 BY_ID = {question.id: question for question in QUESTIONS}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A page of the interview in a browser: questions asked together. Every question is on
+    exactly one page (tests/test_interview_pages.py), so the pages ask what the terminal
+    asks, in the same order."""
+
+    id: str
+    title: str
+    questions: tuple[str, ...]
+
+
+def _ids(prefix: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}-{name}" for name in names)
+
+
+SECTIONS: list[Section] = [
+    Section("agreement", N_("The agreement and what to build"), ("track",)),
+    Section("russian", N_("The Russian party"),
+            _ids("russian", "party", "name-ru", "name-kk", "region", "level", "inn", "ogrn",
+                 "phone", "email")),
+    Section("kazakh", N_("The Kazakh party"),
+            _ids("kazakh", "party", "name-ru", "name-kk", "region", "level", "bin", "phone",
+                 "email")),
+    Section("signatories", N_("Signatories"),
+            _ids("russian", "signatory-ru", "signatory-kk", "gender", "post-ru", "post-kk",
+                 "acts-on", "preview") +
+            _ids("kazakh", "signatory-ru", "signatory-kk", "gender", "post-ru", "post-kk",
+                 "acts-on", "preview")),
+    Section("areas", N_("Areas and forms of cooperation"),
+            ("areas", "custom-areas", "forms", "custom-forms", "coordination",
+             "russian-unit-ru", "russian-unit-kk", "kazakh-unit-ru", "kazakh-unit-kk",
+             "plan-years")),
+    Section("term", N_("Term and entry into force"),
+            ("term", "term-years", "term-renewal", "term-renewal-years", "term-notice",
+             "entry")),
+    Section("signing", N_("Signing"),
+            ("signing-date", "signing-place-ru", "signing-place-kk", "signing-place-kind")),
+    Section("filing", N_("Filing details"),
+            ("executor-name", "executor-phone", "negotiations", "notice-number",
+             "notice-date", "request-number", "request-date", "purpose", "results",
+             "financing", "approval-document", "approval-number", "approval-date",
+             "application-number", "application-date")),
+]
+SECTION_BY_ID = {section.id: section for section in SECTIONS}
+#: The page each question is on.
+SECTION_OF = {question: section.id for section in SECTIONS for question in section.questions}
 #: Fields of the answers the interview does not ask: defaults a clerk rarely changes, kept
 #: editable in the written file. A test checks that every field of the schema is asked or
 #: named here, so a new field cannot be forgotten.
@@ -287,6 +335,34 @@ def label(question: Question) -> str:
     for mark in (":", "?"):
         base = base.split(mark)[0]
     return f"{base.strip()} — {part}" if part else base.strip()
+
+
+def hint(question: Question) -> str:
+    """What the field a question fills is, from the schema's description; "" for a part
+    of a bilingual field or a question with a text of its own."""
+    if question.text or question.path.endswith((".ru", ".kk")):
+        return ""
+    try:
+        description = schema.field_at(question.path).description
+    except (KeyError, AttributeError):
+        return ""
+    return help_text(description) if description else ""
+
+
+_SIGNATORIES = {"russian": N_("The Russian party's signatory"),
+                "kazakh": N_("The Kazakh party's signatory")}
+
+
+def group(question: Question) -> str:
+    """The heading a page puts over the question with its neighbours ("" for none): the
+    side a signatory signs for, the letter a number and a date are of."""
+    parts = question.path.split(".")
+    if parts[0] == "parties" and len(parts) > 2 and parts[2] == "signatory":
+        return _(_SIGNATORIES[parts[1]])
+    if parts[0] == "filing" and len(parts) == 3:
+        description = schema.field_at(".".join(parts[:2])).description
+        return help_text(description).rstrip(".") if description else ""
+    return ""
 
 
 def _local(text: Any) -> str:
@@ -384,12 +460,27 @@ def default(question: Question, session: Session) -> Any:
     return None if current == "" else current
 
 
+class _Unanswered:
+    """What a door passes for a question left blank in a form (no choice ticked): an empty
+    answer where one may be empty, else «an answer is needed here»."""
+
+    def __repr__(self) -> str:
+        return "UNANSWERED"
+
+
+UNANSWERED: Any = _Unanswered()
+
+
 def validate(question: Question, value: Any, session: Session) -> Any:
     """The value of a structured answer (a value id, a list of ids, a bool, an int, an ISO
     date, a text, a list of items), checked as the answers file checks it; :class:`Invalid`
     with the reason otherwise. Front ends parse their own syntax into these values, so the
     rules of the answers are kept in one place whatever the door."""
     kind = question.kind
+    if value is UNANSWERED:
+        if kind not in OPTIONAL_KINDS:
+            raise Invalid(_("an answer is needed here"))
+        value = None
     if kind in OPTIONAL_KINDS and value in (None, "", []):
         return [] if kind in ("own-items", "lines") else None
     if kind == "choice":

@@ -322,3 +322,13 @@ def _period_one(when: Period) -> str:
     if when.kind == "half":
         return f"{when.year} жылғы {ROMAN[when.number]} жартыжылдық"
     return f"{when.year} жыл ішінде"
+
+
+#: Kazakh letters a clerk on a Russian keyboard types as their nearest Russian letters.
+_PLAIN = str.maketrans("әғқңөұүһіё", "агкноуухие")
+
+
+def plain_letters(text: str) -> str:
+    """``text`` in lower case with the Kazakh letters as a Russian keyboard types them
+    (Аққулы → аккулы) and ё as е: what a search compares, so «акк» finds «Аққулы»."""
+    return text.lower().translate(_PLAIN)

@@ -1,0 +1,302 @@
+"""The interview in pages: one page per section of :data:`xbdocs.interview.flow.SECTIONS`,
+driven by the interview engine (its questions, defaults, choices, checks and preview), so
+the browser asks exactly what the terminal asks.
+
+A page is a plain form: Next and Back submit it, save the draft and go on (an answer that is
+refused keeps the page, with the error beside its field and in a summary at the top). With
+HTMX, every changed field is saved at once (``/field/<question>``) and the agreement's
+preview below the form refreshes. Every save names the draft's revision it was made from;
+a save from a tab that is behind is refused with the newer answers shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+import xbdocs
+from xbdocs import i18n
+from xbdocs.errors import XbdocsError
+from xbdocs.interview.engine import Asked, Interview
+from xbdocs.interview.flow import SECTION_BY_ID, SECTIONS
+from xbdocs.interview.store import Draft
+from xbdocs.lang.kk import plain_letters
+from xbdocs.model import ParallelDocument
+from xbdocs.stages import DEFAULT_STAGE, STAGES
+from xbdocs.web import fields
+from xbdocs.web.common import Page, State, check_csrf, language_of, not_found
+from xbdocs.web.drafts import Conflict, Stored
+from xbdocs.writer import html as html_writer
+
+#: Form fields a page takes: its questions' (two each at most), the stage, the token, the
+#: revision and the button.
+MAX_FIELDS = 200
+#: The notes of a draft that keep what was typed into fields that were refused.
+RAW = "web.raw"
+
+
+def add_routes(app: FastAPI, state: State) -> None:
+    @app.post("/new")
+    async def new(request: Request) -> Response:
+        with i18n.language(language_of(request)):
+            form = await request.form(max_files=0, max_fields=4)
+            check_csrf(request, form)
+            stage = str(form.get("stage") or DEFAULT_STAGE)
+            if stage not in STAGES:
+                raise Page(400, i18n._("Bad request"), [i18n._("There is no such stage.")])
+            interview = Interview.start(stage, i18n.current_language(), cat=state.cat,
+                                        today=state.today)
+            stored = state.drafts.create(Draft.of(interview.session),
+                                         i18n._("New agreement"))
+        return RedirectResponse(_page_url(stored.id, SECTIONS[0].id), status_code=303)
+
+    @app.get("/draft/{draft_id}/page/{section_id}", response_class=HTMLResponse)
+    def page(request: Request, draft_id: str, section_id: str) -> HTMLResponse:
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            _section(section_id)
+            return _render(request, state, stored, section_id, {})
+
+    @app.post("/draft/{draft_id}/page/{section_id}")
+    async def submit(request: Request, draft_id: str, section_id: str) -> Response:
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            _section(section_id)
+            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+            check_csrf(request, form)
+            try:
+                saved, refused = _save(state, stored, section_id, form, None)
+            except Conflict as exc:
+                return _render(request, state, exc.newer, section_id, {}, conflict=True,
+                               status=409)
+            go = str(form.get("go") or "save")
+            if go == "save":  # Enter in a field, a search without JavaScript: stay
+                return _render(request, state, saved, section_id, refused, find=form,
+                               saved=True)
+            if refused and go != "back":
+                return _render(request, state, saved, section_id, refused, status=422,
+                               find=form)
+            interview = state.interview(saved)
+            target = _after(interview, section_id, go, str(form.get("return") or ""))
+            if target is None:  # questions appeared on this page (a party by hand …)
+                return _render(request, state, saved, section_id, {}, appeared=True)
+            return RedirectResponse(target.replace("{id}", saved.id), status_code=303)
+
+    @app.post("/draft/{draft_id}/page/{section_id}/field/{question_id}")
+    async def field(request: Request, draft_id: str, section_id: str,
+                    question_id: str) -> Response:
+        """HTMX: one changed field saved at once; the field again (with its error), or the
+        whole form when what the page asks has changed with it."""
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            section = _section(section_id)
+            if question_id not in section.questions:
+                raise not_found(i18n._("There is no such question."))
+            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
+            check_csrf(request, form)
+            before = [q.id for q in state.interview(stored).page(section_id)]
+            try:
+                saved, refused = _save(state, stored, section_id, form, question_id)
+            except Conflict as exc:
+                return _fragment(request, state, exc.newer, section_id, {}, conflict=True)
+            interview = state.interview(saved)
+            asked = interview.page(section_id)
+            headers = {"HX-Trigger": "xbdocs-saved"}
+            if [q.id for q in asked] != before:
+                return _fragment(request, state, saved, section_id, refused, headers=headers)
+            one = next(q for q in asked if q.id == question_id)
+            text = state.render(request, "_field_saved.html", {
+                "q": one, "draft": saved, "section_id": section_id, "errors": refused,
+                "raw": _raw(saved), **_field_context(interview, section_id, None)})
+            return State.cookies(request, HTMLResponse(text, headers=headers))
+
+    @app.get("/draft/{draft_id}/page/{section_id}/part/{question_id}",
+             response_class=HTMLResponse)
+    def part(request: Request, draft_id: str, section_id: str,
+             question_id: str) -> HTMLResponse:
+        """HTMX: one field again — its choices narrowed to what its search box says, or a
+        preview as the answers saved since make it."""
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            _section(section_id)
+            interview = state.interview(stored)
+            asked = next((q for q in interview.page(section_id) if q.id == question_id), None)
+            if asked is None:
+                raise not_found(i18n._("There is no such question."))
+            context = _field_context(interview, section_id, request.query_params)
+            text = state.render(request, "_field.html", {
+                "q": asked, "raw": _raw(stored), "draft": stored, "section_id": section_id,
+                "errors": {}, **context})
+            return State.cookies(request, HTMLResponse(text))
+
+    @app.get("/draft/{draft_id}/live", response_class=HTMLResponse)
+    def live(request: Request, draft_id: str) -> HTMLResponse:
+        """The agreement as the answers so far make it, both languages side by side."""
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            text = state.render(request, "_live.html", _live(state, stored))
+            return State.cookies(request, HTMLResponse(text, headers={
+                "Cache-Control": "no-store"}))
+
+    @app.post("/draft/{draft_id}/delete")
+    async def delete(request: Request, draft_id: str) -> Response:
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            form = await request.form(max_files=0, max_fields=4)
+            check_csrf(request, form)
+            state.drafts.delete(stored.id)
+        return RedirectResponse("/", status_code=303)
+
+
+def _page_url(draft_id: str, section_id: str) -> str:
+    return f"/draft/{draft_id}/page/{section_id}"
+
+
+def _section(section_id: str) -> Any:
+    if section_id not in SECTION_BY_ID:
+        raise not_found(i18n._("There is no such page of the interview."))
+    return SECTION_BY_ID[section_id]
+
+
+def _revision(form: Any) -> int:
+    text = str(form.get("revision") or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _raw(stored: Stored) -> dict[str, str]:
+    raw = stored.draft.notes.get(RAW)
+    return raw if isinstance(raw, dict) else {}
+
+
+def _save(state: State, stored: Stored, section_id: str, form: Any,
+          only: str | None) -> tuple[Stored, dict[str, str]]:
+    """Take a page's fields (or the one field ``only``) into the draft and save it from
+    the revision the page was made from; the refused answers' messages by question."""
+    interview = state.interview(stored)
+    given: dict[str, Any] = {}
+    raw = {k: v for k, v in _raw(stored).items()}
+    if section_id == SECTIONS[0].id and only is None and form.get("stage") in STAGES:
+        interview.set_stage(str(form.get("stage")))
+    for asked in interview.page(section_id):
+        if only is not None and asked.id != only:
+            continue
+        if only is None or asked.id == only:
+            given[asked.id] = fields.value_of(asked, form)
+            raw.pop(fields.name(asked), None)
+    refused = interview.submit(section_id, given)
+    for asked in interview.page(section_id):
+        if asked.id in refused:
+            raw.update(fields.raw_of(asked, form))
+    interview.session.notes[RAW] = raw
+    if not raw:
+        interview.session.notes.pop(RAW, None)
+    draft = Draft.of(interview.session)
+    changed = draft.values != stored.draft.values
+    saved = state.drafts.save(stored, draft, _revision(form),
+                              keep_source=not changed, title=_title(interview, stored))
+    return saved, {qid: str(exc) for qid, exc in refused.items()}
+
+
+def _title(interview: Interview, stored: Stored) -> str:
+    """How the start page lists a draft: its parties once they are chosen."""
+    names = [item.shown for item in interview.review()
+             if item.question_id in ("russian-party", "kazakh-party")]
+    return " — ".join(names) if len(names) == 2 else stored.title
+
+
+def _after(interview: Interview, section_id: str, go: str, back_to: str) -> str | None:
+    """Where a page's button leads: the page before or after it that asks something,
+    back to the review when the page was opened from there, or the review at the end;
+    None to stay (the page asks more than it did)."""
+    states = interview.sections()
+    here = next(s for s in states if s.id == section_id)
+    if go != "back" and not here.complete:
+        return None
+    if go == "back":
+        earlier = [s for s in states if s.number < here.number and s.applies]
+        return _page_url("{id}", earlier[-1].id) if earlier else "/"
+    if back_to == "review" or go == "review":
+        return "/review/{id}"
+    later = [s for s in states if s.number > here.number and s.applies]
+    return _page_url("{id}", later[0].id) if later else "/review/{id}"
+
+
+def _field_context(interview: Interview, section_id: str,
+                   query: Any) -> dict[str, Any]:
+    """What the fields of a page need besides their question: the searches typed into
+    the choice lists, and which party is described by hand."""
+    finds = {}
+    for asked in interview.page(section_id):
+        if asked.kind in ("party", "choice") and query is not None:
+            wanted = query.get(f"find-{asked.id}")
+            if isinstance(wanted, str) and wanted.strip():
+                finds[asked.id] = wanted.strip()[:100]
+    return {"finds": finds, "listed": _listed, "by_hand": {
+        side: interview.described_by_hand(side) for side in ("russian", "kazakh")},
+        "NOT_LISTED": fields.NOT_LISTED, "shown": fields.shown, "name": fields.name}
+
+
+def _listed(asked: Asked, find: str | None, chosen: Any) -> list[tuple[str, str]]:
+    """The choices that match a search («угл» finds Угловский, «акк» finds Аққулы: the
+    search and the names compared with Kazakh letters folded), the chosen one always."""
+    if not find:
+        return asked.choices
+    wanted = plain_letters(find)
+    return [(value, label) for value, label in asked.choices
+            if wanted in plain_letters(label) or value == chosen]
+
+
+def _render(request: Request, state: State, stored: Stored, section_id: str,
+            errors: dict[str, str], *, conflict: bool = False, appeared: bool = False,
+            status: int = 200, find: Any = None, saved: bool = False) -> HTMLResponse:
+    context = _context(request, state, stored, section_id, errors, conflict=conflict,
+                       appeared=appeared, find=find)
+    context["saved"] = saved
+    return state.page(request, "interview.html", context, status)
+
+
+def _context(request: Request, state: State, stored: Stored, section_id: str,
+             errors: dict[str, str], *, conflict: bool = False, appeared: bool = False,
+             find: Any = None) -> dict[str, Any]:
+    interview = state.interview(stored)
+    states = interview.sections()
+    applying = [s for s in states if s.applies]
+    here = next(s for s in states if s.id == section_id)
+    step = next((n for n, s in enumerate(applying, 1) if s.id == section_id), None)
+    asked = interview.page(section_id)
+    return {
+        "draft": stored, "section": here, "section_id": section_id, "sections": states,
+        "step": step, "steps": len(applying), "questions": asked, "errors": errors,
+        "conflict": conflict, "appeared": appeared, "raw": _raw(stored),
+        "stage": interview.stage, "first": section_id == SECTIONS[0].id,
+        "back_to": request.query_params.get("return") or (
+            find.get("return") if find is not None else "") or "",
+        **_field_context(interview, section_id, find)}
+
+
+def _fragment(request: Request, state: State, stored: Stored, section_id: str,
+              errors: dict[str, str], *, conflict: bool = False,
+              headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The page's form alone, for HTMX to put in place of the one shown."""
+    context = _context(request, state, stored, section_id, errors, conflict=conflict)
+    out = HTMLResponse(state.render(request, "_form.html", context), headers={
+        **(headers or {}), "HX-Retarget": "#page-form", "HX-Reswap": "outerHTML"})
+    return State.cookies(request, out)
+
+
+def _live(state: State, stored: Stored) -> dict[str, Any]:
+    """The agreement of the answers so far, or what it still lacks."""
+    try:
+        package = xbdocs.render_package(state.answers_text(stored), stage="agreement",
+                                        today=state.today, count_sheets=False,
+                                        lang=i18n.current_language())
+    except XbdocsError:
+        return {"html": None}
+    name, model = next(iter(package.models.items()))
+    writer = (html_writer.html_parallel if isinstance(model, ParallelDocument)
+              else html_writer.html)
+    return {"html": Markup(writer(model, ids="live", heading_level=3,
+                                  notes_heading=i18n._("Notes"))), "name": name}
