@@ -19,8 +19,10 @@ the data folder.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,7 @@ from xbdocs.interview.flow import SECTION_OF
 from xbdocs.interview.store import Draft
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import pages
+from xbdocs.web import pages, pdf
 from xbdocs.web.common import (
     HERE,
     SECURITY_HEADERS,
@@ -51,6 +53,7 @@ from xbdocs.web.common import (
     language_of,
     stage_of,
 )
+from xbdocs.web.jobs import PdfJobs
 from xbdocs.writer import html as html_writer
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
@@ -75,8 +78,17 @@ def create_app(data_dir: Path, today: dt.date | None = None,
     ``today`` fixes the date documents are dated with and deadlines judged against, as
     XBDOCS_TODAY does for the CLI (tests compare the ZIP with ``xbdocs build``); ``port``,
     when given, is the only port the Host header may name."""
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     state = State(data_dir, today, port, catalogue.load())
+    jobs = PdfJobs(Path(data_dir) / "pdf-jobs")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.start_worker()
+        yield
+        jobs.stop_worker()
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.data_dir = Path(data_dir)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
@@ -103,6 +115,7 @@ def create_app(data_dir: Path, today: dt.date | None = None,
 
     _routes(app, state)
     pages.add_routes(app, state)
+    pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
 
