@@ -18,11 +18,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from tests.web_forms import UGLOVSKY, filled, form_fields, questions
 from xbdocs import system
 from xbdocs.interview import flow
 from xbdocs.interview.engine import Interview
 from xbdocs.web.app import create_app
-from tests.web_forms import UGLOVSKY, filled, form_fields, questions
 
 TODAY = dt.date(2026, 11, 27)
 BASE = "http://127.0.0.1:8000"
@@ -154,7 +154,7 @@ def test_progress_line_and_the_pages_in_order(client):
 
 def test_an_error_is_shown_beside_its_field_and_in_a_summary_then_fixed(client):
     first = new_draft(client, "agreement")
-    review, _seen = answer_all(client, first)
+    answer_all(client, first)
     draft = _draft_id(first)
     address = f"/draft/{draft}/page/signatories"
     page = client.get(address)
@@ -231,7 +231,6 @@ def test_the_search_finds_with_kazakh_letters_folded(client, side, typed, found,
 
 def test_the_kazakh_neighbours_come_first_and_are_marked(client):
     first = new_draft(client, "agreement")
-    address, _seen = first, None
     for section in ("agreement", "russian"):
         page = client.get(f"/draft/{_draft_id(first)}/page/{section}")
         client.post(f"/draft/{_draft_id(first)}/page/{section}",
