@@ -267,9 +267,11 @@ def test_a_party_not_in_the_list_brings_its_questions_at_once(client):
     sent = {**form_fields(page), "q-russian-party": ["-"]}
     response = client.post(f"/draft/{draft}/page/russian/field/russian-party", data=sent,
                            headers=HTMX)
-    assert response.headers["hx-retarget"] == "#page-form"
-    assert 'name="q-russian-name-ru"' in response.text
+    assert "hx-retarget" not in response.headers   # the fields being typed stay
+    assert re.search(r'<div class="slot" id="slot-russian-name-ru" hx-swap-oob="true">'
+                     r'.*name="q-russian-name-ru"', response.text, re.S)
     assert 'name="q-russian-region"' in response.text
+    assert 'id="slot-russian-inn"' not in response.text   # unchanged: not sent again
 
 
 def test_the_live_preview_is_the_agreement_in_two_columns(client):

@@ -420,6 +420,15 @@ class Interview:
                  if flow.BY_ID[q].when(self.session)]
         return [replace(item, number=number) for number, item in enumerate(asked, 1)]
 
+    @_speaking
+    def layout(self, section_id: str) -> list[tuple[str, str, Asked | None]]:
+        """Every question of a page in order — its id, its group's heading, and the
+        question as :meth:`page` gives it, or None while it does not apply — so a front end
+        keeps a place for each and fills or empties it as answers change."""
+        asked = {item.id: item for item in self.page(section_id)}
+        return [(q, flow.group(flow.BY_ID[q]), asked.get(q))
+                for q in self._ordered(flow.SECTION_BY_ID[section_id])]
+
     @staticmethod
     def _ordered(section: flow.Section) -> list[str]:
         """A page's questions in the interview's order, which is the order of what depends

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -237,11 +238,21 @@ def _start_page(request: Request, state: State, problems: list[dict[str, Any]], 
 
 
 def _answers(interview: Interview) -> list[dict[str, Any]]:
-    """The review's answers, numbered, under the page each is asked on."""
+    """The review's answers under the page each is asked on, numbered as shown; a label
+    that repeats on a page («Исходящий номер» of two letters) says its group."""
     items = {item.question_id: item for item in interview.review()}
-    grouped = []
+    grouped, number = [], 0
     for section in interview.sections():
-        listed = [items[q.id] for q in interview.page(section.id) if q.id in items]
+        layout = [(qid, group) for qid, group, _q in interview.layout(section.id)
+                  if qid in items]
+        labels = [items[qid].label for qid, _group in layout]
+        listed = []
+        for qid, group in layout:
+            number += 1
+            label = items[qid].label
+            if group and labels.count(label) > 1:
+                label = f"{group}: {label[:1].lower()}{label[1:]}"
+            listed.append(replace(items[qid], number=number, label=label))
         if listed:
             grouped.append({"section": section, "items": listed})
     return grouped

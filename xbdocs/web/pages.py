@@ -97,21 +97,27 @@ def add_routes(app: FastAPI, state: State) -> None:
                 raise not_found(i18n._("There is no such question."))
             form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
-            before = [q.id for q in state.interview(stored).page(section_id)]
+            before = {q.id for q in state.interview(stored).page(section_id)}
             try:
                 saved, refused = _save(state, stored, section_id, form, question_id)
             except Conflict as exc:
                 return _fragment(request, state, exc.newer, section_id, {}, conflict=True)
             interview = state.interview(saved)
-            asked = interview.page(section_id)
-            headers = {"HX-Trigger": "xbdocs-saved"}
-            if [q.id for q in asked] != before:
-                return _fragment(request, state, saved, section_id, refused, headers=headers)
-            one = next(q for q in asked if q.id == question_id)
+            layout = interview.layout(section_id)
+            one = next((q for qid, _group, q in layout if qid == question_id), None)
+            if one is None:  # the answer took its own question away: the page again
+                return _fragment(request, state, saved, section_id, refused)
+            # What else the answer changed: questions that now apply or no longer do, and
+            # the previews, which read the answers; every other field is left as it is,
+            # so nothing typed meanwhile is lost.
+            slots = [(qid, q) for qid, _group, q in layout if qid != question_id and (
+                (q is not None) != (qid in before) or (q is not None and q.kind == "preview"))]
             text = state.render(request, "_field_saved.html", {
                 "q": one, "draft": saved, "section_id": section_id, "errors": refused,
-                "raw": _raw(saved), **_field_context(interview, section_id, None)})
-            return State.cookies(request, HTMLResponse(text, headers=headers))
+                "raw": _raw(saved), "slots": slots,
+                **_field_context(interview, section_id, None)})
+            return State.cookies(request, HTMLResponse(text, headers={
+                "HX-Trigger": "xbdocs-saved"}))
 
     @app.get("/draft/{draft_id}/page/{section_id}/part/{question_id}",
              response_class=HTMLResponse)
@@ -267,7 +273,12 @@ def _context(request: Request, state: State, stored: Stored, section_id: str,
     here = next(s for s in states if s.id == section_id)
     step = next((n for n, s in enumerate(applying, 1) if s.id == section_id), None)
     asked = interview.page(section_id)
+    layout = interview.layout(section_id)
+    groups_shown: dict[str, bool] = {}
+    for _qid, group, question in layout:
+        groups_shown[group] = groups_shown.get(group, False) or question is not None
     return {
+        "layout": layout, "groups_shown": groups_shown,
         "draft": stored, "section": here, "section_id": section_id, "sections": states,
         "step": step, "steps": len(applying), "questions": asked, "errors": errors,
         "conflict": conflict, "appeared": appeared, "raw": _raw(stored),
