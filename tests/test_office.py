@@ -79,6 +79,21 @@ def test_page_counts_are_sane(package):
         assert 1 <= pages <= limit, (pdf.name, pages)
 
 
+def test_page_counts_are_kept_by_the_documents_bytes(package, tmp_path, monkeypatch):
+    """A package built again does not start LibreOffice for documents counted before: the
+    count comes from the disk cache, and equals LibreOffice's own."""
+    files = {p.name: p.read_bytes() for p in sorted(package.glob("notice*.docx"))}
+    first = office.page_counts(files, tmp_path)
+
+    def converted(*_args, **_kwargs):
+        raise AssertionError("LibreOffice started for a document counted before")
+
+    monkeypatch.setattr(office, "_converted", converted)
+    assert office.page_counts(files, tmp_path) == first
+    assert first == {name: office.count_pages(package / name.replace(".docx", ".pdf"))
+                     for name in files}
+
+
 def test_body_font_is_the_styled_one(package):
     for pdf in package.glob("*.pdf"):
         fonts = _fonts(pdf)

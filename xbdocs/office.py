@@ -7,12 +7,13 @@ output package's scratch folder), so they are cleaned up with it."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 
-from xbdocs import system
+from xbdocs import diskcache, system
 from xbdocs.errors import XbdocsError
 from xbdocs.i18n import Message
 
@@ -75,6 +76,38 @@ def to_pdf(files: dict[str, bytes], work: Path) -> dict[str, bytes]:
 
 
 def page_counts(files: dict[str, bytes], work: Path) -> dict[str, int]:
-    """Pages of each DOCX given as bytes by name, laid out by LibreOffice."""
-    pdfs = _converted(files, work)
-    return {name: len(_PAGE.findall(pdfs[f"{Path(name).stem}.pdf"])) for name in files}
+    """Pages of each DOCX given as bytes by name, laid out by LibreOffice.
+
+    A count is kept in the disk cache by the DOCX's bytes and the LibreOffice installed
+    (:mod:`xbdocs.diskcache`), so a package built again — the browser's download of a
+    package previewed, a build repeated — does not start LibreOffice (about 2 s) for
+    documents it has counted already."""
+    program = soffice()
+    counts: dict[str, int] = {}
+    keys = {name: _count_key(data, program) for name, data in files.items()}
+    for name, key in keys.items():
+        kept = diskcache.read("page-counts", key) if key else None
+        if kept is not None and kept.isdigit():
+            counts[name] = int(kept)
+    missing = {name: data for name, data in files.items() if name not in counts}
+    if missing:
+        pdfs = _converted(missing, work)
+        for name in missing:
+            counts[name] = len(_PAGE.findall(pdfs[f"{Path(name).stem}.pdf"]))
+            if keys[name]:
+                diskcache.write("page-counts", keys[name], str(counts[name]).encode())
+    return {name: counts[name] for name in files}
+
+
+def _count_key(data: bytes, program: str | None) -> str | None:
+    """What a page count depends on: the document's bytes and the LibreOffice that laid it
+    out (its program file's path, size and time: an upgrade finds no old entry)."""
+    if program is None:
+        return None
+    try:
+        stat = Path(program).resolve().stat()
+    except OSError:
+        return None
+    digest = hashlib.sha256(data)
+    digest.update(f"{Path(program).resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -93,6 +94,7 @@ def create_app(data_dir: Path, today: dt.date | None = None,
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
         if not state.host_allowed(request.headers.get("host", "")):
             response: Response = Response("Bad Host header\n", status_code=400,
                                           media_type="text/plain")
@@ -106,6 +108,9 @@ def create_app(data_dir: Path, today: dt.date | None = None,
                         "heading": i18n._("Internal error"),
                         "lines": [i18n._("This is a bug in xbdocs.")]}, 500)
         response.headers.update(SECURITY_HEADERS)
+        # The server's own time, for bench/web.py and the browser's developer tools.
+        response.headers["Server-Timing"] = \
+            f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
     @app.exception_handler(Page)
@@ -243,7 +248,8 @@ def _answers(interview: Interview) -> list[dict[str, Any]]:
     items = {item.question_id: item for item in interview.review()}
     grouped, number = [], 0
     for section in interview.sections():
-        layout = [(qid, group) for qid, group, _q in interview.layout(section.id)
+        layout = [(qid, group) for qid, group, _q in interview.layout(section.id,
+                                                                        previews=False)
                   if qid in items]
         labels = [items[qid].label for qid, _group in layout]
         listed = []

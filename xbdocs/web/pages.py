@@ -97,25 +97,29 @@ def add_routes(app: FastAPI, state: State) -> None:
                 raise not_found(i18n._("There is no such question."))
             form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
-            before = {q.id for q in state.interview(stored).page(section_id)}
+            before = {q.id for q in state.interview(stored).page(section_id,
+                                                                  previews=False)}
             try:
                 saved, refused = _save(state, stored, section_id, form, question_id)
             except Conflict as exc:
                 return _fragment(request, state, exc.newer, section_id, {}, conflict=True)
             interview = state.interview(saved)
-            layout = interview.layout(section_id)
+            layout = interview.layout(section_id, previews=False)
             one = next((q for qid, _group, q in layout if qid == question_id), None)
             if one is None:  # the answer took its own question away: the page again
                 return _fragment(request, state, saved, section_id, refused)
             # What else the answer changed: questions that now apply or no longer do, and
-            # the previews, which read the answers; every other field is left as it is,
-            # so nothing typed meanwhile is lost.
-            slots = [(qid, q) for qid, _group, q in layout if qid != question_id and (
-                (q is not None) != (qid in before) or (q is not None and q.kind == "preview"))]
+            # the preview of the same party, which reads its answers; every other field is
+            # left as it is, so nothing typed meanwhile is lost.
+            side = question_id.split("-")[0]
+            slots = [(qid, interview.question(qid) if q is not None and q.kind == "preview"
+                      else q) for qid, _group, q in layout if qid != question_id and (
+                (q is not None) != (qid in before)
+                or (q is not None and q.kind == "preview" and qid.startswith(side)))]
             text = state.render(request, "_field_saved.html", {
                 "q": one, "draft": saved, "section_id": section_id, "errors": refused,
                 "raw": _raw(saved), "slots": slots,
-                **_field_context(interview, section_id, None)})
+                **_field_context(interview, [q for _i, _g, q in layout if q], None)})
             return State.cookies(request, HTMLResponse(text, headers={
                 "HX-Trigger": "xbdocs-saved"}))
 
@@ -129,10 +133,11 @@ def add_routes(app: FastAPI, state: State) -> None:
             stored = state.stored(draft_id)
             _section(section_id)
             interview = state.interview(stored)
-            asked = next((q for q in interview.page(section_id) if q.id == question_id), None)
+            questions = interview.page(section_id)
+            asked = next((q for q in questions if q.id == question_id), None)
             if asked is None:
                 raise not_found(i18n._("There is no such question."))
-            context = _field_context(interview, section_id, request.query_params)
+            context = _field_context(interview, questions, request.query_params)
             text = state.render(request, "_field.html", {
                 "q": asked, "raw": _raw(stored), "draft": stored, "section_id": section_id,
                 "errors": {}, **context})
@@ -186,14 +191,14 @@ def _save(state: State, stored: Stored, section_id: str, form: Any,
     raw = {k: v for k, v in _raw(stored).items()}
     if section_id == SECTIONS[0].id and only is None and form.get("stage") in STAGES:
         interview.set_stage(str(form.get("stage")))
-    for asked in interview.page(section_id):
+    for asked in interview.page(section_id, previews=False):
         if only is not None and asked.id != only:
             continue
         if only is None or asked.id == only:
             given[asked.id] = fields.value_of(asked, form)
             raw.pop(fields.name(asked), None)
     refused = interview.submit(section_id, given)
-    for asked in interview.page(section_id):
+    for asked in interview.page(section_id, previews=False):
         if asked.id in refused:
             raw.update(fields.raw_of(asked, form))
     interview.session.notes[RAW] = raw
@@ -230,12 +235,12 @@ def _after(interview: Interview, section_id: str, go: str, back_to: str) -> str 
     return _page_url("{id}", later[0].id) if later else "/review/{id}"
 
 
-def _field_context(interview: Interview, section_id: str,
+def _field_context(interview: Interview, questions: list[Asked],
                    query: Any) -> dict[str, Any]:
     """What the fields of a page need besides their question: the searches typed into
     the choice lists, and which party is described by hand."""
     finds = {}
-    for asked in interview.page(section_id):
+    for asked in questions:
         if asked.kind in ("party", "choice") and query is not None:
             wanted = query.get(f"find-{asked.id}")
             if isinstance(wanted, str) and wanted.strip():
@@ -272,8 +277,8 @@ def _context(request: Request, state: State, stored: Stored, section_id: str,
     applying = [s for s in states if s.applies]
     here = next(s for s in states if s.id == section_id)
     step = next((n for n, s in enumerate(applying, 1) if s.id == section_id), None)
-    asked = interview.page(section_id)
     layout = interview.layout(section_id)
+    asked = [q for _qid, _group, q in layout if q is not None]
     groups_shown: dict[str, bool] = {}
     for _qid, group, question in layout:
         groups_shown[group] = groups_shown.get(group, False) or question is not None
@@ -285,7 +290,7 @@ def _context(request: Request, state: State, stored: Stored, section_id: str,
         "stage": interview.stage, "first": section_id == SECTIONS[0].id,
         "back_to": request.query_params.get("return") or (
             find.get("return") if find is not None else "") or "",
-        **_field_context(interview, section_id, find)}
+        **_field_context(interview, asked, find)}
 
 
 def _fragment(request: Request, state: State, stored: Stored, section_id: str,
