@@ -384,3 +384,12 @@ def test_pdfs_are_made_in_the_background_and_downloaded(client):
         time.sleep(1)
     pdf = re.search(r'href="(/pdf/[^"]+\.pdf)"', fragment).group(1)
     assert client.get(pdf).content.startswith(b"%PDF")
+
+
+def test_a_form_over_the_limit_is_refused_before_it_is_read(client):
+    first = new_draft(client, "agreement")
+    data = filled(client.get(first).text, {"track": "municipal"})
+    data["q-track"] = ["x" * 1_200_000]
+    response = client.post(first, data=data, follow_redirects=False)
+    assert response.status_code == 413
+    assert "не больше" in response.text or "at most" in response.text

@@ -98,6 +98,12 @@ def create_app(data_dir: Path, today: dt.date | None = None,
         if not state.host_allowed(request.headers.get("host", "")):
             response: Response = Response("Bad Host header\n", status_code=400,
                                           media_type="text/plain")
+        elif request.method == "POST" and not _bounded(request):
+            with i18n.language(language_of(request)):
+                response = state.page(request, "error.html", {
+                    "heading": i18n._("The request is too large"),
+                    "lines": [i18n._("A form or a file sent here is at most {limit} bytes.")
+                              .format(limit=MAX_TEXT_BYTES)]}, 413)
         else:
             try:
                 response = await call_next(request)
@@ -124,6 +130,13 @@ def create_app(data_dir: Path, today: dt.date | None = None,
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
+
+
+def _bounded(request: Request) -> bool:
+    """A POST says its length, and the length is one an answers file and its envelope
+    can have: the body is refused before anything reads it into memory."""
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= MAX_TEXT_BYTES + _ENVELOPE_BYTES
 
 
 def _problems(error: InputError) -> list[dict[str, Any]]:
