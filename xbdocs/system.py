@@ -52,6 +52,32 @@ def locked(folder: Path, wait_seconds: float = 60) -> Iterator[None]:
         os.close(handle)  # closing releases the lock
 
 
+@contextlib.contextmanager
+def file_locked(path: Path, wait_seconds: float = 60) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if missing), across threads and
+    processes, on POSIX (flock) and Windows (msvcrt) alike; :class:`Busy` after
+    ``wait_seconds`` (0: try once). Each call opens the file anew, so two threads of one
+    process exclude each other as two processes do."""
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if WINDOWS:  # pragma: no cover - not run on this CI
+            import msvcrt
+
+            _retry(lambda: msvcrt.locking(handle, msvcrt.LK_NBLCK, 1), wait_seconds)
+            try:
+                yield
+            finally:
+                os.lseek(handle, 0, os.SEEK_SET)
+                msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+            return
+        import fcntl
+
+        _retry(lambda: fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB), wait_seconds)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
+
+
 def _retry(attempt, wait_seconds: float) -> None:
     deadline = time.monotonic() + wait_seconds
     while True:

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xbdocs import system
 from xbdocs.inputs import MAX_TEXT_BYTES
 from xbdocs.interview.store import DamagedDraft, Draft
 
@@ -169,16 +168,10 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
     """An exclusive lock for one draft, across threads and processes (a lock file beside
     it, since the draft itself is replaced by rename)."""
-    with open(path.with_suffix(".lock"), "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return system.file_locked(path.with_suffix(".lock"), wait_seconds=30)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from xbdocs import office
+from xbdocs import office, system
 from xbdocs.errors import XbdocsError
 from xbdocs.i18n import Message, MessageText
 from xbdocs.output import SAFE_NAME
@@ -325,18 +325,11 @@ class PdfJobs:
         """Hold the one converter's lock, if no thread or process holds it: True inside if
         this call has it. Each call opens the file anew, so two threads of one process
         exclude each other like two processes (flock locks an open file, not a process)."""
-        import fcntl
-
-        handle = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(handle)  # closing releases the lock
+            with system.file_locked(self.folder / LOCK_NAME, wait_seconds=0):
+                yield True
+        except system.Busy:
+            yield False
 
     def run_pending(self) -> bool:
         """Convert the oldest queued job if no other process or thread is converting; True
