@@ -142,6 +142,12 @@ class SectionState:
 _ORDER = {question.id: index for index, question in enumerate(flow.QUESTIONS)}
 
 
+def _hint(question: Question) -> str:
+    """The schema's description as a field's hint, unless it only says the label again."""
+    hint = flow.hint(question)
+    return "" if hint.rstrip(" .").lower() == flow.label(question).lower() else hint
+
+
 def _speaking(method: _Method) -> _Method:
     """Run a method with messages in the interview's own language, and the caller's after."""
     @functools.wraps(method)
@@ -240,7 +246,7 @@ class Interview:
             else [], flow.default(question, self.session), kind in flow.OPTIONAL_KINDS,
             question.path, self._preview(question) if kind == "preview" and previews
             else None,
-            flow.label(question), flow.hint(question), self._marked(question),
+            flow.label(question), _hint(question), self._marked(question),
             flow.group(question))
 
     def _marked(self, question: Question) -> frozenset[str]:

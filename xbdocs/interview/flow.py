@@ -199,7 +199,8 @@ QUESTIONS: list[Question] = [
     Question("purpose", "filing.purpose", "optional-text", _filing("approval")),
     Question("results", "filing.expected_results", "lines", _filing("approval")),
     Question("financing", "filing.financing", "optional-text", _filing("approval"),
-             default=lambda s: _("No additional spending from the budget is required.")),
+             default=lambda s: _in_russian(N_("No additional spending from the budget is "
+                                              "required."))),
     Question("approval-document", "filing.approval.document", "text",
              _filing("registration"),
              default=lambda s: _approval_document(s)),
@@ -278,6 +279,15 @@ NOT_ASKED = {
     "parties.kazakh.phone": N_("the Kazakh party writes no letters here"),
     "parties.kazakh.email": N_("the Kazakh party writes no letters here"),
 }
+
+
+def _in_russian(message: str) -> str:
+    """A default that goes into a Russian document (the explanatory note): Russian in
+    whatever language the interview speaks."""
+    from xbdocs import i18n
+
+    with i18n.language("ru"):
+        return _(message)
 
 
 def _approval_document(session: Session) -> str:
