@@ -1038,6 +1038,131 @@ def forms(phrase: str, language: str, person: bool, gender: str | None,
                      "under forms.{lang}").format(why=doubt, lang=language), err=True)
 
 
+# --- the department server's users -------------------------------------------------------
+
+@cli.group("users", help=N_(
+    "The department server's users (xbdocs serve --accounts): clerks bound to "
+    "municipalities, lawyers of a region, admins. Kept in the register's database (--db, "
+    "XBDOCS_DB); docs/server.md."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "The register: a file path or a database URL (default: registry where)."))
+@click.pass_context
+def users_group(ctx: click.Context, location: str | None) -> None:
+    ctx.obj = location
+
+
+def _accounts(ctx: click.Context):
+    from xbdocs.registry.accounts import Accounts
+    from xbdocs.registry.store import open_register
+
+    return Accounts(open_register(ctx.obj))
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password typed twice without echo, or one line of standard input (for scripts);
+    never shown."""
+    if from_stdin:
+        line = click.get_text_stream("stdin").readline(2048)
+        return line.rstrip("\r\n")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_(
+        "Repeat the password"), err=True)
+
+
+def _role_options(command):
+    command = click.option("--role", required=True, type=click.Choice(
+        ["clerk", "lawyer", "admin"]), help=N_("clerk, lawyer or admin."))(command)
+    command = click.option("--municipality", "municipalities", multiple=True, help=N_(
+        "A clerk's municipality: a catalogue party id (repeat for several)."))(command)
+    return click.option("--region", default="", help=N_(
+        "A lawyer's region: a catalogue region id."))(command)
+
+
+@users_group.command("add", help=N_("Add a user; the password is asked twice (or read "
+                                    "from standard input with --password-stdin)."))
+@click.argument("username")
+@_role_options
+@click.option("--name", "display_name", default="", help=N_("The name shown on pages."))
+@click.option("--directory", is_flag=True, help=N_(
+    "Logs in through the directory (LDAP): no password here."))
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard "
+                                                        "input."))
+@click.pass_context
+def users_add(ctx: click.Context, username: str, role: str, municipalities: tuple[str, ...],
+              region: str, display_name: str, directory: bool, password_stdin: bool) -> None:
+    from xbdocs.registry.store import user
+
+    accounts = _accounts(ctx)
+    password = None if directory else _new_password(password_stdin)
+    added = accounts.add(username, role, password=password, municipalities=municipalities,
+                         region=region, display_name=display_name, directory=directory,
+                         by=user())
+    say(_("user {name} added: {role}").format(name=added.username, role=added.role))
+
+
+@users_group.command("list", help=N_("The users, one a line."))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+@click.pass_context
+def users_list(ctx: click.Context, output_format: str) -> None:
+    listing = _accounts(ctx).listing()
+    if output_format == "json":
+        click.echo(dump_json(listing))
+        return
+    for row in listing:
+        scope = ", ".join(row["municipalities"]) or row["region"] or "—"
+        flags = (_("disabled") if row["disabled"] else "") + \
+            (" " + _("directory") if row["directory"] else "")
+        say(f"{row['username']:<24} {row['role']:<7} {scope}  {flags.strip()}".rstrip())
+
+
+@users_group.command("disable", help=N_("Disable a user: their sessions end at once."))
+@click.argument("username")
+@click.pass_context
+def users_disable(ctx: click.Context, username: str) -> None:
+    from xbdocs.registry.store import user
+
+    _accounts(ctx).set_disabled(username, True, by=user())
+    say(_("user {name} disabled").format(name=username))
+
+
+@users_group.command("enable", help=N_("Enable a disabled user again."))
+@click.argument("username")
+@click.pass_context
+def users_enable(ctx: click.Context, username: str) -> None:
+    from xbdocs.registry.store import user
+
+    _accounts(ctx).set_disabled(username, False, by=user())
+    say(_("user {name} enabled").format(name=username))
+
+
+@users_group.command("reset-password", help=N_(
+    "Give a user a new password (asked twice); their sessions end."))
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard "
+                                                        "input."))
+@click.pass_context
+def users_reset_password(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    from xbdocs.registry.store import user
+
+    accounts = _accounts(ctx)
+    accounts.reset_password(username, _new_password(password_stdin), by=user())
+    say(_("the password of {name} is changed").format(name=username))
+
+
+@users_group.command("set-role", help=N_("Change a user's role and what it covers; their "
+                                         "sessions end."))
+@click.argument("username")
+@_role_options
+@click.pass_context
+def users_set_role(ctx: click.Context, username: str, role: str,
+                   municipalities: tuple[str, ...], region: str) -> None:
+    from xbdocs.registry.store import user
+
+    _accounts(ctx).set_role(username, role, municipalities=municipalities, region=region,
+                            by=user())
+    say(_("user {name} is now {role}").format(name=username, role=role))
+
+
 @cli.command(help=N_("Open xbdocs in the browser: upload answers, review the findings, "
                      "preview the documents and download the package (docs/web.md)."))
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,

@@ -132,6 +132,10 @@ class RegistryError(XbdocsError):
     """A register cannot be opened, or a change to it is not possible."""
 
 
+class AccountError(XbdocsError):
+    """A login refused, or a change to the users that is not possible."""
+
+
 class BatchError(XbdocsError):
     """A batch's input cannot be read as a whole (not one item's fault)."""
 

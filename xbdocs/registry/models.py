@@ -188,3 +188,82 @@ def effective(entry: Agreement) -> list[Change]:
 def steps(entry: Agreement) -> list[Change]:
     """The steps of the procedure that count (:func:`effective` without notices)."""
     return [change for change in effective(entry) if kind_of(change) == STEP]
+
+
+# --- the department server: accounts, sessions, the audit trail (migration 0003) ----------
+
+#: What a user may do (docs/server.md): a clerk drafts for the municipalities given; a
+#: lawyer reviews and files for a region; an admin keeps the users and the settings.
+CLERK, LAWYER, ADMIN = "clerk", "lawyer", "admin"
+ROLES = (CLERK, LAWYER, ADMIN)
+
+
+class User(Base):
+    """Someone who may log in: by a password kept here (argon2), or through the directory
+    (``password_hash`` empty, ``directory`` true)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    #: A clerk's municipalities: catalogue party ids.
+    municipalities: Mapped[list] = mapped_column(JSON, default=list)
+    #: A lawyer's region: a catalogue region id.
+    region: Mapped[str] = mapped_column(String(60), default="")
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    directory: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Sessions begun before this moment are ended (a new password, «log out everywhere»,
+    #: a disabled account).
+    sessions_valid_after: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A login: the cookie holds a random token, this row its digest (a copy of the table
+    logs no one in)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginAttempt(Base):
+    """A try to log in, kept to throttle guessing per account and per address."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(128), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditEntry(Base):
+    """One change — an answer, a review comment, a status, a user, a setting — with who,
+    when, from where, what it was and what it became. Only ever inserted: the application
+    has no code that updates or deletes a row of it (tests/test_accounts.py looks)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    username: Mapped[str] = mapped_column(String(128), index=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    #: What it is about: «draft», «user», «agreement», «setting», «session».
+    object_kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    #: The municipality (catalogue party id) it concerns, so a clerk sees only theirs.
+    municipality: Mapped[str] = mapped_column(String(80), default="", index=True)
+    old: Mapped[dict | None] = mapped_column(JSON)
+    new: Mapped[dict | None] = mapped_column(JSON)
