@@ -5,6 +5,7 @@ roles. The people and groups are those .ci/slapd loads."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -224,6 +225,35 @@ def test_server_errors_other_than_wrong_credentials_are_errors(settings):
     upn = DirectorySettings(LDAP, "{username}@example.org", "dc=example,dc=org")
     text = _error(upn, PASSWORDS["ivanova"])
     assert LDAP in text and "ivanova" in text
+
+
+def _server_certificate(folder) -> str:
+    """The certificate the server shows after StartTLS, saved as an authority to trust."""
+    import ssl
+
+    ldap3 = _ldap3()
+    connection = ldap3.Connection(ldap3.Server(LDAP, tls=ldap3.Tls(validate=ssl.CERT_NONE)))
+    connection.open()
+    assert connection.start_tls()
+    der = connection.socket.getpeercert(binary_form=True)
+    connection.unbind()
+    path = folder / "ca.pem"
+    path.write_text(ssl.DER_cert_to_PEM_cert(der))
+    return str(path)
+
+
+def test_start_tls_trusts_the_departments_authority_only(settings, tmp_path):
+    tls = dataclasses.replace(settings, start_tls=True, ca_file=_server_certificate(tmp_path))
+    user = authenticate(tls, "ivanova", PASSWORDS["ivanova"])
+    assert user is not None and "xbdocs-uglovsky" in user.groups
+    assert authenticate(tls, "ivanova", "wrong") is None
+    # The system's authorities never signed the test certificate: no password is sent.
+    with language("en"):
+        text = _error(dataclasses.replace(settings, start_tls=True), PASSWORDS["ivanova"])
+    assert LDAP in text and "cannot be trusted" in text and "XBDOCS_LDAP_CA_FILE" in text
+    missing = dataclasses.replace(tls, ca_file=str(tmp_path / "no-such-ca.pem"))
+    with pytest.raises(XbdocsError, match=r"no-such-ca\.pem: no such file"), language("en"):
+        authenticate(missing, "ivanova", PASSWORDS["ivanova"])
 
 
 def test_bad_group_filter_is_named(settings):

@@ -185,10 +185,17 @@ def authenticate(settings: DirectorySettings, username: str,
     except XbdocsError:
         raise
     except Exception as exc:  # ldap3 decodes a stranger's bytes with KeyError & co
-        reason = printable(str(exc) if isinstance(exc, LDAPException | OSError)
-                           else f"{type(exc).__name__}: {exc}", 200)
+        reason = _reason(exc, LDAPException)
         if len(password) > 3:  # no library message holds it, but never show it
             reason = reason.replace(password, "…")
+        if _is_tls(exc):
+            raise XbdocsError(Message("the directory server {server} cannot be trusted: its "
+                                      "certificate is not from {authority} ({reason}); set "
+                                      "XBDOCS_LDAP_CA_FILE to the certificate of the "
+                                      "department's authority").format(
+                server=printable(settings.url, 200), reason=reason,
+                authority=printable(settings.ca_file, 200) if settings.ca_file else
+                Message("an authority the system trusts"))) from None
         raise XbdocsError(Message("the directory server {server} cannot be reached, did not "
                                   "answer in time or did not answer as an LDAP server: "
                                   "{reason}").format(
@@ -205,6 +212,10 @@ def authenticate(settings: DirectorySettings, username: str,
 def _connection(ldap3: Any, settings: DirectorySettings, bind_dn: str, password: str) -> Any:
     import ssl
 
+    if settings.ca_file and not os.path.isfile(settings.ca_file):
+        raise XbdocsError(Message("{path}: no such file; XBDOCS_LDAP_CA_FILE names the "
+                                  "certificate of the department's authority").format(
+                                      path=printable(settings.ca_file, 200)))
     tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=settings.ca_file)
     server = ldap3.Server(settings.url, connect_timeout=settings.timeout, get_info=ldap3.NONE,
                           tls=tls)
@@ -214,6 +225,30 @@ def _connection(ldap3: Any, settings: DirectorySettings, bind_dn: str, password:
                             receive_timeout=max(1, math.ceil(settings.timeout)),
                             raise_exceptions=False, read_only=True, auto_referrals=False,
                             auto_bind=ldap3.AUTO_BIND_NONE)
+
+
+def _reason(exc: Exception, ldap_error: type) -> str:
+    """What went wrong, in one line: a library's words, or the kind of error where a stranger's
+    bytes broke the library."""
+    def flat(parts: tuple) -> list[str]:
+        return [text for part in parts
+                for text in (flat(part) if isinstance(part, tuple) else [str(part)])]
+
+    if not isinstance(exc, ldap_error | OSError):
+        return printable(f"{type(exc).__name__}: {exc}", 200)
+    return printable(" ".join(flat(exc.args)) or type(exc).__name__, 200)
+
+
+def _is_tls(exc: Exception) -> bool:
+    """Whether ``exc`` is TLS failing: a certificate not trusted, a name not matching."""
+    import ssl
+
+    from ldap3.core.exceptions import LDAPStartTLSError
+
+    text = str(exc).lower()  # ldap3 wraps ssl's errors in its own, with ssl's words
+    return (isinstance(exc, LDAPStartTLSError | ssl.SSLError | ssl.CertificateError)
+            or any(word in text for word in ("[ssl", "certificate", "wrap socket",
+                                             "ssl wrapping")))
 
 
 def _refused(settings: DirectorySettings, username: str, result: dict | None) -> XbdocsError:
