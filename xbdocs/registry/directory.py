@@ -298,17 +298,17 @@ def _user(ldap3: Any, connection: Any, settings: DirectorySettings, username: st
 
     attributes = ["cn", "displayName", "uid", "sAMAccountName", "memberOf"]
     is_dn = _is_dn(settings)
-    entries = (_search(ldap3, connection, settings, username, bind_dn, "(objectClass=*)",
-                       ldap3.BASE, attributes, 1) if is_dn else [])
-    if not entries:  # a UPN, or a DN the user may not read: look for the name
-        name = escape_filter_chars(username)
-        upn = escape_filter_chars(bind_dn)
+    if is_dn:  # the entry bound as; if the user may not read it, their DN alone
+        entries = _search(ldap3, connection, settings, username, bind_dn, "(objectClass=*)",
+                          ldap3.BASE, attributes, 1)
+    else:  # Active Directory's logon name: the one entry that has it (never a namesake)
         entries = _search(ldap3, connection, settings, username, settings.base,
-                          f"(|(uid={name})(sAMAccountName={name})(userPrincipalName={upn}))",
+                          f"(|(userPrincipalName={escape_filter_chars(bind_dn)})"
+                          f"(sAMAccountName={escape_filter_chars(username)}))",
                           ldap3.SUBTREE, attributes, 2)
         entries = entries if len(entries) == 1 else []
     entry = entries[0] if entries else {}
-    dn = entry.get("dn") or (bind_dn if is_dn else "")
+    dn = bind_dn if is_dn else entry.get("dn", "")
     display = (_values(entry, "displayName") or _values(entry, "cn") or [""])[0]
     spelled = [v for v in _values(entry, "uid") + _values(entry, "sAMAccountName")
                if v.casefold() == username.casefold()]
@@ -316,8 +316,9 @@ def _user(ldap3: Any, connection: Any, settings: DirectorySettings, username: st
     groups: list[str] = []
     for group_dn in _values(entry, "memberOf")[:MAX_GROUPS]:
         groups += [group_dn, *_first_cn(group_dn)]
-    group_filter = settings.group_filter.replace("{username}", escape_filter_chars(username))
-    group_filter = group_filter.replace("{dn}", escape_filter_chars(dn))
+    filled = {"dn": escape_filter_chars(dn), "username": escape_filter_chars(username)}
+    group_filter = re.sub(r"\{(dn|username)\}", lambda match: filled[match[1]],
+                          settings.group_filter)
     if dn or "{dn}" not in settings.group_filter:  # an unknown DN is no one's member
         for group in _search(ldap3, connection, settings, username, settings.base,
                              group_filter, ldap3.SUBTREE, ["cn"], MAX_GROUPS):
