@@ -1173,14 +1173,33 @@ def users_set_role(ctx: click.Context, username: str, role: str,
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help=N_("Where uploads are kept (default: XBDOCS_DATA_DIR, else the user's "
                       "data folder)."))
-def serve(port: int, host: str, no_browser: bool, data_dir: Path | None) -> None:
+@click.option("--accounts", is_flag=True, envvar="XBDOCS_ACCOUNTS", help=N_(
+    "A department's server: logins (xbdocs users), roles, the audit trail; then --host may "
+    "be any address (docs/server.md)."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "With --accounts: the register's database (a path or URL) holding users and audit."))
+@click.option("--server-name", "server_names", multiple=True, envvar="XBDOCS_SERVER_NAMES",
+              help=N_("With --accounts: a name the server is reached by (repeat); other "
+                      "Host headers are refused."))
+@click.option("--secure-cookies", is_flag=True, envvar="XBDOCS_SECURE_COOKIES", help=N_(
+    "With --accounts behind HTTPS: cookies only over HTTPS."))
+@click.option("--ldap-rules", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="XBDOCS_LDAP_RULES", help=N_(
+                  "With --accounts and XBDOCS_LDAP_URL: the rules mapping directory groups "
+                  "to roles (docs/server.md)."))
+def serve(port: int, host: str, no_browser: bool, data_dir: Path | None, accounts: bool,
+          location: str | None, server_names: tuple[str, ...], secure_cookies: bool,
+          ldap_rules: Path | None) -> None:
     from xbdocs.web import serve as web_serve
 
-    listen = web_serve.check_host(host)
+    listen = web_serve.check_host(host, accounts)
     chosen = web_serve.choose_port(listen, port)
+    server = web_serve.ServerOptions(location, server_names, secure_cookies, ldap_rules) \
+        if accounts else None
     web_serve.serve(listen, chosen, data_dir or web_serve.default_data_dir(),
                     _today() if os.environ.get("XBDOCS_TODAY") else None,
-                    lambda message: say(str(message)), not no_browser)
+                    lambda message: say(str(message)), not no_browser and not accounts,
+                    server)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -238,7 +238,13 @@ class Accounts:
         with self.register.session() as session:
             self._throttle(session, name or "?", address, now)
             user = session.scalar(select(User).where(User.username == name)) if name else None
-            ok = self._verify(session, user, password, directory)
+            if directory is not None and name and (user is None or user.directory) \
+                    and not (user is not None and user.disabled):
+                user = self._from_directory(session, user, name, password, directory,
+                                            address, now)
+                ok = user is not None
+            else:
+                ok = self._verify(session, user, password, None)
             session.add(LoginAttempt(username=name or "?", address=address, at=now,
                                      success=ok))
             if not ok or user is None:
@@ -258,6 +264,37 @@ class Accounts:
             raise AccountError(Message("wrong user name or password, or the account is "
                                        "disabled"))
         return who, token
+
+    def _from_directory(self, session: Session, user: User | None, name: str,
+                        password: Any, directory: Any, address: str,
+                        now: dt.datetime) -> User | None:
+        """A directory user whose password the directory accepts and whose groups give a
+        role (``directory(name, password)`` → (role, municipalities, region, display
+        name) or None): made on their first login, their role brought up to date from
+        their groups at every login (the directory is the authority)."""
+        if not isinstance(password, str) or not 0 < len(password) <= MAX_PASSWORD:
+            return None
+        found = directory(name, password)
+        if found is None:
+            return None
+        role, municipalities, region, display_name = found
+        shown = {"role": role, "municipalities": list(municipalities), "region": region}
+        if user is None:
+            user = User(username=name, display_name=printable(display_name, 200), role=role,
+                        municipalities=list(municipalities), region=region, password_hash="",
+                        directory=True, disabled=False, created_at=now,
+                        sessions_valid_after=now)
+            session.add(user)
+            session.flush()
+            self.record(session, name, address, "user-from-directory", "user", name, "",
+                        None, shown)
+        elif (user.role, list(user.municipalities or ()), user.region) != (
+                role, list(municipalities), region):
+            old = _shown(user)
+            user.role, user.municipalities, user.region = role, list(municipalities), region
+            self.record(session, name, address, "role-from-directory", "user", name, "",
+                        old, shown)
+        return user
 
     def _throttle(self, session: Session, name: str, address: str, now: dt.datetime) -> None:
         since = now - WINDOW
@@ -282,8 +319,8 @@ class Accounts:
             except VerificationError:
                 pass
             return False
-        if user.directory:
-            return directory is not None and directory(user.username, password)
+        if user.directory:  # no password here; checked by the directory alone
+            return False
         try:
             hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):

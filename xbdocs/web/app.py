@@ -26,7 +26,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -45,18 +45,22 @@ from xbdocs.interview.flow import SECTION_OF
 from xbdocs.interview.store import Draft
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import pages, pdf
+from xbdocs.web import auth, pages, pdf
 from xbdocs.web.common import (
     HERE,
     SECURITY_HEADERS,
     Page,
     State,
     check_csrf,
+    current_person,
     language_of,
     stage_of,
 )
 from xbdocs.web.jobs import PdfJobs
 from xbdocs.writer import html as html_writer
+
+if TYPE_CHECKING:
+    from xbdocs.registry.accounts import Accounts
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
@@ -73,14 +77,21 @@ _MEDIA_TYPES = {
 }
 
 
-def create_app(data_dir: Path, today: dt.date | None = None,
-               port: int | None = None) -> FastAPI:
+def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = None, *,
+               accounts: Accounts | None = None, server_names: tuple[str, ...] = (),
+               secure_cookies: bool = False, directory: Any = None) -> FastAPI:
     """The app over ``data_dir`` (drafts go to its ``drafts`` folder).
 
     ``today`` fixes the date documents are dated with and deadlines judged against, as
     XBDOCS_TODAY does for the CLI (tests compare the ZIP with ``xbdocs build``); ``port``,
-    when given, is the only port the Host header may name."""
-    state = State(data_dir, today, port, catalogue.load())
+    when given, is the only port the Host header may name. With ``accounts`` (the
+    department server) every page needs a login, each person sees what their role allows,
+    every change goes to the audit trail, and the Host header may be any of
+    ``server_names`` (any at all when none are given); ``secure_cookies`` behind HTTPS;
+    ``directory`` checks a directory user's password."""
+    state = State(data_dir, today, port, catalogue.load(), accounts, tuple(
+        name.lower() for name in server_names), secure_cookies)
+    state.directory = directory
     jobs = PdfJobs(Path(data_dir) / "pdf-jobs")
 
     @contextlib.asynccontextmanager
@@ -104,6 +115,8 @@ def create_app(data_dir: Path, today: dt.date | None = None,
                     "heading": i18n._("The request is too large"),
                     "lines": [i18n._("A form or a file sent here is at most {limit} bytes.")
                               .format(limit=MAX_TEXT_BYTES)]}, 413)
+        elif (refused := await auth.guard(request, state)) is not None:
+            response = refused
         else:
             try:
                 response = await call_next(request)
@@ -113,6 +126,7 @@ def create_app(data_dir: Path, today: dt.date | None = None,
                     response = state.page(request, "error.html", {
                         "heading": i18n._("Internal error"),
                         "lines": [i18n._("This is a bug in xbdocs.")]}, 500)
+        current_person.set(None)  # nothing of this request outlives it
         response.headers.update(SECURITY_HEADERS)
         # The server's own time, for bench/web.py and the browser's developer tools.
         response.headers["Server-Timing"] = \
@@ -125,6 +139,8 @@ def create_app(data_dir: Path, today: dt.date | None = None,
             return state.page(request, "error.html", {"heading": exc.heading,
                                                       "lines": exc.lines}, exc.status)
 
+    app.state.secure_cookies = secure_cookies
+    auth.add_routes(app, state)
     _routes(app, state)
     pages.add_routes(app, state)
     pdf.add_routes(app, state, jobs)
@@ -218,7 +234,9 @@ def _routes(app: FastAPI, state: State) -> None:
                                    filename=name)
             interview = Interview.adopt(values, stage, i18n.current_language(),
                                         cat=state.cat, today=state.today)
-            stored = state.drafts.create(Draft.of(interview.session), name, source=text)
+            stored = state.drafts.create(Draft.of(interview.session), name, source=text,
+                                         owner=_owner())
+            state.audit(request, "draft-uploaded", stored, None, {"file": name[:200]})
         return RedirectResponse(f"/review/{stored.id}", status_code=303)
 
     @app.get("/review/{draft_id}", response_class=HTMLResponse)
@@ -252,7 +270,12 @@ def _start_page(request: Request, state: State, problems: list[dict[str, Any]], 
                 status: int = 200, filename: str | None = None) -> HTMLResponse:
     return state.page(request, "start.html", {
         "problems": problems, "stage": stage, "filename": filename,
-        "drafts": state.drafts.listed()}, status)
+        "drafts": [d for d in state.drafts.listed() if state.visible(d)]}, status)
+
+
+def _owner() -> str:
+    person = current_person.get()
+    return person.username if person else ""
 
 
 def _answers(interview: Interview) -> list[dict[str, Any]]:

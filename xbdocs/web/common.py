@@ -6,10 +6,11 @@ cookies and query, so a restart, two tabs or two workers see the same state."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -23,13 +24,22 @@ from xbdocs.interview.store import answers_yaml
 from xbdocs.stages import DEFAULT_STAGE, STAGES
 from xbdocs.web.drafts import DraftFiles, Stored
 
+if TYPE_CHECKING:
+    from xbdocs.registry.accounts import Accounts, Person
+
 HERE = Path(__file__).parent
 _TOKEN_LENGTH = (32, 128)
 LANG_COOKIE = "xbdocs_lang"
 CSRF_COOKIE = "xbdocs_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "xbdocs_session"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+#: Who the request being served is from (None: one clerk's machine, no accounts). Set by
+#: the app's guard for each request, as docassemble keeps per-request state: never a
+#: global that two requests share.
+current_person: contextvars.ContextVar[Person | None] = contextvars.ContextVar(
+    "xbdocs_person", default=None)
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; "
                                 "object-src 'none'; frame-ancestors 'none'"),
@@ -43,6 +53,8 @@ STAGE_LABELS = {
     "all": i18n.N_("everything"),
 }
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+ROLE_LABELS = {"clerk": i18n.N_("clerk"), "lawyer": i18n.N_("lawyer"),
+               "admin": i18n.N_("administrator")}
 
 
 class Page(Exception):
@@ -61,14 +73,19 @@ class State:
     """What the routes share: the drafts, the day, the templates, the catalogue."""
 
     def __init__(self, data_dir: Path, today: dt.date | None, port: int | None,
-                 cat: Catalogue) -> None:
+                 cat: Catalogue, accounts: Accounts | None = None,
+                 server_names: tuple[str, ...] = (), secure_cookies: bool = False) -> None:
+        self.accounts, self.server_names = accounts, server_names
+        self.secure_cookies = secure_cookies
+        #: Checks a directory user's password (name, password) → bool; None: no directory.
+        self.directory: Any = None
         self.drafts = DraftFiles(Path(data_dir) / "drafts")
         self.data_dir = Path(data_dir)
         self._today, self.port, self.cat = today, port, cat
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(_=i18n._, ngettext=i18n.ngettext, STAGES=STAGES,
-                                STAGE_LABELS=STAGE_LABELS,
+                                STAGE_LABELS=STAGE_LABELS, ROLE_LABELS=ROLE_LABELS,
                                 LANGUAGE_NAMES=LANGUAGE_NAMES)
 
     @property
@@ -83,6 +100,8 @@ class State:
             name, port = name + "]", rest.removeprefix(":")
         else:
             name, _sep, port = host.partition(":")
+        if self.accounts is not None:  # a server: its names, when given, else any
+            return not self.server_names or name.lower() in self.server_names
         if name not in LOOPBACK_HOSTS:
             return False
         return self.port is None or port == str(self.port)
@@ -91,7 +110,7 @@ class State:
         lang = language_of(request)
         with i18n.language(lang):
             return self.env.get_template(template).render(
-                lang=lang, csrf=csrf_token(request),
+                lang=lang, csrf=csrf_token(request), person=current_person.get(),
                 path=request.url.path if request.method == "GET" else "/",
                 query=query_without_lang(request), **context)
 
@@ -106,18 +125,58 @@ class State:
     def cookies(request: Request, response: HTMLResponse) -> HTMLResponse:
         token = csrf_token(request)
         if request.cookies.get(CSRF_COOKIE) != token:
-            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict",
+                                secure=bool(getattr(request.app.state, "secure_cookies",
+                                                    False)))
         if request.query_params.get("lang") == language_of(request):
             response.set_cookie(LANG_COOKIE, language_of(request), samesite="lax",
                                 max_age=365 * 86400)
         return response
 
     def stored(self, draft_id: str) -> Stored:
-        """The draft by its id; a 404 page for anything else (a path, a guess)."""
+        """The draft by its id, if the person asking may see it; a 404 page for anything
+        else (a path, a guess, another district's draft: the same page, so an id tells
+        nothing)."""
         stored = self.drafts.load(draft_id)
-        if stored is None:
+        if stored is None or not self.visible(stored):
             raise not_found(i18n._("There is no such draft."))
         return stored
+
+    def visible(self, stored: Stored) -> bool:
+        """Whether the person of this request may see a draft: its maker always; a clerk
+        a draft of their municipality, a lawyer one of their region, an admin all."""
+        person = current_person.get()
+        if self.accounts is None:
+            return True
+        if person is None:
+            return False
+        municipality, region = self.place(stored)
+        return stored.owner == person.username or person.may_see(municipality, region)
+
+    def place(self, stored: Stored) -> tuple[str, str]:
+        """The draft's Russian party (a catalogue id, "" when described by hand) and its
+        region."""
+        values = stored.draft.values
+        russian = values.get("parties", {}).get("russian", {}) \
+            if isinstance(values.get("parties"), dict) else {}
+        russian = russian if isinstance(russian, dict) else {}
+        municipality = russian.get("catalogue") if isinstance(russian.get("catalogue"),
+                                                              str) else ""
+        party = self.cat.parties.get(municipality or "")
+        region = party.region if party else russian.get("region")
+        return municipality or "", region if isinstance(region, str) else ""
+
+    def audit(self, request: Request, action: str, stored: Stored,
+              old: dict | None = None, new: dict | None = None) -> None:
+        """Record a change of a draft in the audit trail (on the department server)."""
+        if self.accounts is None:
+            return
+        person = current_person.get()
+        municipality, _region = self.place(stored)
+        with self.accounts.register.session() as session:
+            self.accounts.record(session, person.username if person else "?",
+                                 address_of(request), action, "draft", stored.id,
+                                 municipality, old, new)
 
     def interview(self, stored: Stored) -> Interview:
         """The draft's interview, speaking the language of the request being served."""
@@ -132,6 +191,11 @@ class State:
             return stored.source
         with i18n.language("ru"):
             return answers_yaml(stored.draft.values)
+
+
+def address_of(request: Request) -> str:
+    """The client's address (uvicorn gives the proxy's client with --proxy-headers)."""
+    return request.client.host if request.client else ""
 
 
 def csrf_token(request: Request) -> str:

@@ -52,6 +52,8 @@ class Stored:
     saved: str
     source: str | None
     title: str
+    #: Who made it (a user name on the department server; "" on one clerk's machine).
+    owner: str = ""
 
 
 class Conflict(Exception):
@@ -74,9 +76,10 @@ class DraftFiles:
         """The draft's file, or None for a string that is not a draft id."""
         return self.folder / f"{draft_id}.json" if DRAFT_ID.fullmatch(draft_id) else None
 
-    def create(self, draft: Draft, title: str, source: str | None = None) -> Stored:
+    def create(self, draft: Draft, title: str, source: str | None = None,
+               owner: str = "") -> Stored:
         draft_id = secrets.token_urlsafe(16)
-        stored = Stored(draft_id, draft, 1, _now(), source, title)
+        stored = Stored(draft_id, draft, 1, _now(), source, title, owner)
         path = self.path(draft_id)
         assert path is not None
         with _locked(path):
@@ -105,7 +108,7 @@ class DraftFiles:
                 raise Conflict(current)
             saved = Stored(stored.id, draft, revision + 1, _now(),
                            current.source if keep_source else None,
-                           title if title is not None else current.title)
+                           title if title is not None else current.title, current.owner)
             _write(path, _data(saved))
         return saved
 
@@ -149,19 +152,22 @@ class DraftFiles:
 def _stored(draft_id: str, data: Any) -> Stored:
     if not isinstance(data, dict):
         raise DamagedDraft("not an object")
-    revision, saved, source, title = (data.get(key) for key in
-                                      ("revision", "saved", "source", "title"))
+    revision, saved, source, title, owner = (data.get(key) for key in (
+        "revision", "saved", "source", "title", "owner"))
+    owner = owner or ""
     if not (isinstance(revision, int) and revision > 0 and isinstance(saved, str)
-            and isinstance(title, str) and (source is None or isinstance(source, str))):
-        raise DamagedDraft("revision, saved, source or title")
+            and isinstance(title, str) and (source is None or isinstance(source, str))
+            and isinstance(owner, str)):
+        raise DamagedDraft("revision, saved, source, title or owner")
     return Stored(draft_id, Draft.from_data(data.get("draft")), revision, saved, source,
-                  title[:300])
+                  title[:300], owner[:128])
 
 
 def _data(stored: Stored) -> bytes:
     return json.dumps({"draft": stored.draft.as_data(), "revision": stored.revision,
                        "saved": stored.saved, "source": stored.source,
-                       "title": stored.title}, ensure_ascii=False).encode("utf-8")
+                       "title": stored.title, "owner": stored.owner},
+                      ensure_ascii=False).encode("utf-8")
 
 
 def _now() -> str:

@@ -27,7 +27,14 @@ from xbdocs.lang.kk import plain_letters
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
 from xbdocs.web import fields
-from xbdocs.web.common import Page, State, check_csrf, language_of, not_found
+from xbdocs.web.common import (
+    Page,
+    State,
+    check_csrf,
+    current_person,
+    language_of,
+    not_found,
+)
 from xbdocs.web.drafts import Conflict, Stored
 from xbdocs.writer import html as html_writer
 
@@ -49,8 +56,11 @@ def add_routes(app: FastAPI, state: State) -> None:
                 raise Page(400, i18n._("Bad request"), [i18n._("There is no such stage.")])
             interview = Interview.start(stage, i18n.current_language(), cat=state.cat,
                                         today=state.today)
+            person = current_person.get()
             stored = state.drafts.create(Draft.of(interview.session),
-                                         i18n._("New agreement"))
+                                         i18n._("New agreement"),
+                                         owner=person.username if person else "")
+            state.audit(request, "draft-created", stored, None, {"stage": stage})
         return RedirectResponse(_page_url(stored.id, SECTIONS[0].id), status_code=303)
 
     @app.get("/draft/{draft_id}/page/{section_id}", response_class=HTMLResponse)
@@ -68,7 +78,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
             try:
-                saved, refused = _save(state, stored, section_id, form, None)
+                saved, refused = _save(request, state, stored, section_id, form, None)
             except Conflict as exc:
                 return _render(request, state, exc.newer, section_id, {}, conflict=True,
                                status=409)
@@ -100,7 +110,8 @@ def add_routes(app: FastAPI, state: State) -> None:
             before = {q.id for q in state.interview(stored).page(section_id,
                                                                   previews=False)}
             try:
-                saved, refused = _save(state, stored, section_id, form, question_id)
+                saved, refused = _save(request, state, stored, section_id, form,
+                                       question_id)
             except Conflict as exc:
                 return _fragment(request, state, exc.newer, section_id, {}, conflict=True)
             interview = state.interview(saved)
@@ -159,6 +170,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             form = await request.form(max_files=0, max_fields=4)
             check_csrf(request, form)
             state.drafts.delete(stored.id)
+            state.audit(request, "draft-deleted", stored, {"title": stored.title}, None)
         return RedirectResponse("/", status_code=303)
 
 
@@ -182,7 +194,7 @@ def _raw(stored: Stored) -> dict[str, str]:
     return raw if isinstance(raw, dict) else {}
 
 
-def _save(state: State, stored: Stored, section_id: str, form: Any,
+def _save(request: Request, state: State, stored: Stored, section_id: str, form: Any,
           only: str | None) -> tuple[Stored, dict[str, str]]:
     """Take a page's fields (or the one field ``only``) into the draft and save it from
     the revision the page was made from; the refused answers' messages by question."""
@@ -208,7 +220,29 @@ def _save(state: State, stored: Stored, section_id: str, form: Any,
     changed = draft.values != stored.draft.values
     saved = state.drafts.save(stored, draft, _revision(form),
                               keep_source=not changed, title=_title(interview, stored))
+    old, new = _changes(stored.draft, draft)
+    if old or new:
+        state.audit(request, "answers-changed", saved, old, new)
     return saved, {qid: str(exc) for qid, exc in refused.items()}
+
+
+def _changes(before: Draft, after: Draft) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers a save changed, by key path: what they were and what they became."""
+    old, new = _flat(before.values), _flat(after.values)
+    if before.stage != after.stage:
+        old["stage"], new["stage"] = before.stage, after.stage
+    changed = sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+    return ({key: old[key] for key in changed if key in old},
+            {key: new[key] for key in changed if key in new})
+
+
+def _flat(values: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(values, dict):
+        return {prefix: values} if prefix else {}
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        flat.update(_flat(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
 
 
 def _title(interview: Interview, stored: Stored) -> str:

@@ -11,7 +11,9 @@ import ipaddress
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xbdocs.errors import XbdocsError
 from xbdocs.i18n import Message
@@ -22,10 +24,11 @@ PORT_TRIES = 50
 INSTALL_HINT = "pip install 'xbdocs[web]'"
 
 
-def check_host(host: str) -> str:
+def check_host(host: str, accounts: bool = False) -> str:
     """The host, if it is the loopback: local mode has no login, so anything another
-    machine could reach is refused (the department server of the next issue adds
-    accounts)."""
+    machine could reach is refused. With accounts (the department server) any address."""
+    if accounts:
+        return host.strip("[]")
     if host == "localhost":
         return "127.0.0.1"
     try:
@@ -35,7 +38,7 @@ def check_host(host: str) -> str:
     if not loopback:
         raise XbdocsError(Message(
             "xbdocs serve listens only on the loopback (127.0.0.1), not on {host}: local "
-            "mode has no login").format(host=host))
+            "mode has no login (a department's server: --accounts)").format(host=host))
     return host.strip("[]")
 
 
@@ -68,9 +71,51 @@ def default_data_dir() -> Path:
     return Path(base) / "xbdocs" / "web"
 
 
+@dataclass(frozen=True)
+class ServerOptions:
+    """The department server's settings (``xbdocs serve --accounts``): docs/server.md."""
+
+    #: The register's database (users, sessions, audit): a path or URL; None: the default.
+    db: str | None = None
+    #: The names the server is reached by (the Host header); empty: any.
+    server_names: tuple[str, ...] = ()
+    #: Behind HTTPS (a reverse proxy): cookies are Secure.
+    secure_cookies: bool = False
+    #: The directory's group rules (YAML); the directory itself from XBDOCS_LDAP_* .
+    ldap_rules: Path | None = None
+
+
+def directory_check(rules_file: Path | None) -> Callable[[str, str], Any] | None:
+    """What checks a directory user's password and gives their role, from XBDOCS_LDAP_*
+    and the rules file; None when no directory is set."""
+    from xbdocs.registry import directory
+
+    settings = directory.DirectorySettings.from_env()
+    if settings is None:
+        return None
+    if rules_file is None:
+        raise XbdocsError(Message("XBDOCS_LDAP_URL is set: give the rules that map the "
+                                  "directory's groups to roles with --ldap-rules FILE"))
+    from xbdocs.inputs import read_text
+
+    rules = directory.load_rules(read_text(rules_file, "the directory's rules"),
+                                 str(rules_file))
+
+    def check(username: str, password: str) -> Any:
+        found = directory.authenticate(settings, username, password)
+        if found is None:
+            return None
+        role = directory.role_of(rules, found)
+        return None if role is None else (*role, found.display_name)
+
+    return check
+
+
 def serve(host: str, port: int, data_dir: Path, today: dt.date | None,
-          say: Callable[[str], None], open_browser: bool) -> None:
-    """Run the server until interrupted, after printing its address."""
+          say: Callable[[str], None], open_browser: bool,
+          server: ServerOptions | None = None) -> None:
+    """Run the server until interrupted, after printing its address. With ``server``
+    (the department server): logins against the register's users (and the directory)."""
     try:
         import uvicorn
 
@@ -79,7 +124,16 @@ def serve(host: str, port: int, data_dir: Path, today: dt.date | None,
         raise XbdocsError(Message(
             "the browser door needs the web extra ({missing} is missing): {hint}").format(
                 missing=exc.name, hint=INSTALL_HINT)) from None
-    app = create_app(data_dir, today=today, port=port)
+    options: dict[str, Any] = {}
+    if server is not None:
+        from xbdocs.registry.accounts import Accounts
+        from xbdocs.registry.store import open_register
+
+        options = {"accounts": Accounts(open_register(server.db)),
+                   "server_names": server.server_names,
+                   "secure_cookies": server.secure_cookies,
+                   "directory": directory_check(server.ldap_rules)}
+    app = create_app(data_dir, today=today, port=None if server else port, **options)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     say(Message("xbdocs is at {address} (Ctrl-C stops it)").format(address=address))
@@ -87,4 +141,5 @@ def serve(host: str, port: int, data_dir: Path, today: dt.date | None,
         import webbrowser
 
         webbrowser.open(address)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning",
+                proxy_headers=server is not None)
