@@ -397,6 +397,10 @@ def test_back_keeps_answers_and_an_error_is_shown_then_fixed(browser, site):
     tab.tab_to("#q-russian-post-ru")
     tab.page.keyboard.press("Control+A")
     tab.page.keyboard.press("Delete")
+    tab.saving("Tab")                            # refused: the status says why
+    assert tab.page.inner_text("#status") == (
+        "Должность подписанта — по-русски: здесь нужен ответ")
+    assert tab.page.get_attribute("#status", "role") == "status"
     response = tab.submit('button[value="next"]')
     assert response.status == 422
     assert tab.page.url.endswith("/page/signatories")
@@ -415,6 +419,7 @@ def test_back_keeps_answers_and_an_error_is_shown_then_fixed(browser, site):
     tab.page.keyboard.type(UGLOVSKY["russian-post-ru"])
     tab.saving("Tab")
     assert tab.page.query_selector("#e-russian-post-ru") is None
+    assert tab.page.inner_text("#status") == "Черновик сохранён."
     tab.submit('button[value="next"]')
     assert tab.page.url.endswith("/page/areas")
     assert _real(tab.errors) == []
