@@ -219,6 +219,18 @@ class Register:
         except IntegrityError:  # added by someone else between the look and the write
             raise RegistryError(Message("this agreement is in the register already")) from None
 
+    def add_answers(self, answers: Answers, source: str, profile_id: str | None,
+                    by: str | None = None) -> Added:
+        """Record an agreement from its answers (an accepted draft of the browser): a new
+        entry, or a new version of the draft with the same parties and title."""
+        by = _who(by)
+        entry = entry_from(answers, source, profile_id)
+        try:
+            with self.session() as session:
+                return record(session, entry, answers, by, _("added from the browser"))
+        except IntegrityError:
+            raise RegistryError(Message("this agreement is in the register already")) from None
+
     def move(self, agreement_id: int, status: str, on: dt.date | None = None,
              number: str = "", note: str = "", by: str | None = None,
              today: dt.date | None = None) -> Agreement:

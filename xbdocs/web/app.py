@@ -45,7 +45,7 @@ from xbdocs.interview.flow import SECTION_OF
 from xbdocs.interview.store import Draft
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import auth, pages, pdf
+from xbdocs.web import auth, pages, pdf, register, workflow
 from xbdocs.web.common import (
     HERE,
     SECURITY_HEADERS,
@@ -143,6 +143,8 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     auth.add_routes(app, state)
     _routes(app, state)
     pages.add_routes(app, state)
+    workflow.add_routes(app, state)
+    register.add_routes(app, state)
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
@@ -245,9 +247,11 @@ def _routes(app: FastAPI, state: State) -> None:
             stored = state.stored(draft_id)
             stage = stage_of(request, stored)
             interview = state.interview(stored)
+            answers = _answers(interview)
             return state.page(request, "review.html", {
                 "draft": stored, "stage": stage, "sections": interview.sections(),
-                "answers": _answers(interview), "complete": interview.complete,
+                "answers": answers, "complete": interview.complete,
+                "workflow": _workflow(state, stored, answers),
                 **_checked(state, stored, stage, interview)})
 
     @app.get("/preview/{draft_id}", response_class=HTMLResponse)
@@ -276,6 +280,22 @@ def _start_page(request: Request, state: State, problems: list[dict[str, Any]], 
 def _owner() -> str:
     person = current_person.get()
     return person.username if person else ""
+
+
+def _workflow(state: State, stored: Any, answers: list[dict[str, Any]]) -> dict | None:
+    """The lawyer's review as the review page shows it (the department server only)."""
+    if state.accounts is None:
+        return None
+    person = current_person.get()
+    labels = {item.question_id: item.label for group in answers for item in group["items"]}
+    current = workflow.state_of(stored)
+    return {"label": workflow.STATE_LABELS[current],
+            "agreement": stored.review.get("agreement"),
+            "comments": [{**c, "label": labels.get(str(c.get("question") or ""), "")}
+                         for c in workflow.comments_of(stored)],
+            "can_submit": current in (workflow.EDITING, workflow.RETURNED)
+            and person is not None,
+            "can_review": current == workflow.SUBMITTED and workflow.may_review(state)}
 
 
 def _answers(interview: Interview) -> list[dict[str, Any]]:

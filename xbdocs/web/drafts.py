@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,9 @@ class Stored:
     title: str
     #: Who made it (a user name on the department server; "" on one clerk's machine).
     owner: str = ""
+    #: The lawyer's review on the department server (xbdocs.web.workflow): its state, the
+    #: comments, the register entry once accepted.
+    review: dict = field(default_factory=dict)
 
 
 class Conflict(Exception):
@@ -95,7 +98,8 @@ class DraftFiles:
         return self._read(draft_id, path)
 
     def save(self, stored: Stored, draft: Draft, revision: int, *,
-             keep_source: bool = False, title: str | None = None) -> Stored:
+             keep_source: bool = False, title: str | None = None,
+             review: dict | None = None) -> Stored:
         """Keep ``draft`` as the next revision of ``stored``, if ``revision`` (the one the
         page was made from) is still the newest; :class:`Conflict` otherwise."""
         path = self.path(stored.id)
@@ -108,7 +112,8 @@ class DraftFiles:
                 raise Conflict(current)
             saved = Stored(stored.id, draft, revision + 1, _now(),
                            current.source if keep_source else None,
-                           title if title is not None else current.title, current.owner)
+                           title if title is not None else current.title, current.owner,
+                           review if review is not None else current.review)
             _write(path, _data(saved))
         return saved
 
@@ -152,21 +157,24 @@ class DraftFiles:
 def _stored(draft_id: str, data: Any) -> Stored:
     if not isinstance(data, dict):
         raise DamagedDraft("not an object")
-    revision, saved, source, title, owner = (data.get(key) for key in (
-        "revision", "saved", "source", "title", "owner"))
-    owner = owner or ""
+    revision, saved, source, title, owner, review = (data.get(key) for key in (
+        "revision", "saved", "source", "title", "owner", "review"))
+    owner, review = owner or "", review or {}
+    if not isinstance(review, dict) or len(json.dumps(review)) > MAX_TEXT_BYTES:
+        raise DamagedDraft("review")
     if not (isinstance(revision, int) and revision > 0 and isinstance(saved, str)
             and isinstance(title, str) and (source is None or isinstance(source, str))
             and isinstance(owner, str)):
         raise DamagedDraft("revision, saved, source, title or owner")
     return Stored(draft_id, Draft.from_data(data.get("draft")), revision, saved, source,
-                  title[:300], owner[:128])
+                  title[:300], owner[:128], review)
 
 
 def _data(stored: Stored) -> bytes:
     return json.dumps({"draft": stored.draft.as_data(), "revision": stored.revision,
                        "saved": stored.saved, "source": stored.source,
-                       "title": stored.title, "owner": stored.owner},
+                       "title": stored.title, "owner": stored.owner,
+                       "review": stored.review},
                       ensure_ascii=False).encode("utf-8")
 
 

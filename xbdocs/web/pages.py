@@ -26,7 +26,7 @@ from xbdocs.interview.store import Draft
 from xbdocs.lang.kk import plain_letters
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import fields
+from xbdocs.web import fields, workflow
 from xbdocs.web.common import (
     Page,
     State,
@@ -130,7 +130,8 @@ def add_routes(app: FastAPI, state: State) -> None:
             text = state.render(request, "_field_saved.html", {
                 "q": one, "draft": saved, "section_id": section_id, "errors": refused,
                 "raw": _raw(saved), "slots": slots,
-                **_field_context(interview, [q for _i, _g, q in layout if q], None)})
+                **_field_context(interview, [q for _i, _g, q in layout if q], None,
+                                 saved)})
             return State.cookies(request, HTMLResponse(text, headers={
                 "HX-Trigger": "xbdocs-saved"}))
 
@@ -148,7 +149,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             asked = next((q for q in questions if q.id == question_id), None)
             if asked is None:
                 raise not_found(i18n._("There is no such question."))
-            context = _field_context(interview, questions, request.query_params)
+            context = _field_context(interview, questions, request.query_params, stored)
             text = state.render(request, "_field.html", {
                 "q": asked, "raw": _raw(stored), "draft": stored, "section_id": section_id,
                 "errors": {}, **context})
@@ -219,7 +220,9 @@ def _save(request: Request, state: State, stored: Stored, section_id: str, form:
     draft = Draft.of(interview.session)
     changed = draft.values != stored.draft.values
     saved = state.drafts.save(stored, draft, _revision(form),
-                              keep_source=not changed, title=_title(interview, stored))
+                              keep_source=not changed, title=_title(interview, stored),
+                              review=workflow.after_edit(stored.review) if changed
+                              else None)
     old, new = _changes(stored.draft, draft)
     if old or new:
         state.audit(request, "answers-changed", saved, old, new)
@@ -269,17 +272,20 @@ def _after(interview: Interview, section_id: str, go: str, back_to: str) -> str 
     return _page_url("{id}", later[0].id) if later else "/review/{id}"
 
 
-def _field_context(interview: Interview, questions: list[Asked],
-                   query: Any) -> dict[str, Any]:
+def _field_context(interview: Interview, questions: list[Asked], query: Any,
+                   stored: Stored) -> dict[str, Any]:
     """What the fields of a page need besides their question: the searches typed into
-    the choice lists, and which party is described by hand."""
+    the choice lists, which party is described by hand, the lawyer's comments."""
+    comments: dict[str, list[dict[str, Any]]] = {}
+    for comment in workflow.comments_of(stored):
+        comments.setdefault(str(comment.get("question") or ""), []).append(comment)
     finds = {}
     for asked in questions:
         if asked.kind in ("party", "choice") and query is not None:
             wanted = query.get(f"find-{asked.id}")
             if isinstance(wanted, str) and wanted.strip():
                 finds[asked.id] = wanted.strip()[:100]
-    return {"finds": finds, "listed": _listed, "by_hand": {
+    return {"finds": finds, "listed": _listed, "comments": comments, "by_hand": {
         side: interview.described_by_hand(side) for side in ("russian", "kazakh")},
         "NOT_LISTED": fields.NOT_LISTED, "shown": fields.shown, "name": fields.name}
 
@@ -324,7 +330,9 @@ def _context(request: Request, state: State, stored: Stored, section_id: str,
         "stage": interview.stage, "first": section_id == SECTIONS[0].id,
         "back_to": request.query_params.get("return") or (
             find.get("return") if find is not None else "") or "",
-        **_field_context(interview, asked, find)}
+        "state_label": workflow.STATE_LABELS[workflow.state_of(stored)]
+        if state.accounts is not None else None,
+        **_field_context(interview, asked, find, stored)}
 
 
 def _fragment(request: Request, state: State, stored: Stored, section_id: str,

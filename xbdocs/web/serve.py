@@ -83,6 +83,60 @@ class ServerOptions:
     secure_cookies: bool = False
     #: The directory's group rules (YAML); the directory itself from XBDOCS_LDAP_* .
     ldap_rules: Path | None = None
+    #: uvicorn worker processes (each request may reach any: they share nothing but the
+    #: database and the data folder).
+    workers: int = 1
+
+
+#: How ``xbdocs serve --workers N`` hands its settings to each worker process.
+SETTINGS_VARIABLE = "XBDOCS_SERVE_SETTINGS"
+
+
+def app_options(server: ServerOptions | None) -> dict[str, Any]:
+    """create_app's keywords for the department server (none for one clerk's machine)."""
+    if server is None:
+        return {}
+    from xbdocs.registry.accounts import Accounts
+    from xbdocs.registry.store import open_register
+
+    return {"accounts": Accounts(open_register(server.db)),
+            "server_names": server.server_names, "secure_cookies": server.secure_cookies,
+            "directory": directory_check(server.ldap_rules)}
+
+
+def _serve_workers(host: str, port: int, data_dir: Path, today: dt.date | None,
+                   say: Callable[[str], None], server: ServerOptions) -> None:
+    """Several uvicorn processes, each making the app from the settings passed in the
+    environment. The register is opened (its schema brought up to date) once here first,
+    so the workers never run a migration side by side."""
+    import json
+
+    import uvicorn
+
+    app_options(server)  # opens the register: migrations run once, here
+    os.environ[SETTINGS_VARIABLE] = json.dumps({
+        "data_dir": str(data_dir), "today": today.isoformat() if today else None,
+        "db": server.db, "server_names": list(server.server_names),
+        "secure_cookies": server.secure_cookies,
+        "ldap_rules": str(server.ldap_rules) if server.ldap_rules else None})
+    say(Message("xbdocs is at {address} (Ctrl-C stops it)").format(
+        address=f"http://{host}:{port}/"))
+    uvicorn.run("xbdocs.web.serve:app_from_environment", factory=True, host=host, port=port,
+                workers=server.workers, log_level="warning", proxy_headers=True)
+
+
+def app_from_environment() -> Any:
+    """The app of one worker process of ``xbdocs serve --workers N``."""
+    import json
+
+    from xbdocs.web.app import create_app
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    server = ServerOptions(settings["db"], tuple(settings["server_names"]),
+                           settings["secure_cookies"],
+                           Path(settings["ldap_rules"]) if settings["ldap_rules"] else None)
+    today = dt.date.fromisoformat(settings["today"]) if settings["today"] else None
+    return create_app(Path(settings["data_dir"]), today=today, **app_options(server))
 
 
 def directory_check(rules_file: Path | None) -> Callable[[str, str], Any] | None:
@@ -124,16 +178,11 @@ def serve(host: str, port: int, data_dir: Path, today: dt.date | None,
         raise XbdocsError(Message(
             "the browser door needs the web extra ({missing} is missing): {hint}").format(
                 missing=exc.name, hint=INSTALL_HINT)) from None
-    options: dict[str, Any] = {}
-    if server is not None:
-        from xbdocs.registry.accounts import Accounts
-        from xbdocs.registry.store import open_register
-
-        options = {"accounts": Accounts(open_register(server.db)),
-                   "server_names": server.server_names,
-                   "secure_cookies": server.secure_cookies,
-                   "directory": directory_check(server.ldap_rules)}
-    app = create_app(data_dir, today=today, port=None if server else port, **options)
+    if server is not None and server.workers > 1:
+        _serve_workers(host, port, data_dir, today, say, server)
+        return
+    app = create_app(data_dir, today=today, port=None if server else port,
+                     **app_options(server))
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     say(Message("xbdocs is at {address} (Ctrl-C stops it)").format(address=address))

@@ -1,0 +1,132 @@
+"""The department server's whole story, as issue 22 tells it: two clerks of different
+districts and a lawyer at once; the clerk sends a draft for review, the lawyer returns it
+with a comment, the clerk sees it beside the question and fixes it, the lawyer accepts it
+and moves the agreement through approval to registration; each sees only what their role
+allows, and the audit trail shows every step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.test_web_accounts import login
+from tests.test_web_interview import answer_all
+from tests.web_forms import UGLOVSKY, filled
+from xbdocs.registry.accounts import Accounts
+from xbdocs.registry.store import open_register
+from xbdocs.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
+    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
+    accounts.add("ivanova", "clerk", password=PASSWORD,
+                 municipalities=["altai-uglovsky-district"], by="admin1")
+    accounts.add("sidorova", "clerk", password=PASSWORD,
+                 municipalities=["altai-rubtsovsky-district"], by="admin1")
+    accounts.add("petrov", "lawyer", password=PASSWORD, region="altai-krai", by="admin1")
+    return create_app(tmp_path / "data", today=dt.date(2027, 6, 1), accounts=accounts,
+                      server_names=("xbdocs.example.ru",)), accounts
+
+
+def _revision(page: str) -> str:
+    return re.search(r'name="revision" value="(\d+)"', page).group(1)
+
+
+def test_review_return_fix_accept_and_move_to_registration(app):
+    app, accounts = app
+    clerk, lawyer, other = login(app, "ivanova"), login(app, "petrov"), login(app, "sidorova")
+    first = clerk.post("/new", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                     "stage": "approval"},
+                       follow_redirects=False).headers["location"]
+    draft = first.split("/")[2]
+    review, _seen = answer_all(clerk, first, {**UGLOVSKY, "russian-post-ru": "глава района"})
+
+    # The clerk sends it for review.
+    page = clerk.get(review).text
+    sent = clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "revision": _revision(page)})
+    assert "отправлен на проверку" in sent.text.lower() or "sent for review" in sent.text
+    assert other.get(review).status_code == 404
+
+    # The lawyer comments on the post and returns it.
+    page = lawyer.get(review).text
+    assert 'name="action" value="accept"' in page
+    returned = lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "question": "russian-post-ru", "comment": "Укажите должность полностью.",
+        "action": "return"})
+    assert returned.status_code == 200
+
+    # The clerk sees the comment beside the question, fixes the answer, sends it again.
+    signatories = clerk.get(f"/draft/{draft}/page/signatories").text
+    assert re.search(r'<aside class="comment".*Укажите должность полностью\..*'
+                     r'id="f-russian-post-ru"', signatories, re.S)
+    fixed = clerk.post(f"/draft/{draft}/page/signatories",
+                       data=filled(signatories, UGLOVSKY, go="review"),
+                       follow_redirects=False)
+    assert fixed.status_code == 303
+    page = clerk.get(review).text
+    clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "revision": _revision(page)})
+
+    # A clerk cannot accept; the lawyer accepts: the agreement is in the register.
+    page = lawyer.get(review).text
+    refused = clerk.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "action": "accept"})
+    assert refused.status_code == 403
+    accepted = lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "action": "accept"})
+    agreement = re.search(r'href="/register/(\d+)"', accepted.text).group(1)
+    assert other.get(f"/register/{agreement}").status_code == 404
+    assert clerk.get(f"/register/{agreement}").status_code == 200
+
+    # The lawyer moves it through approval to registration, step by step.
+    # The Altai Krai's profile begins with the notice of negotiations (domain.md).
+    steps = [("notice-sent", "20.01.2027", "01-15/54"),
+             ("sent-for-approval", "01.03.2027", "01-15/131"),
+             ("approved", "24.03.2027", "112-р"), ("signed", "14.04.2027", ""),
+             ("filed-for-registration", "20.04.2027", ""),
+             ("registered", "05.05.2027", "77")]
+    for status, on, number in steps:
+        moved = lawyer.post(f"/register/{agreement}/move", data={
+            "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "status": status, "on": on,
+            "number": number}, follow_redirects=False)
+        assert moved.status_code == 303, moved.text
+    page = lawyer.get(f"/register/{agreement}").text
+    assert "05.05.2027" in page
+    # A step the procedure does not allow is refused with the reason.
+    wrong = lawyer.post(f"/register/{agreement}/move", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "status": "draft", "on": ""})
+    assert wrong.status_code == 422 and 'role="alert"' in wrong.text
+    # A clerk may not move it.
+    assert clerk.post(f"/register/{agreement}/move", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "status": "in-force"}
+    ).status_code == 403
+
+    # The audit trail has every step, by whom.
+    admin = next(p for p in accounts.users() if p.username == "admin1")
+    trail = [(row.username, row.action) for row in reversed(accounts.audit(admin))]
+    for expected in [("ivanova", "draft-created"), ("ivanova", "draft-submitted"),
+                     ("petrov", "comment-added"), ("petrov", "draft-returned"),
+                     ("ivanova", "answers-changed"), ("petrov", "draft-accepted"),
+                     ("petrov", "status-moved")]:
+        assert expected in trail, expected
+    assert sum(1 for row in trail if row == ("petrov", "status-moved")) == len(steps)
+
+    # The register's lists and exports, scoped.
+    assert agreement in lawyer.get("/register").text
+    assert f'href="/register/{agreement}"' not in other.get("/register").text
+    for kind in ("xlsx", "docx", "csv", "ics"):
+        exported = lawyer.get(f"/register?format={kind}")
+        assert exported.status_code == 200 and exported.content, kind
+    assert lawyer.get("/register/due").status_code == 200
+    package = clerk.get(f"/register/{agreement}/package.zip")
+    assert package.content[:2] == b"PK", re.findall(r"<li>.*?</li>", package.text)[:5]

@@ -1,0 +1,221 @@
+"""The register in the browser (the department server; issue 22): the agreements a person
+may see, with filters; an agreement's page — its history, versions and amendments, the
+package of its answers to download, and (for a lawyer of its region) the next step of the
+procedure, moved by the register's own rules (:meth:`xbdocs.registry.store.Register.move`,
+which refuses what the law's procedure does not allow); what falls due; the exports the
+``registry export`` command writes.
+
+Every agreement is scoped as a draft is: a clerk sees their municipalities', a lawyer
+their region's, an admin all; anything else is «not found», whatever its number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xbdocs import i18n
+from xbdocs.errors import XbdocsError
+from xbdocs.registry import due, export, procedure, statuses
+from xbdocs.registry.models import ADMIN, LAWYER, Agreement
+from xbdocs.web.common import (
+    Page,
+    State,
+    address_of,
+    check_csrf,
+    current_person,
+    language_of,
+    not_found,
+)
+
+_FORMATS = {"csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "ics": "text/calendar; charset=utf-8"}
+
+
+def _place(state: State, entry: Agreement) -> tuple[str, str]:
+    answers = entry.answers if isinstance(entry.answers, dict) else {}
+    parties = answers.get("parties") if isinstance(answers.get("parties"), dict) else {}
+    russian = parties.get("russian") if isinstance(parties.get("russian"), dict) else {}
+    municipality = russian.get("catalogue") if isinstance(russian.get("catalogue"),
+                                                          str) else ""
+    party = state.cat.parties.get(municipality or "")
+    region = party.region if party else russian.get("region")
+    return municipality or "", region if isinstance(region, str) else ""
+
+
+def _visible(state: State, entries: list[Agreement]) -> list[Agreement]:
+    person = current_person.get()
+    if person is None:
+        return []
+    return [e for e in entries if person.may_see(*_place(state, e))]
+
+
+def _entry(state: State, agreement_id: str) -> Agreement:
+    if not agreement_id.isdigit() or len(agreement_id) > 9:
+        raise not_found(i18n._("There is no such agreement."))
+    register = state.accounts.register  # type: ignore[union-attr]
+    try:
+        entry = register.get(int(agreement_id))
+    except XbdocsError:
+        raise not_found(i18n._("There is no such agreement.")) from None
+    if not _visible(state, [entry]):
+        raise not_found(i18n._("There is no such agreement."))
+    return entry
+
+
+def _may_move() -> bool:
+    person = current_person.get()
+    return person is not None and person.role in (LAWYER, ADMIN)
+
+
+def _row(entry: Agreement, today: dt.date) -> dict[str, Any]:
+    return {"id": entry.id, "title": entry.title, "russian": entry.russian_party,
+            "kazakh": entry.kazakh_party, "status": str(statuses.shown(entry.status)),
+            "status_on": entry.status_on.strftime("%d.%m.%Y") if isinstance(
+                entry.status_on, dt.date) else ""}
+
+
+def add_routes(app: FastAPI, state: State) -> None:
+    if state.accounts is None:
+        return
+    register = state.accounts.register
+
+    @app.get("/register", response_class=HTMLResponse)
+    def listing(request: Request) -> Response:
+        with i18n.language(language_of(request)):
+            entries = _visible(state, register.all())
+            wanted = request.query_params.get("status", "")
+            district = request.query_params.get("district", "")
+            within = request.query_params.get("within", "")
+            if wanted:
+                entries = [e for e in entries if e.status == wanted]
+            if district:
+                entries = [e for e in entries if _place(state, e)[0] == district]
+            if within.isdigit() and len(within) <= 4:
+                soon = {r.agreement for r in due.within(entries, state.today, int(within))}
+                entries = [e for e in entries if e.id in soon]
+            kind = request.query_params.get("format", "")
+            if kind in _FORMATS:
+                return _export(entries, kind, state.today)
+            districts = sorted({_place(state, e)[0] for e in _visible(state, register.all())}
+                               - {""})
+            return state.page(request, "register.html", {
+                "rows": [_row(e, state.today) for e in entries],
+                "statuses": [(s, str(statuses.shown(s))) for s in statuses.STATUSES],
+                "districts": [(d, state.cat.parties[d].name.ru if d in state.cat.parties
+                               else d) for d in districts],
+                "chosen": {"status": wanted, "district": district, "within": within}})
+
+    @app.get("/register/due", response_class=HTMLResponse)
+    def due_page(request: Request) -> HTMLResponse:
+        with i18n.language(language_of(request)):
+            within = request.query_params.get("within", "90")
+            days = int(within) if within.isdigit() and len(within) <= 4 else 90
+            items = due.within(_visible(state, register.all()), state.today, days)
+            return state.page(request, "due.html", {"days": days, "items": [
+                {"agreement": r.agreement, "title": r.title, "what": r.what,
+                 "date": r.date.strftime("%d.%m.%Y"), "left": r.days_left(state.today),
+                 "verified": r.verified} for r in items]})
+
+    @app.get("/register/{agreement_id}", response_class=HTMLResponse)
+    def entry_page(request: Request, agreement_id: str) -> HTMLResponse:
+        with i18n.language(language_of(request)):
+            entry = _entry(state, agreement_id)
+            return state.page(request, "agreement.html", _details(entry, state))
+
+    @app.post("/register/{agreement_id}/move")
+    async def move(request: Request, agreement_id: str) -> Response:
+        with i18n.language(language_of(request)):
+            entry = _entry(state, agreement_id)
+            form = await request.form(max_files=0, max_fields=8)
+            check_csrf(request, form)
+            if not _may_move():
+                raise Page(403, i18n._("Forbidden"), [i18n._(
+                    "Only a lawyer of the region moves an agreement's status.")])
+            person = current_person.get()
+            try:
+                on = _date(str(form.get("on") or ""))
+                moved = register.move(entry.id, str(form.get("status") or ""), on,
+                                      str(form.get("number") or ""),
+                                      str(form.get("note") or ""),
+                                      by=person.username if person else None,
+                                      today=state.today)
+            except (XbdocsError, ValueError) as exc:
+                context = _details(entry, state)
+                context["error"] = str(exc)
+                return state.page(request, "agreement.html", context, 422)
+            with register.session() as session:
+                state.accounts.record(  # type: ignore[union-attr]
+                    session, person.username if person else "?", address_of(request),
+                    "status-moved", "agreement", str(entry.id), _place(state, entry)[0],
+                    {"status": entry.status}, {"status": moved.status,
+                                               "on": str(form.get("on") or ""),
+                                               "number": str(form.get("number") or "")})
+        return RedirectResponse(f"/register/{entry.id}", status_code=303)
+
+    @app.get("/register/{agreement_id}/package.zip")
+    def package(request: Request, agreement_id: str) -> Response:
+        import xbdocs
+        from xbdocs.answers import as_text
+
+        with i18n.language(language_of(request)):
+            entry = _entry(state, agreement_id)
+            built, refused = None, None
+            for stage in ("all", "registration", "approval", "agreement"):  # the widest
+                try:
+                    built = xbdocs.render_package(as_text(entry.answers), stage=stage,
+                                                  today=state.today, make_zip=True,
+                                                  lang=i18n.current_language())
+                    break
+                except XbdocsError as exc:
+                    refused = refused or exc
+            if built is None:
+                raise Page(422, i18n._("The package cannot be built"),
+                           refused.lines() if refused else [])
+            return Response(built.files["package.zip"], media_type="application/zip",
+                            headers={"Content-Disposition":
+                                     f'attachment; filename="agreement-{entry.id}.zip"',
+                                     "Cache-Control": "no-store"})
+
+
+def _date(text: str) -> dt.date | None:
+    from xbdocs.yamlread import parse_date
+
+    return parse_date(text.strip()) if text.strip() else None
+
+
+def _details(entry: Agreement, state: State) -> dict[str, Any]:
+    steps = procedure.of(entry.profile, entry.track, entry.entry_into_force)
+    history = [{"on": c.on.strftime("%d.%m.%Y") if isinstance(c.on, dt.date) else "",
+                "status": str(statuses.shown(c.status)), "number": c.number, "note": c.note,
+                "by": c.by, "kind": c.kind} for c in entry.history]
+    return {"entry": _row(entry, state.today), "history": history,
+            "versions": [{"number": v.number, "by": v.by,
+                          "at": v.at.strftime("%d.%m.%Y") if v.at else ""}
+                         for v in entry.versions],
+            "moves": [(s, str(statuses.shown(s))) for s in steps.next_ones(entry.status)]
+            if _may_move() else [],
+            "due": [{"what": r.what, "date": r.date.strftime("%d.%m.%Y"),
+                     "left": r.days_left(state.today)} for r in due.of(entry)],
+            "error": None}
+
+
+def _export(entries: list[Agreement], kind: str, today: dt.date) -> Response:
+    """The register's own exports (``registry export``): a spreadsheet cell that would run
+    as a formula is neutralised there (:func:`xbdocs.tables.safe_cell`)."""
+    if kind == "csv":
+        data = export.as_csv(entries)
+    elif kind == "xlsx":
+        data = export.as_xlsx(entries, today)
+    elif kind == "docx":
+        data = export.as_docx(entries, today)
+    else:
+        data = due.ics(due.within(entries, today, None),
+                       dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return Response(data, media_type=_FORMATS[kind], headers={
+        "Content-Disposition": f'attachment; filename="register.{kind}"',
+        "Cache-Control": "no-store"})

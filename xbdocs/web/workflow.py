@@ -1,0 +1,172 @@
+"""The lawyer's review of a clerk's draft on the department server (issue 22): the clerk
+sends it «на проверку»; the lawyer of the region comments on answers (or on the draft as a
+whole) and returns it, or accepts it — which records the agreement in the register, where
+the lawyer then moves it through approval to registration (:mod:`xbdocs.web.register`).
+The clerk sees each comment beside its question. Every state and comment is kept (in the
+draft, and in the audit trail).
+
+A draft's ``review``: ``state`` (editing · submitted · returned · accepted), ``comments``
+(each with who, when, the question or "", the text), ``agreement`` (the register entry once
+accepted). An answer changed after sending or acceptance sets it back to editing: the
+lawyer reviews what is there, never an older text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from xbdocs import i18n
+from xbdocs.errors import XbdocsError
+from xbdocs.interview.flow import BY_ID
+from xbdocs.registry.models import ADMIN, LAWYER
+from xbdocs.web.common import (
+    Page,
+    State,
+    check_csrf,
+    current_person,
+    language_of,
+)
+from xbdocs.web.drafts import Conflict, Stored
+
+EDITING, SUBMITTED, RETURNED, ACCEPTED = "editing", "submitted", "returned", "accepted"
+STATE_LABELS = {EDITING: i18n.N_("being drafted"), SUBMITTED: i18n.N_("sent for review"),
+                RETURNED: i18n.N_("returned with comments"),
+                ACCEPTED: i18n.N_("accepted by the lawyer")}
+MAX_COMMENT = 4000
+MAX_COMMENTS = 500
+
+
+def state_of(stored: Stored) -> str:
+    state = stored.review.get("state")
+    return state if state in STATE_LABELS else EDITING
+
+
+def comments_of(stored: Stored) -> list[dict[str, Any]]:
+    comments = stored.review.get("comments")
+    return [c for c in comments if isinstance(c, dict)] if isinstance(comments, list) else []
+
+
+def after_edit(review: dict) -> dict:
+    """The review of a draft whose answers a save changed: back to editing if it was sent
+    or accepted (the comments stay)."""
+    if review.get("state") in (SUBMITTED, ACCEPTED):
+        return {**review, "state": EDITING}
+    return review
+
+
+def may_review(state: State) -> bool:
+    person = current_person.get()
+    return state.accounts is not None and person is not None and person.role in (LAWYER,
+                                                                                 ADMIN)
+
+
+def add_routes(app: FastAPI, state: State) -> None:
+    if state.accounts is None:
+        return
+
+    @app.post("/draft/{draft_id}/submit")
+    async def submit(request: Request, draft_id: str) -> Response:
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            form = await request.form(max_files=0, max_fields=4)
+            check_csrf(request, form)
+            _move(request, state, stored, _revision(form), SUBMITTED, "draft-submitted")
+        return RedirectResponse(f"/review/{draft_id}", status_code=303)
+
+    @app.post("/draft/{draft_id}/verdict")
+    async def verdict(request: Request, draft_id: str) -> Response:
+        """The lawyer's comment, return or acceptance."""
+        with i18n.language(language_of(request)):
+            stored = state.stored(draft_id)
+            form = await request.form(max_files=0, max_fields=8)
+            check_csrf(request, form)
+            if not may_review(state):
+                raise Page(403, i18n._("Forbidden"), [i18n._(
+                    "Only a lawyer of the region reviews drafts.")])
+            revision = _revision(form)
+            commented = _comment(request, state, stored, form, revision)
+            if commented is not None:  # the comment's save checked the page's revision
+                stored, revision = commented, commented.revision
+            action = str(form.get("action") or "comment")
+            if action == "return":
+                _move(request, state, stored, revision, RETURNED, "draft-returned")
+            elif action == "accept":
+                _accept(request, state, stored, revision)
+        return RedirectResponse(f"/review/{draft_id}", status_code=303)
+
+
+def _revision(form: Any) -> int:
+    text = str(form.get("revision") or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _move(request: Request, state: State, stored: Stored, revision: int, to: str,
+          action: str, extra: dict | None = None) -> Stored:
+    old = state_of(stored)
+    review = {**stored.review, "state": to, **(extra or {})}
+    try:
+        saved = state.drafts.save(stored, stored.draft, revision, keep_source=True,
+                                  review=review)
+    except Conflict:
+        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
+            "Open the review again: it shows the newer answers.")]) from None
+    state.audit(request, action, saved, {"state": old}, {"state": to, **(extra or {})})
+    return saved
+
+
+def _comment(request: Request, state: State, stored: Stored, form: Any,
+             revision: int) -> Stored | None:
+    """Keep the lawyer's comment (if any) on a question or on the draft as a whole; the
+    draft as saved with it, None when there was none."""
+    text = str(form.get("comment") or "").strip().replace("\r\n", "\n")
+    question = str(form.get("question") or "")
+    if not text:
+        return None
+    if len(text) > MAX_COMMENT:
+        raise Page(422, i18n._("The comment is too long"), [i18n._(
+            "A comment is at most {limit} characters.").format(limit=MAX_COMMENT)])
+    if question and question not in BY_ID:
+        raise Page(400, i18n._("Bad request"), [i18n._("There is no such question.")])
+    comments = comments_of(stored)
+    if len(comments) >= MAX_COMMENTS:
+        raise Page(422, i18n._("Too many comments"), [i18n._(
+            "A draft keeps at most {limit} comments.").format(limit=MAX_COMMENTS)])
+    person = current_person.get()
+    comment = {"by": person.username if person else "?",
+               "at": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+               "question": question, "text": text}
+    review = {**stored.review, "comments": [*comments, comment]}
+    try:
+        saved = state.drafts.save(stored, stored.draft, revision, keep_source=True,
+                                  review=review)
+    except Conflict:
+        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
+            "Open the review again: it shows the newer answers.")]) from None
+    state.audit(request, "comment-added", saved, None, comment)
+    return saved
+
+
+def _accept(request: Request, state: State, stored: Stored, revision: int) -> None:
+    """Accept the draft: its answers become (a new version of) a register entry."""
+    import xbdocs
+    from xbdocs import answers as answers_module
+
+    text = state.answers_text(stored)
+    try:
+        answers = answers_module.loads(text, "built-from.yaml")
+        package = xbdocs.render_package(text, stage=stored.draft.stage, today=state.today,
+                                        count_sheets=False, lang=i18n.current_language())
+        profile = json.loads(package.files["manifest.json"]).get("profile", {}).get("id")
+        person = current_person.get()
+        added = state.accounts.register.add_answers(  # type: ignore[union-attr]
+            answers, f"xbdocs serve: {stored.id}", profile,
+            by=person.username if person else None)
+    except XbdocsError as exc:
+        raise Page(422, i18n._("The draft cannot be accepted"), exc.lines()) from None
+    _move(request, state, stored, revision, ACCEPTED, "draft-accepted",
+          {"agreement": added.entry.id})
