@@ -210,3 +210,40 @@ def test_an_unknown_host_is_refused(server):
     app, _accounts = server
     client = TestClient(app, base_url="https://evil.example.com")
     assert client.get("/login").status_code == 400
+
+
+def test_a_directory_user_logs_in_through_openldap_and_gets_their_role(tmp_path,
+                                                                         monkeypatch):
+    """The login form against the real OpenLDAP of CI (.ci/slapd): a directory user is made
+    on their first login with the role their groups give, and sees only their district."""
+    import os
+
+    from tests.test_directory import PEOPLE, RULES_YAML
+    from xbdocs.web import serve as web_serve
+
+    url = os.environ.get("XBDOCS_TEST_LDAP", "")
+    if not url:
+        if os.environ.get("XBDOCS_REQUIRE_LDAP"):
+            pytest.fail("XBDOCS_REQUIRE_LDAP=1 but XBDOCS_TEST_LDAP is not set")
+        pytest.skip("no LDAP server (XBDOCS_TEST_LDAP); .ci/slapd starts one")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES_YAML, "utf-8")
+    monkeypatch.setenv("XBDOCS_LDAP_URL", url)
+    monkeypatch.setenv("XBDOCS_LDAP_USER_DN", f"uid={{username}},{PEOPLE}")
+    monkeypatch.setenv("XBDOCS_LDAP_BASE", "dc=example,dc=org")
+    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
+    app = create_app(tmp_path / "data", today=dt.date(2026, 11, 27), accounts=accounts,
+                     directory=web_serve.directory_check(rules))
+    client = login(app, "ivanova", "ivanova-pass-1")
+    assert "Иванова Мария Петровна" in client.get("/").text
+    made = next(p for p in accounts.users() if p.username == "ivanova")
+    assert made.role == "clerk" and made.municipalities == ("altai-uglovsky-district",)
+    guess = _browser(app)
+    wrong = guess.post("/login", data={"csrf_token": guess.cookies.get("xbdocs_csrf"),
+                                       "username": "ivanova", "password": "nope"})
+    assert wrong.status_code == 401
+    nobody = _browser(app)
+    refused = nobody.post("/login", data={"csrf_token": nobody.cookies.get("xbdocs_csrf"),
+                                          "username": "sidorov",
+                                          "password": "sidorov-pass-4"})
+    assert refused.status_code == 401   # in the directory, but no group gives a role
