@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -443,9 +444,12 @@ def _serve(data: Path, port: int) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "xbdocs", "serve", "--no-browser",
                                 "--port", str(port)], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    line = process.stdout.readline()
+    ready, _w, _x = select.select([process.stdout], [], [], 60)
+    line = process.stdout.readline() if ready else ""
     found = re.search(r"http://127\.0\.0\.1:\d+", line)
-    assert found, line + process.stdout.read() if process.poll() is not None else line
+    if not found:
+        process.kill()
+        raise AssertionError(f"xbdocs serve said {line!r}, then {process.communicate()[0]!r}")
     address = found.group(0)
     for _attempt in range(200):
         try:
