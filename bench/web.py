@@ -42,7 +42,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.web_forms import UGLOVSKY, filled, form_fields  # noqa: E402
-
 from xbdocs.web.serve import choose_port  # noqa: E402
 
 #: What a ZIP's built-from.yaml must hold after the interview (key path → typed value).

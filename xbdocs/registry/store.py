@@ -767,7 +767,9 @@ def open_register(location: str | None = None) -> Register:
     if made.get_backend_name() == "sqlite":
         _sqlite_file(made, url)
     try:
-        engine = create_engine(made)
+        # A server's connections are tested before use: after a restart of PostgreSQL the
+        # pool's old ones are replaced instead of failing the next request.
+        engine = create_engine(made, pool_pre_ping=made.get_backend_name() != "sqlite")
     except (ArgumentError, OSError, ImportError, ValueError, TypeError) as exc:
         raise fail(str(exc)) from None
     if engine.dialect.name == "sqlite":

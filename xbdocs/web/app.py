@@ -115,7 +115,7 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
                     "heading": i18n._("The request is too large"),
                     "lines": [i18n._("A form or a file sent here is at most {limit} bytes.")
                               .format(limit=MAX_TEXT_BYTES)]}, 413)
-        elif (refused := await auth.guard(request, state)) is not None:
+        elif (refused := await _guarded(request, state)) is not None:
             response = refused
         else:
             try:
@@ -148,6 +148,20 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
+
+
+async def _guarded(request: Request, state: State) -> Response | None:
+    """The login check; a database that cannot be reached (restarted, down) gives a page
+    saying so, with 503, and the next request tries again."""
+    try:
+        return await auth.guard(request, state)
+    except XbdocsError as exc:
+        _LOG.warning("the register cannot be reached: %s", exc)
+        with i18n.language(language_of(request)):
+            return state.page(request, "error.html", {
+                "heading": i18n._("The server's database cannot be reached"),
+                "lines": [i18n._("Nothing is lost: try again in a minute. If it goes on, "
+                                 "tell the department's administrator.")]}, 503)
 
 
 def _bounded(request: Request) -> bool:
