@@ -351,7 +351,10 @@ def _new_by_keyboard(tab: Tab, lang: str = "ru") -> None:
     """The start page, «Начать новое соглашение» with the approval stage, all by keyboard."""
     tab.goto(f"/?lang={lang}")
     now = tab.tab_to("#new-stage")
-    assert now["value"] == "approval"  # «соглашение и документы для согласования»
+    assert now["value"] == "approval"
+    if lang == "ru":
+        assert tab.page.evaluate("document.activeElement.selectedOptions[0].text") == (
+            "соглашение и документы для согласования")
     tab.submit("form[action='/new'] button")
     assert "/page/agreement" in tab.page.url
 
