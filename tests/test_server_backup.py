@@ -465,3 +465,140 @@ def test_every_quoted_command_is_one_the_cli_knows(run, command):
     result = run(*command, "--help")
     assert result.code == 0, (command, result.err)
     assert "--version" in command or "Usage" in result.out, result.out
+
+
+# --- the proxies: their configurations as the servers read them, and nginx in front ---------
+
+def _proxy_program(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if found is None or shutil.which("openssl") is None:
+        pytest.skip(f"no {name} or openssl here")
+    return found
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for xbdocs.region.ru, for the proxies to load."""
+    cert, key = folder / "fullchain.pem", folder / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    key, "-out", cert, "-days", "2", "-subj", "/CN=xbdocs.region.ru"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def _with_certificate(text: str, cert: Path, key: Path) -> str:
+    return text.replace("/etc/ssl/xbdocs/fullchain.pem", str(cert)).replace(
+        "/etc/ssl/xbdocs/privkey.pem", str(key))
+
+
+def test_caddy_accepts_the_caddyfile(tmp_path):
+    caddy = _proxy_program("caddy")
+    cert, key = _certificate(tmp_path)
+    config = tmp_path / "Caddyfile"
+    config.write_text(_with_certificate((DEPLOY / "Caddyfile.example").read_text(
+        encoding="utf-8"), cert, key), encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run([caddy, "validate", "--config", config, "--adapter", "caddyfile"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Valid configuration" in done.stdout + done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    pytest.fail(f"nothing listens on 127.0.0.1:{port}")
+
+
+def test_through_nginx_as_the_doc_sets_it_up(tmp_path):
+    """deploy/nginx.conf.example in front of ``xbdocs serve --accounts … --secure-cookies``
+    as the unit starts it: HTTP goes to HTTPS, HSTS, another Host refused, cookies Secure, a
+    body over 2 MB refused, and the audit trail records the client's own address — never
+    one the client wrote into X-Forwarded-For."""
+    httpx = pytest.importorskip("httpx")
+    nginx = _proxy_program("nginx")
+    cert, key = _certificate(tmp_path)
+    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    site = _with_certificate((DEPLOY / "nginx.conf.example").read_text(encoding="utf-8"),
+                             cert, key)
+    site = site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = re.sub(r"\n\s*listen \[::\]:\d+( ssl)?;", "", site)
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "logs").mkdir()
+    temp = " ".join(f"{kind}_temp_path {tmp_path}/{kind};"
+                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main_config = tmp_path / "nginx.conf"
+    main_config.write_text(f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n{temp}\n"
+                           f"access_log off;\ninclude {tmp_path}/site.conf;\n}}\n",
+                           encoding="utf-8")
+    prefix = ["-p", f"{tmp_path}/", "-e", f"{tmp_path}/logs/error.log", "-c", main_config]
+    checked = subprocess.run([nginx, "-t", *prefix], capture_output=True, text=True,
+                             timeout=60)
+    assert checked.returncode == 0, checked.stderr
+
+    db = tmp_path / "register.sqlite3"
+    env = dict(os.environ, XBDOCS_DB=str(db), XBDOCS_DATA_DIR=str(tmp_path / "web"))
+    env.pop("XBDOCS_LDAP_URL", None)
+    subprocess.run([sys.executable, "-m", "xbdocs", "users", "add", "admin1", "--role",
+                    "admin", "--password-stdin"], input=PASSWORD + "\n", text=True, env=env,
+                   check=True, capture_output=True, timeout=120)
+    server = subprocess.Popen([sys.executable, "-m", "xbdocs", "serve", "--accounts", "--host",
+                               "127.0.0.1", "--port", str(app_port), "--no-browser",
+                               "--server-name", "xbdocs.region.ru", "--secure-cookies"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proxy = subprocess.Popen([nginx, *prefix, "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(app_port)
+        _wait_for(https_port)
+        named = {"Host": "xbdocs.region.ru"}
+        plain = httpx.get(f"http://127.0.0.1:{http_port}/", headers=named)
+        assert plain.status_code == 301
+        assert plain.headers["location"] == "https://xbdocs.region.ru/"
+        base = f"https://127.0.0.1:{https_port}"
+        with httpx.Client(verify=False, headers=named) as client:
+            start = client.get(base + "/")
+            assert start.status_code == 303 and start.headers["location"] == "/login?next=/"
+            assert start.headers["strict-transport-security"] == "max-age=31536000"
+            assert client.get(base + "/", headers={"Host": "elsewhere.example"}
+                              ).status_code == 400
+            page = client.get(base + "/login")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+            form = {"csrf_token": csrf, "username": "admin1", "next": "/"}
+            wrong = client.post(base + "/login", data={**form, "password": "not the one!"},
+                                headers={"X-Forwarded-For": "203.0.113.66"})
+            assert wrong.status_code == 401
+            right = client.post(base + "/login", data={**form, "password": PASSWORD})
+            assert right.status_code == 303
+            cookies = right.headers.get_list("set-cookie")
+            assert any(c.startswith("xbdocs_session=") for c in cookies)
+            assert all("Secure" in c and "HttpOnly" in c for c in cookies)
+            assert client.post(base + "/upload", content=b"x" * (3 << 20), headers={
+                "Content-Type": "application/octet-stream"}).status_code == 413
+    finally:
+        proxy.terminate()
+        server.terminate()
+        proxy.wait(timeout=30)
+        server.wait(timeout=30)
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT username, address, action FROM audit "
+                                  "WHERE object_kind = 'session' ORDER BY id").fetchall()
+    connection.close()
+    assert rows == [("admin1", "127.0.0.1", "login-failed"), ("admin1", "127.0.0.1", "login")]
