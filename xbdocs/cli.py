@@ -1163,6 +1163,77 @@ def users_set_role(ctx: click.Context, username: str, role: str,
     say(_("user {name} is now {role}").format(name=username, role=role))
 
 
+# --- the department's own facts ---------------------------------------------------------------
+
+@cli.group("facts", help=N_(
+    "The department's own facts: what the shipped filing profile leaves unverified or "
+    "blank (addressees, the region's acts), verified with a source and kept in the "
+    "register's database; the department server's documents use them (docs/server.md)."))
+@click.option("--db", "location", envvar="XBDOCS_DB", help=N_(
+    "The register: a file path or a database URL (default: registry where)."))
+@click.option("--profile", "profile_id", default="altai-krai", show_default=True,
+              help=N_("The shipped profile the facts are of."))
+@click.pass_context
+def facts_group(ctx: click.Context, location: str | None, profile_id: str) -> None:
+    ctx.obj = (location, profile_id)
+
+
+def _facts(ctx: click.Context):
+    from xbdocs.registry.facts import Facts
+    from xbdocs.registry.store import open_register
+
+    return Facts(open_register(ctx.obj[0]))
+
+
+@facts_group.command("list", help=N_("Every fact of the profile: whether it is verified, by "
+                                     "the profile or by the department, and what it says."))
+@click.pass_context
+def facts_list(ctx: click.Context) -> None:
+    from xbdocs import profile as profile_module
+
+    profile_id = ctx.obj[1]
+    mine = {f.place: f for f in _facts(ctx).all(profile_id)}
+    for place in profile_module.fact_places(profile_id):
+        own = mine.get(place.place)
+        if own is not None:
+            state = _("verified by {who} on {day}").format(
+                who=own.verified_by, day=own.verified_on.strftime("%d.%m.%Y")
+                if own.verified_on else "")
+            fields = {**place.fields, **own.fields}
+        else:
+            state = _("verified in the profile") if place.verified else _("not verified")
+            fields = place.fields
+        shown = "; ".join(f"{key}: {value}" for key, value in fields.items())
+        say(f"{place.place}  [{state}]  {shown}")
+
+
+@facts_group.command("set", help=N_(
+    "Verify a fact (and give its fields): PLACE as «xbdocs facts list» names it."))
+@click.argument("place")
+@click.option("--field", "fields", multiple=True, metavar="KEY=VALUE", help=N_(
+    "A field of the fact (address, position, date, number …); repeat for several."))
+@click.option("--source", required=True, help=N_(
+    "Where it was checked: an act, a letter, the official site."))
+@click.option("--on", "on", callback=_parse_date, help=N_("When it was checked (default: "
+                                                          "today)."))
+@click.option("--by", default=None, help=N_("Who checked it (default: the OS user)."))
+@click.pass_context
+def facts_set(ctx: click.Context, place: str, fields: tuple[str, ...], source: str,
+              on, by: str | None) -> None:
+    from xbdocs.registry.store import user
+
+    given = {}
+    for item in fields:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(_("expected KEY=VALUE, got {item}").format(
+                item=printable(item, 80)), param_hint="--field")
+        given[key.strip()] = value
+    _facts(ctx).set(place, given, source, by=by or user(), on=on,
+                    profile_id=ctx.obj[1])
+    say(_("{place}: verified").format(place=place))
+
+
 @cli.command(help=N_("Open xbdocs in the browser: upload answers, review the findings, "
                      "preview the documents and download the package (docs/web.md)."))
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
@@ -1187,15 +1258,19 @@ def users_set_role(ctx: click.Context, username: str, role: str,
               envvar="XBDOCS_LDAP_RULES", help=N_(
                   "With --accounts and XBDOCS_LDAP_URL: the rules mapping directory groups "
                   "to roles (docs/server.md)."))
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              envvar="XBDOCS_WORKERS", help=N_(
+                  "With --accounts: how many server processes (they share the database and "
+                  "the data folder)."))
 def serve(port: int, host: str, no_browser: bool, data_dir: Path | None, accounts: bool,
           location: str | None, server_names: tuple[str, ...], secure_cookies: bool,
-          ldap_rules: Path | None) -> None:
+          ldap_rules: Path | None, workers: int) -> None:
     from xbdocs.web import serve as web_serve
 
     listen = web_serve.check_host(host, accounts)
     chosen = web_serve.choose_port(listen, port)
-    server = web_serve.ServerOptions(location, server_names, secure_cookies, ldap_rules) \
-        if accounts else None
+    server = web_serve.ServerOptions(location, server_names, secure_cookies, ldap_rules,
+                                     workers) if accounts else None
     web_serve.serve(listen, chosen, data_dir or web_serve.default_data_dir(),
                     _today() if os.environ.get("XBDOCS_TODAY") else None,
                     lambda message: say(str(message)), not no_browser and not accounts,

@@ -32,7 +32,7 @@ from pydantic import (
 from xbdocs import answers as answers_module
 from xbdocs import catalogue
 from xbdocs import schema as schema_module
-from xbdocs.errors import InputError
+from xbdocs.errors import InputError, printable
 from xbdocs.findings import Finding
 from xbdocs.i18n import N_, Message, _
 from xbdocs.inputs import read_text, text_digest
@@ -399,6 +399,12 @@ def load(path: str | Path | None = None) -> Profile:
     return found
 
 
+def load_text(text: str, source: str) -> Profile:
+    """A profile from its YAML text (the department's facts put in a shipped one), checked
+    as a profile file is; :class:`InputError` naming what is wrong."""
+    return _parse(text, source)
+
+
 def _parse(text: str, source: str) -> Profile:
     data, lines = load_yaml(text, source)
     try:
@@ -443,3 +449,90 @@ def find(name: str) -> Path:
             not Path(name).exists():
         return PROFILES_DIR / f"{name}.yaml"
     return Path(name)
+
+
+# --- the department's own facts over a shipped profile (xbdocs facts; issue 22) ------------
+
+#: The fields of a fact a department may give: its words, an addressee's, an act's parts.
+FACT_FIELDS = ("text", "body", "position", "address", "kind", "date", "number", "title",
+               "about", "article")
+
+
+@dataclass(frozen=True)
+class FactPlace:
+    """A fact of a profile that carries ``verified``: where it is (as the notes of
+    unverified values name it: ``tracks.municipal.addressees.government``), what it says,
+    and how sure the profile is of it."""
+
+    place: str
+    fields: dict[str, str]
+    verified: bool
+    source: str
+
+
+def fact_places(profile_id: str = DEFAULT_PROFILE) -> list[FactPlace]:
+    """Every fact of a shipped profile a department may verify or complete."""
+    data = _shipped_data(profile_id)
+    found: list[FactPlace] = []
+    _walk_facts(data, "", found)
+    return found
+
+
+def _shipped_data(profile_id: str) -> dict:
+    path = find(profile_id)
+    data, _lines = load_yaml(read_text(path, _("a filing profile (YAML)")), str(path))
+    if not isinstance(data, dict):
+        raise InputError.one(str(path), Message("not a filing profile"))
+    return data
+
+
+def _walk_facts(node: Any, place: str, found: list[FactPlace]) -> None:
+    if isinstance(node, dict):
+        if "verified" in node and place:
+            fields = {k: str(v) for k, v in node.items()
+                      if k in FACT_FIELDS and isinstance(v, str | int | float)}
+            found.append(FactPlace(place, fields, node.get("verified") is True,
+                                   str(node.get("source") or "")))
+        for key, value in node.items():
+            _walk_facts(value, f"{place}.{key}" if place else str(key), found)
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                _walk_facts(item, f"{place}[{item['id']}]", found)
+
+
+def with_facts(profile_id: str, facts: dict[str, dict[str, Any]]) -> str:
+    """The shipped profile's YAML with a department's facts put in: for each place, its
+    fields as given, ``verified: true`` and the source with who verified it and when. The
+    text is read back by :func:`load` like any profile file, so a fact that makes it
+    invalid is refused there (:class:`InputError` naming the field)."""
+    import yaml
+
+    data = _shipped_data(profile_id)
+    for place, fact in facts.items():
+        node = _node_at(data, place)
+        if node is None:
+            raise InputError.one(profile_id, Message("{place}: not a fact of the profile "
+                                                     "(xbdocs facts list)").format(
+                                                         place=printable(place, 120)))
+        for key, value in (fact.get("fields") or {}).items():
+            if key in FACT_FIELDS:
+                node[key] = value
+        node["verified"] = True
+        node["source"] = str(fact.get("source") or "")
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _node_at(data: Any, place: str) -> dict | None:
+    node = data
+    for part in re.findall(r"[^.\[\]]+|\[[^\]]+\]", place):
+        if part.startswith("["):
+            wanted = part[1:-1]
+            node = next((item for item in node if isinstance(item, dict)
+                         and item.get("id") == wanted), None) if isinstance(node, list) \
+                else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node if isinstance(node, dict) and "verified" in node else None

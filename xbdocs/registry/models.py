@@ -267,3 +267,20 @@ class AuditEntry(Base):
     municipality: Mapped[str] = mapped_column(String(80), default="", index=True)
     old: Mapped[dict | None] = mapped_column(JSON)
     new: Mapped[dict | None] = mapped_column(JSON)
+
+
+class DepartmentFact(Base):
+    """A fact of a filing profile the department has verified or completed (migration
+    0004): the shipped profile stays as it is; the server's documents use the profile with
+    these put in (:func:`xbdocs.profile.with_facts`)."""
+
+    __tablename__ = "facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile: Mapped[str] = mapped_column(String(60))
+    place: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(Text, default="")
+    verified_by: Mapped[str] = mapped_column(String(128))
+    verified_on: Mapped[dt.date] = mapped_column(StoredDate)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -45,7 +45,7 @@ from xbdocs.interview.flow import SECTION_OF
 from xbdocs.interview.store import Draft
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import auth, pages, pdf, register, workflow
+from xbdocs.web import auth, facts, pages, pdf, register, workflow
 from xbdocs.web.common import (
     HERE,
     SECURITY_HEADERS,
@@ -145,6 +145,7 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     pages.add_routes(app, state)
     workflow.add_routes(app, state)
     register.add_routes(app, state)
+    facts.add_routes(app, state)
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
@@ -274,7 +275,7 @@ def _routes(app: FastAPI, state: State) -> None:
             stored = state.stored(draft_id)
             stage = stage_of(request, stored)
             try:
-                package = xbdocs.render_package(state.answers_text(stored), stage=stage,
+                package = state.render_package(state.answers_text(stored), stage=stage,
                                                 today=state.today, count_sheets=False,
                                                 lang=i18n.current_language())
             except XbdocsError:
@@ -342,11 +343,11 @@ def _checked(state: State, stored: Any, stage: str,
     text = state.answers_text(stored)
     try:
         try:
-            package = xbdocs.render_package(text, stage=stage, today=state.today,
+            package = state.render_package(text, stage=stage, today=state.today,
                                             count_sheets=False, lang=i18n.current_language())
             findings, unverified = package.findings, _unverified(package)
         except FindingsError:
-            findings, unverified = xbdocs.review(text, stage=stage, today=state.today), []
+            findings, unverified = state.review(text, stage=stage, today=state.today), []
     except InputError as exc:  # an interview not finished: what its answers lack
         return {"findings": _findings(list(exc.problems), interview), "has_errors": True,
                 "unverified": []}
@@ -389,7 +390,7 @@ def _file_routes(app: FastAPI, state: State) -> None:
             stored = state.stored(draft_id)
             stage = stage_of(request, stored)
             try:
-                package = xbdocs.render_package(state.answers_text(stored), stage=stage,
+                package = state.render_package(state.answers_text(stored), stage=stage,
                                                 today=state.today,
                                                 make_zip=name == "package.zip",
                                                 lang=i18n.current_language())

@@ -183,6 +183,29 @@ class State:
         return Interview(stored.draft.session(self.cat), i18n.current_language(),
                          today=self.today)
 
+    def profile(self) -> str | None:
+        """The filing profile the documents are built with: on the department server the
+        shipped one with the department's verified facts put in (xbdocs facts), else the
+        shipped one."""
+        if self.accounts is None:
+            return None
+        from xbdocs.registry.facts import Facts
+
+        path = Facts(self.accounts.register).profile_file(self.data_dir / "profiles")
+        return str(path) if path else None
+
+    def render_package(self, answers: str, **options: Any) -> Any:
+        """:func:`xbdocs.render_package` with this server's profile."""
+        import xbdocs
+
+        return xbdocs.render_package(answers, profile=self.profile(), **options)
+
+    def review(self, answers: str, **options: Any) -> Any:
+        """:func:`xbdocs.review` with this server's profile."""
+        import xbdocs
+
+        return xbdocs.review(answers, profile=self.profile(), **options)
+
     @staticmethod
     def answers_text(stored: Stored) -> str:
         """The answers a package is built from: the uploaded file itself while no answer

@@ -17,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-import xbdocs
 from xbdocs import i18n
 from xbdocs.errors import XbdocsError
 from xbdocs.interview.engine import Asked, Interview
@@ -348,7 +347,7 @@ def _fragment(request: Request, state: State, stored: Stored, section_id: str,
 def _live(state: State, stored: Stored) -> dict[str, Any]:
     """The agreement of the answers so far, or what it still lacks."""
     try:
-        package = xbdocs.render_package(state.answers_text(stored), stage="agreement",
+        package = state.render_package(state.answers_text(stored), stage="agreement",
                                         today=state.today, count_sheets=False,
                                         lang=i18n.current_language())
     except XbdocsError:

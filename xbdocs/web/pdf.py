@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-import xbdocs
 from xbdocs import i18n
 from xbdocs.errors import XbdocsError
 from xbdocs.web.common import Page, State, check_csrf, language_of, not_found, stage_of
@@ -27,7 +26,7 @@ def add_routes(app: FastAPI, state: State, jobs: PdfJobs) -> None:
             check_csrf(request, await request.form(max_files=0, max_fields=4))
             stage = stage_of(request, stored)
             try:
-                package = xbdocs.render_package(state.answers_text(stored), stage=stage,
+                package = state.render_package(state.answers_text(stored), stage=stage,
                                                 today=state.today,
                                                 lang=i18n.current_language())
             except XbdocsError as exc:

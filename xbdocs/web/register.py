@@ -159,7 +159,6 @@ def add_routes(app: FastAPI, state: State) -> None:
 
     @app.get("/register/{agreement_id}/package.zip")
     def package(request: Request, agreement_id: str) -> Response:
-        import xbdocs
         from xbdocs.answers import as_text
 
         with i18n.language(language_of(request)):
@@ -167,7 +166,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             built, refused = None, None
             for stage in ("all", "registration", "approval", "agreement"):  # the widest
                 try:
-                    built = xbdocs.render_package(as_text(entry.answers), stage=stage,
+                    built = state.render_package(as_text(entry.answers), stage=stage,
                                                   today=state.today, make_zip=True,
                                                   lang=i18n.current_language())
                     break

@@ -153,13 +153,12 @@ def _comment(request: Request, state: State, stored: Stored, form: Any,
 
 def _accept(request: Request, state: State, stored: Stored, revision: int) -> None:
     """Accept the draft: its answers become (a new version of) a register entry."""
-    import xbdocs
     from xbdocs import answers as answers_module
 
     text = state.answers_text(stored)
     try:
         answers = answers_module.loads(text, "built-from.yaml")
-        package = xbdocs.render_package(text, stage=stored.draft.stage, today=state.today,
+        package = state.render_package(text, stage=stored.draft.stage, today=state.today,
                                         count_sheets=False, lang=i18n.current_language())
         profile = json.loads(package.files["manifest.json"]).get("profile", {}).get("id")
         person = current_person.get()

@@ -1,0 +1,110 @@
+"""The department's own facts: verified in the database (never in the installed package),
+used by the department server's documents, comments and check sheet — a verified fact is
+no longer flagged — through ``xbdocs facts`` and the admin's page, every change audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import xbdocs
+from tests.test_web_accounts import login
+from xbdocs import profile as profile_module
+from xbdocs.errors import InputError
+from xbdocs.registry.accounts import Accounts
+from xbdocs.registry.facts import Facts
+from xbdocs.registry.store import open_register
+from xbdocs.web.app import create_app
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / \
+    "uglovsky-borodulikha-municipal.yaml"
+GOVERNMENT = "tracks.municipal.addressees.government"
+ADDRESS = "пр. Ленина, д. 59, г. Барнаул, 656038"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def facts(tmp_path):
+    return Facts(open_register(str(tmp_path / "r.sqlite3")))
+
+
+def _addressees(package) -> list[str]:
+    return [item.what_in("ru") for item in package.unverified if "адресат" in
+            item.what_in("ru")]
+
+
+def test_a_verified_fact_is_used_and_no_longer_flagged(facts, tmp_path):
+    shipped = (profile_module.PROFILES_DIR / "altai-krai.yaml").read_bytes()
+    facts.set(GOVERNMENT, {"address": ADDRESS}, "официальный сайт Правительства края",
+              by="petrov", on=dt.date(2026, 12, 1))
+    path = facts.profile_file(tmp_path / "profiles")
+    text = SAMPLE.read_text("utf-8")
+    before = xbdocs.render_package(text, stage="approval", count_sheets=False)
+    after = xbdocs.render_package(text, stage="approval", count_sheets=False,
+                                  profile=str(path))
+    assert len(_addressees(after)) == len(_addressees(before)) - 1
+    request = zipfile.ZipFile(io.BytesIO(after.files["approval-request.docx"])).read(
+        "word/document.xml").decode("utf-8")
+    assert "656038" in request
+    def sheet(package) -> str:
+        return zipfile.ZipFile(io.BytesIO(package.files["check-sheet.docx"])).read(
+            "word/document.xml").decode("utf-8")
+
+    assert "Председатель Правительства Алтайского края" in sheet(before)
+    assert "Председатель Правительства Алтайского края" not in sheet(after)
+    assert (profile_module.PROFILES_DIR / "altai-krai.yaml").read_bytes() == shipped
+    note = profile_module.load(path).tracks["municipal"].addressees["government"].source
+    assert "проверено: petrov, 01.12.2026" in note
+
+
+@pytest.mark.parametrize(("place", "fields", "source", "message"), [
+    ("tracks.nowhere", {}, "x", "not a fact"),
+    (GOVERNMENT, {"colour": "red"}, "x", "not a field"),
+    (GOVERNMENT, {"address": "a\x1bb"}, "x", "address"),
+    (GOVERNMENT, {"address": "x" * 400}, "x", "too long"),
+    (GOVERNMENT, {"address": "ok"}, "", "source")])
+def test_a_fact_that_cannot_be_kept_is_refused_naming_why(facts, place, fields, source,
+                                                          message):
+    with pytest.raises(InputError, match=message):
+        facts.set(place, fields, source, by="petrov")
+
+
+def test_facts_command(run, tmp_path):
+    db = str(tmp_path / "r.sqlite3")
+    result = run("facts", "--db", db, "set", GOVERNMENT, "--field", f"address={ADDRESS}",
+                 "--source", "официальный сайт", "--by", "petrov", "--on", "01.12.2026")
+    assert result.code == 0, result.err
+    listed = run("facts", "--db", db, "list")
+    assert "656038" in listed.out and "petrov" in listed.out
+    bad = run("facts", "--db", db, "set", GOVERNMENT, "--field", "address", "--source", "x")
+    assert bad.code == 2 and "KEY=VALUE" in bad.err
+
+
+def test_the_admin_verifies_a_fact_in_the_browser_and_others_may_not(tmp_path):
+    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
+    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
+    accounts.add("petrov", "lawyer", password=PASSWORD, region="altai-krai", by="admin1")
+    app = create_app(tmp_path / "data", today=dt.date(2026, 12, 3), accounts=accounts,
+                     server_names=("xbdocs.example.ru",))
+    lawyer = login(app, "petrov")
+    assert lawyer.get("/facts").status_code == 403
+    admin = login(app, "admin1")
+    page = admin.get("/facts").text
+    assert GOVERNMENT in page and "Не проверено" in page or "Not verified" in page
+    saved = admin.post("/facts", data={"csrf_token": admin.cookies.get("xbdocs_csrf"),
+                                       "place": GOVERNMENT, "field-address": ADDRESS,
+                                       "source": "официальный сайт"},
+                       follow_redirects=False)
+    assert saved.status_code == 303
+    assert "656038" in admin.get("/facts").text
+    audit = [r for r in accounts.audit(accounts.users()[0]) if r.action == "fact-set"]
+    assert audit and audit[0].username == "admin1" and audit[0].new["fields"] == {
+        "address": ADDRESS}
+    refused = admin.post("/facts", data={"csrf_token": admin.cookies.get("xbdocs_csrf"),
+                                         "place": GOVERNMENT, "field-address": ADDRESS,
+                                         "source": ""})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
