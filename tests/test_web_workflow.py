@@ -130,3 +130,66 @@ def test_review_return_fix_accept_and_move_to_registration(app):
     assert lawyer.get("/register/due").status_code == 200
     package = clerk.get(f"/register/{agreement}/package.zip")
     assert package.content[:2] == b"PK", re.findall(r"<li>.*?</li>", package.text)[:5]
+
+
+HOSTILE = '<script>alert(1)</script>=HYPERLINK("http://x")<img src=x onerror=alert(2)>'
+
+
+def test_hostile_comments_notes_and_file_names_are_escaped_everywhere(app):
+    """Stored XSS through a review comment, a step's note and number, an uploaded file's
+    name: escaped on every page; no cell of an export starts as a formula."""
+    import csv
+    import io
+    import zipfile
+    from pathlib import Path
+
+    app, _accounts = app
+    clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
+    text = (Path(__file__).resolve().parent.parent / "samples" /
+            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    uploaded = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                           "stage": "approval"},
+                          files={"answers": (HOSTILE + ".yaml", text.encode(), "text/yaml")},
+                          follow_redirects=False)
+    review = uploaded.headers["location"]
+    draft = review.split("/")[2]
+    page = clerk.get(review).text
+    clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "revision": _revision(page)})
+    page = lawyer.get(review).text
+    lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "question": "", "comment": HOSTILE, "action": "comment"})
+    page = lawyer.get(review).text
+    lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "action": "accept"})
+    agreement = re.search(r'href="/register/(\d+)"', lawyer.get(review).text).group(1)
+    lawyer.post(f"/register/{agreement}/move", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "status": "notice-sent",
+        "on": "20.01.2027", "number": "=1+1", "note": HOSTILE})
+    admin = login(app, "admin1")
+    pages = [(clerk, "/"), (clerk, review), (lawyer, review), (clerk, f"/register/{agreement}"),
+             (lawyer, "/register"), (admin, "/audit"), (clerk, f"/draft/{draft}/page/agreement")]
+    for who, address in pages:
+        shown = who.get(address).text
+        assert "<script>alert" not in shown and "<img src=x" not in shown, address
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in lawyer.get(review).text
+    for kind in ("csv",):
+        exported = lawyer.get(f"/register?format={kind}").content.decode("utf-8-sig")
+        for row in csv.reader(io.StringIO(exported), delimiter=";"):
+            assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    audit = admin.get("/audit?format=csv").text.lstrip("\ufeff")
+    for row in csv.reader(io.StringIO(audit)):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    xlsx = lawyer.get("/register?format=xlsx").content
+    sheet = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet   # no cell is a formula
+
+
+@pytest.mark.parametrize("address", ["/register/..%2F1", "/register/1.0", "/register/-1",
+                                     "/register/99999999999", "/register/1/package.zip/..",
+                                     "/register/abc/package.zip"])
+def test_register_addresses_that_are_not_an_agreement_are_not_found(app, address):
+    app, _accounts = app
+    assert login(app, "petrov").get(address).status_code == 404
