@@ -193,3 +193,38 @@ def test_hostile_comments_notes_and_file_names_are_escaped_everywhere(app):
 def test_register_addresses_that_are_not_an_agreement_are_not_found(app, address):
     app, _accounts = app
     assert login(app, "petrov").get(address).status_code == 404
+
+
+def test_a_plan_of_joint_events_is_built_for_an_agreement_of_the_register(app):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    app, _accounts = app
+    clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "samples" / "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                         "stage": "approval"},
+                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
+                        follow_redirects=False).headers["location"]
+    draft = review.split("/")[2]
+    clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"),
+        "revision": _revision(clerk.get(review).text)})
+    lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
+        "revision": _revision(lawyer.get(review).text), "action": "accept"})
+    agreement = re.search(r'href="/register/(\d+)"', lawyer.get(review).text).group(1)
+    plan = (root / "samples" / "plans" / "pavlodar-2027-2028.yaml").read_bytes()
+    built = clerk.post(f"/register/{agreement}/plan",
+                       data={"csrf_token": clerk.cookies.get("xbdocs_csrf")},
+                       files={"plan": ("plan.yaml", plan, "text/yaml")})
+    assert built.status_code == 200, built.text[-2000:]
+    names = zipfile.ZipFile(io.BytesIO(built.content)).namelist()
+    assert any(name.endswith(".docx") for name in names)
+    broken = clerk.post(f"/register/{agreement}/plan",
+                        data={"csrf_token": clerk.cookies.get("xbdocs_csrf")},
+                        files={"plan": ("broken.yaml", b"events: [\n", "text/yaml")})
+    assert broken.status_code == 422 and "broken.yaml" in broken.text
+    assert 'role="alert"' in broken.text

@@ -141,10 +141,14 @@ def json_schema() -> dict[str, Any]:
 def load(path: Path) -> tuple[Plan, str]:
     """Read and validate a plan file: every problem at once, each with its key path and
     line. Also returns the file's digest."""
+    return loads(read_text(path, _("a plan of joint events (YAML)")), str(path))
+
+
+def loads(text: str, source: str) -> tuple[Plan, str]:
+    """A plan given as text (a file uploaded in the browser), read as :func:`load` reads
+    a file; named ``source`` in its problems."""
     from xbdocs import catalogue
 
-    source = str(path)
-    text = read_text(path, _("a plan of joint events (YAML)"))
     data, lines = load_yaml(text, source)
     try:
         plan = Plan.model_validate(data, context={"catalogue": catalogue.load()})

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xbdocs import i18n
-from xbdocs.errors import XbdocsError
+from xbdocs.errors import XbdocsError, printable
 from xbdocs.registry import due, export, procedure, statuses
 from xbdocs.registry.models import ADMIN, LAWYER, Agreement
 from xbdocs.web.common import (
@@ -157,6 +157,11 @@ def add_routes(app: FastAPI, state: State) -> None:
                                                "number": str(form.get("number") or "")})
         return RedirectResponse(f"/register/{entry.id}", status_code=303)
 
+    @app.post("/register/{agreement_id}/plan")
+    async def plan(request: Request, agreement_id: str) -> Response:
+        with i18n.language(language_of(request)):
+            return await _plan(request, state, _entry(state, agreement_id))
+
     @app.get("/register/{agreement_id}/package.zip")
     def package(request: Request, agreement_id: str) -> Response:
         from xbdocs.answers import as_text
@@ -181,6 +186,54 @@ def add_routes(app: FastAPI, state: State) -> None:
                                      "Cache-Control": "no-store"})
 
 
+async def _plan(request: Request, state: State, entry: Agreement) -> Response:
+    """A plan of joint events uploaded for an agreement: read by the plan file's own reader
+    and limits, built with the agreement's answers, sent back as a ZIP of its documents;
+    its problems, with their lines, on the agreement's page otherwise."""
+    import io
+    import zipfile
+
+    from starlette.datastructures import UploadFile
+
+    from xbdocs import plans
+    from xbdocs.answers import from_data
+    from xbdocs.inputs import MAX_TEXT_BYTES
+
+    form = await request.form(max_files=1, max_fields=3)
+    check_csrf(request, form)
+    upload = form.get("plan")
+    problems: list[str] = []
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        problems = [i18n._("Choose a plan file (YAML) to upload.")]
+    else:
+        data = await upload.read(MAX_TEXT_BYTES + 1)
+        name = printable(upload.filename.replace("\\", "/").rsplit("/", 1)[-1], 120)
+        try:
+            if len(data) > MAX_TEXT_BYTES:
+                raise ValueError(i18n._("A plan file is at most {limit} bytes.").format(
+                    limit=MAX_TEXT_BYTES))
+            plan, digest = plans.loads(data.decode("utf-8-sig"), name)
+            answers = from_data(entry.answers, f"register № {entry.id}")
+            files = plans.render_plan(plan, answers, name, digest, state.today)
+        except UnicodeDecodeError:
+            problems = [i18n._("{name}: not UTF-8 text; save it as UTF-8").format(name=name)]
+        except XbdocsError as exc:
+            problems = exc.lines()
+        except ValueError as exc:
+            problems = [str(exc)]
+        else:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for file_name, content in files.items():
+                    archive.writestr(file_name, content)
+            return Response(buffer.getvalue(), media_type="application/zip", headers={
+                "Content-Disposition": f'attachment; filename="plan-{entry.id}.zip"',
+                "Cache-Control": "no-store"})
+    context = _details(entry, state)
+    context["plan_problems"] = problems
+    return state.page(request, "agreement.html", context, 422)
+
+
 def _date(text: str) -> dt.date | None:
     from xbdocs.yamlread import parse_date
 
@@ -200,7 +253,7 @@ def _details(entry: Agreement, state: State) -> dict[str, Any]:
             if _may_move() else [],
             "due": [{"what": r.what, "date": r.date.strftime("%d.%m.%Y"),
                      "left": r.days_left(state.today)} for r in due.of(entry)],
-            "error": None}
+            "error": None, "plan_problems": []}
 
 
 def _export(entries: list[Agreement], kind: str, today: dt.date) -> Response:
