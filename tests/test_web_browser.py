@@ -670,3 +670,20 @@ def _real(errors: list[str]) -> list[str]:
     of a refused answer or a conflict (pages the test asks for)."""
     return [e for e in errors if not e.endswith("/favicon.ico")
             and "status of 422" not in e and "status of 409" not in e]
+
+
+def test_after_a_boosted_page_the_focus_is_on_its_heading_or_its_alert(browser, site):
+    """HTMX swaps the next page in without a page load: focus.js puts the focus where a
+    page load would start — the heading, or the error summary when there is one — so a
+    screen reader announces the new page."""
+    tab = _tab(browser, site)
+    _new_by_keyboard(tab)
+    assert tab.page.evaluate("document.activeElement.tagName") == "H1"
+    tab.page.check("[name='q-track'][value='municipal']")
+    tab.submit("button[value=next]")
+    assert "/page/russian" in tab.page.url
+    assert tab.page.evaluate("document.activeElement.tagName") == "H1"
+    assert tab.page.evaluate("document.activeElement.textContent") == \
+        tab.page.locator("main h1").inner_text()
+    tab.submit("button[value=next]")            # nothing chosen: the error summary
+    assert tab.page.evaluate("document.activeElement.id") == "error-summary"

@@ -408,6 +408,7 @@ def _file_routes(app: FastAPI, state: State) -> None:
         """The stylesheets and htmx: by name from a fixed list, never a path."""
         files = {"style.css": HERE / "static" / "style.css",
                  "htmx.min.js": HERE / "static" / "htmx.min.js",
+                 "focus.js": HERE / "static" / "focus.js",
                  "preview.css": html_writer.STYLESHEET}
         if name not in files:
             return Response("Not found\n", status_code=404, media_type="text/plain")
