@@ -78,6 +78,26 @@ def file_locked(path: Path, wait_seconds: float = 60) -> Iterator[None]:
         os.close(handle)  # closing releases the lock
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a reader in another process (or after a crash)
+    sees the old content or the new, never half of it (a temporary file beside it, fsync,
+    rename)."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                         dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 def _retry(attempt, wait_seconds: float) -> None:
     deadline = time.monotonic() + wait_seconds
     while True:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from xbdocs import profile as profile_module
+from xbdocs import system
 from xbdocs.errors import InputError, printable
 from xbdocs.i18n import Message
 from xbdocs.registry.accounts import Accounts
@@ -97,9 +98,7 @@ class Facts:
         path = folder / f"{profile_id}-{digest}.yaml"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{digest}.tmp")
-            temporary.write_text(text, "utf-8")
-            temporary.replace(path)
+            system.write_atomic(path, text.encode("utf-8"))
         return path
 
 
