@@ -247,3 +247,29 @@ def test_a_directory_user_logs_in_through_openldap_and_gets_their_role(tmp_path,
                                           "username": "sidorov",
                                           "password": "sidorov-pass-4"})
     assert refused.status_code == 401   # in the directory, but no group gives a role
+
+
+def test_the_admin_keeps_the_users_in_the_browser(server):
+    app, accounts = server
+    assert login(app, "ivanova").get("/users").status_code == 403
+    admin = login(app, "admin1")
+    page = admin.get("/users").text
+    assert "ivanova" in page and "&lt;script&gt;" in page   # the hostile display name
+    token = admin.cookies.get("xbdocs_csrf")
+    added = admin.post("/users", data={
+        "csrf_token": token, "action": "add", "username": "kozlova", "role": "clerk",
+        "municipality": ["altai-uglovsky-district", "altai-rubtsovsky-district"],
+        "password": "another long password"}, follow_redirects=False)
+    assert added.status_code == 303
+    made = next(p for p in accounts.users() if p.username == "kozlova")
+    assert made.municipalities == ("altai-uglovsky-district", "altai-rubtsovsky-district")
+    assert login(app, "kozlova", "another long password").get("/").status_code == 200
+    refused = admin.post("/users", data={"csrf_token": token, "action": "add",
+                                         "username": "x y", "role": "clerk"})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    kozlova = login(app, "kozlova", "another long password")
+    admin.post("/users", data={"csrf_token": token, "action": "disable",
+                               "username": "kozlova"})
+    assert kozlova.get("/", follow_redirects=False).status_code == 303   # logged out
+    actions = [r.action for r in accounts.audit(accounts.users()[0])]
+    assert "user-added" in actions and "user-disabled" in actions

@@ -45,7 +45,7 @@ from xbdocs.interview.flow import SECTION_OF
 from xbdocs.interview.store import Draft
 from xbdocs.model import ParallelDocument
 from xbdocs.stages import DEFAULT_STAGE, STAGES
-from xbdocs.web import auth, facts, pages, pdf, register, workflow
+from xbdocs.web import auth, facts, pages, pdf, register, users, workflow
 from xbdocs.web.common import (
     HERE,
     SECURITY_HEADERS,
@@ -146,6 +146,7 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     workflow.add_routes(app, state)
     register.add_routes(app, state)
     facts.add_routes(app, state)
+    users.add_routes(app, state)
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
