@@ -249,6 +249,10 @@ def _details(entry: Agreement, state: State) -> dict[str, Any]:
             "versions": [{"number": v.number, "by": v.by,
                           "at": v.at.strftime("%d.%m.%Y") if v.at else ""}
                          for v in entry.versions],
+            "amendments": [{"id": a.id, "title": a.title,
+                            "status": str(statuses.shown(a.status))}
+                           for a in entry.amendments],
+            "amends": entry.amends_id,
             "moves": [(s, str(statuses.shown(s))) for s in steps.next_ones(entry.status)]
             if _may_move() else [],
             "due": [{"what": r.what, "date": r.date.strftime("%d.%m.%Y"),
