@@ -273,3 +273,20 @@ def test_the_admin_keeps_the_users_in_the_browser(server):
     assert kozlova.get("/", follow_redirects=False).status_code == 303   # logged out
     actions = [r.action for r in accounts.audit(accounts.users()[0])]
     assert "user-added" in actions and "user-disabled" in actions
+
+
+def test_a_clerk_is_offered_and_may_choose_only_their_own_district(server):
+    app, _accounts = server
+    client = login(app, "ivanova")
+    first = client.post("/new", data={"csrf_token": client.cookies.get("xbdocs_csrf"),
+                                      "stage": "agreement"},
+                        follow_redirects=False).headers["location"]
+    draft = first.split("/")[2]
+    client.post(first, data=filled(client.get(first).text, UGLOVSKY), follow_redirects=False)
+    page = client.get(f"/draft/{draft}/page/russian").text
+    offered = re.findall(r'name="q-russian-party" id="[^"]+" value="([^"-][^"]*)"', page)
+    assert offered == ["altai-uglovsky-district"]
+    other = client.post(f"/draft/{draft}/page/russian", data={
+        **filled(page, UGLOVSKY), "q-russian-party": ["altai-rubtsovsky-district"]},
+        follow_redirects=False)
+    assert other.status_code == 422 and "Угловского" in other.text

@@ -65,8 +65,11 @@ def test_review_return_fix_accept_and_move_to_registration(app):
 
     # The clerk sees the comment beside the question, fixes the answer, sends it again.
     signatories = clerk.get(f"/draft/{draft}/page/signatories").text
-    assert re.search(r'<aside class="comment".*Укажите должность полностью\..*'
-                     r'id="f-russian-post-ru"', signatories, re.S)
+    assert re.search(r'id="f-russian-post-ru"[^>]*>\s*<aside class="comment" '
+                     r'id="c-russian-post-ru-1"[^>]*>.*Укажите должность полностью\.',
+                     signatories, re.S)
+    assert re.search(r'id="q-russian-post-ru"[^>]*aria-describedby="[^"]*c-russian-post-ru-1',
+                     signatories)
     fixed = clerk.post(f"/draft/{draft}/page/signatories",
                        data=filled(signatories, UGLOVSKY, go="review"),
                        follow_redirects=False)

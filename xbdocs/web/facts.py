@@ -26,6 +26,13 @@ from xbdocs.web.common import (
     language_of,
 )
 
+#: What each field of a fact is, for the form's labels.
+FIELD_LABELS = {"text": i18n.N_("Wording"), "body": i18n.N_("The body"),
+                "position": i18n.N_("The official's post"), "address": i18n.N_("Address"),
+                "kind": i18n.N_("The kind of act"), "date": i18n.N_("Date"),
+                "number": i18n.N_("Number"), "title": i18n.N_("Title"),
+                "about": i18n.N_("What the act is about"), "article": i18n.N_("Article")}
+
 
 def _admin() -> None:
     person = current_person.get()
@@ -57,7 +64,8 @@ def add_routes(app: FastAPI, state: State) -> None:
     def page(request: Request) -> HTMLResponse:
         with i18n.language(language_of(request)):
             _admin()
-            return state.page(request, "facts.html", {"rows": _rows(facts), "error": None})
+            return state.page(request, "facts.html", {"rows": _rows(facts), "error": None,
+                                                      "labels": FIELD_LABELS})
 
     @app.post("/facts")
     async def set_fact(request: Request) -> Response:
@@ -78,5 +86,5 @@ def add_routes(app: FastAPI, state: State) -> None:
                           address=address_of(request))
             except (XbdocsError, ValueError) as exc:
                 return state.page(request, "facts.html", {
-                    "rows": _rows(facts), "error": str(exc)}, 422)
+                    "rows": _rows(facts), "error": str(exc), "labels": FIELD_LABELS}, 422)
         return RedirectResponse("/facts", status_code=303)

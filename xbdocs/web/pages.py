@@ -20,10 +20,11 @@ from markupsafe import Markup
 from xbdocs import i18n
 from xbdocs.errors import XbdocsError
 from xbdocs.interview.engine import Asked, Interview
-from xbdocs.interview.flow import SECTION_BY_ID, SECTIONS
+from xbdocs.interview.flow import SECTION_BY_ID, SECTIONS, Invalid
 from xbdocs.interview.store import Draft
 from xbdocs.lang.kk import plain_letters
 from xbdocs.model import ParallelDocument
+from xbdocs.registry.models import CLERK
 from xbdocs.stages import DEFAULT_STAGE, STAGES
 from xbdocs.web import fields, workflow
 from xbdocs.web.common import (
@@ -209,7 +210,9 @@ def _save(request: Request, state: State, stored: Stored, section_id: str, form:
         if only is None or asked.id == only:
             given[asked.id] = fields.value_of(asked, form)
             raw.pop(fields.name(asked), None)
-    refused = interview.submit(section_id, given)
+    refused = interview.submit(section_id, {q: v for q, v in given.items()
+                                            if q not in _outside_scope(state, given)})
+    refused.update(_outside_scope(state, given))
     for asked in interview.page(section_id, previews=False):
         if asked.id in refused:
             raw.update(fields.raw_of(asked, form))
@@ -226,6 +229,21 @@ def _save(request: Request, state: State, stored: Stored, section_id: str, form:
     if old or new:
         state.audit(request, "answers-changed", saved, old, new)
     return saved, {qid: str(exc) for qid, exc in refused.items()}
+
+
+def _outside_scope(state: State, given: dict[str, Any]) -> dict[str, Invalid]:
+    """On the department server a clerk drafts only for their own municipalities: another
+    Russian party is refused (its answer is not taken)."""
+    person = current_person.get()
+    chosen = given.get("russian-party")
+    if state.accounts is None or person is None or person.role != CLERK or \
+            not isinstance(chosen, str) or chosen in person.municipalities:
+        return {}
+    return {"russian-party": Invalid(i18n._(
+        "you draft agreements for {yours} only; another district's are drafted by its own "
+        "clerk").format(yours=", ".join(
+            state.cat.parties[m].name.ru if m in state.cat.parties else m
+            for m in person.municipalities)))}
 
 
 def _changes(before: Draft, after: Draft) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -284,7 +302,18 @@ def _field_context(interview: Interview, questions: list[Asked], query: Any,
             wanted = query.get(f"find-{asked.id}")
             if isinstance(wanted, str) and wanted.strip():
                 finds[asked.id] = wanted.strip()[:100]
-    return {"finds": finds, "listed": _listed, "comments": comments, "by_hand": {
+    person = current_person.get()
+    mine = set(person.municipalities) if person is not None and person.role == CLERK \
+        else None
+
+    def listed(asked: Asked, find: str | None, chosen: Any) -> list[tuple[str, str]]:
+        """The choices; a clerk's Russian party among their own municipalities only."""
+        found = _listed(asked, find, chosen)
+        if mine is not None and asked.id == "russian-party":
+            found = [c for c in found if c[0] in mine or c[0] == chosen]
+        return found
+
+    return {"finds": finds, "listed": listed, "comments": comments, "by_hand": {
         side: interview.described_by_hand(side) for side in ("russian", "kazakh")},
         "NOT_LISTED": fields.NOT_LISTED, "shown": fields.shown, "name": fields.name}
 
