@@ -1,7 +1,7 @@
 """The department server under load, and under faults (issue 22).
 
     python bench/server.py [--clerks 50] [--lawyers 5] [--seconds 120] [--workers 2]
-                           [--db postgresql+psycopg://…] [--faults]
+                           [--think 1.0] [--db postgresql+psycopg://…] [--faults]
 
 Starts PostgreSQL (``.ci/postgres``, unless ``--db`` names one; a fresh database either way)
 and ``xbdocs serve --accounts --workers N`` over it; makes the users with ``xbdocs users``;
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import random
 import re
 import signal
 import statistics
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -60,6 +62,8 @@ class Stats:
         self.fault_errors: Counter[str] = Counter()
         self.faulting = False
         self.refused = 0
+        #: Seconds a person takes between two requests, on average (0: none).
+        self.think = 0.0
         self.saved: dict[str, dict[str, str]] = defaultdict(dict)   # draft → field → value
         self.moves: dict[int, list[str]] = defaultdict(list)        # agreement → statuses
         self.lock = threading.Lock()
@@ -98,6 +102,8 @@ class Person:
         return self.http.cookies.get("xbdocs_csrf") or ""
 
     def call(self, kind: str, method: str, address: str, **kwargs) -> httpx.Response | None:
+        if self.stats.think:   # a person reads the page before the next click
+            time.sleep(random.uniform(0.5, 1.5) * self.stats.think)
         started = time.perf_counter()
         try:
             response = self.http.request(method, address, **kwargs)
@@ -177,7 +183,8 @@ def lawyer(base: str, name: str, stats: Stats, stop: float, index: int, count: i
             time.sleep(0.5)
             continue
         drafts = re.findall(r'href="/review/([\w-]+)"', start.text)
-        for draft in drafts[index::count][:3]:
+        mine = [d for d in drafts if zlib.crc32(d.encode()) % count == index]  # one lawyer each
+        for draft in mine[:3]:
             review = me.call("review", "GET", f"/review/{draft}")
             if review is None or 'value="accept"' not in review.text:
                 continue
@@ -322,12 +329,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--db")
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--think", type=float, default=1.0, help=(
+        "seconds a person takes between two requests, on average (0: hammer)"))
     args = parser.parse_args()
     db, folder = start_postgres(args.db)
     data = Path(tempfile.mkdtemp(prefix="xbdocs-bench-server-"))
     clerks = make_users(db, args.clerks, args.lawyers)
     process, base = start_server(db, data, args.workers)
     stats = Stats()
+    stats.think = args.think
     stop = time.monotonic() + args.seconds
     threads = [threading.Thread(target=clerk, args=(base, name, district, stats, stop))
                for name, district in clerks]
@@ -339,7 +349,8 @@ def main() -> None:
         threads.append(threading.Thread(target=lambda: said.extend(
             faults(process, stats, folder, args.seconds / 3, args.seconds))))
     print(f"{args.clerks} clerks and {args.lawyers} lawyers for {args.seconds:.0f} s on "
-          f"{base} ({args.workers} workers, PostgreSQL); {os.cpu_count()} cores")
+          f"{base} ({args.workers} workers, PostgreSQL; about {args.think:g} s between a "
+          f"person's requests); {os.cpu_count()} cores")
     for thread in threads:
         thread.start()
     for thread in threads:
