@@ -231,3 +231,35 @@ def test_a_plan_of_joint_events_is_built_for_an_agreement_of_the_register(app):
                         files={"plan": ("broken.yaml", b"events: [\n", "text/yaml")})
     assert broken.status_code == 422 and "broken.yaml" in broken.text
     assert 'role="alert"' in broken.text
+
+
+def test_a_lawyer_comments_on_a_clause_of_a_document(app):
+    from pathlib import Path
+
+    app, _accounts = app
+    clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
+    text = (Path(__file__).resolve().parent.parent / "samples" /
+            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                         "stage": "approval"},
+                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
+                        follow_redirects=False).headers["location"]
+    draft = review.split("/")[2]
+    clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"),
+        "revision": _revision(clerk.get(review).text)})
+    page = lawyer.get(review).text
+    assert 'value="c:agreement.ru.docx#subject.main"' in page
+    lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+        "about": "c:agreement.ru.docx#subject.main", "comment": "Уточните предмет.",
+        "action": "return"})
+    shown = clerk.get(review).text
+    assert "agreement.ru.docx, subject.main" in shown and "Уточните предмет." in shown
+    preview = clerk.get(f"/preview/{draft}").text
+    assert re.search(r'agreement\.ru\.docx\)</span></h2>\s*<aside class="comment">.*'
+                     r'Уточните предмет\.', preview, re.S)
+    bad = lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(
+            lawyer.get(review).text), "about": "c:../../etc/passwd", "comment": "x"})
+    assert bad.status_code == 400

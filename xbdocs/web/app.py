@@ -283,6 +283,7 @@ def _routes(app: FastAPI, state: State) -> None:
                 return RedirectResponse(f"/review/{draft_id}", status_code=303)
             return state.page(request, "preview.html", {
                 "draft": stored, "stage": stage, "documents": _documents(package),
+                "clause_comments": _clause_comments(stored),
                 "files": [n for n in package.files if n != "manifest.json"]})
 
 
@@ -307,11 +308,23 @@ def _workflow(state: State, stored: Any, answers: list[dict[str, Any]]) -> dict 
     current = workflow.state_of(stored)
     return {"label": workflow.STATE_LABELS[current],
             "agreement": stored.review.get("agreement"),
-            "comments": [{**c, "label": labels.get(str(c.get("question") or ""), "")}
+            "comments": [{**c, "label": labels.get(str(c.get("question") or ""), "")
+                          or str(c.get("clause") or "").replace("#", ", ")}
                          for c in workflow.comments_of(stored)],
             "can_submit": current in (workflow.EDITING, workflow.RETURNED)
             and person is not None,
             "can_review": current == workflow.SUBMITTED and workflow.may_review(state)}
+
+
+def _clause_comments(stored: Any) -> dict[str, list[dict[str, Any]]]:
+    """The lawyer's comments on clauses, by the document they are in."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for comment in workflow.comments_of(stored):
+        clause = str(comment.get("clause") or "")
+        if "#" in clause:
+            name, block = clause.split("#", 1)
+            found.setdefault(name, []).append({**comment, "block": block})
+    return found
 
 
 def _answers(interview: Interview) -> list[dict[str, Any]]:
@@ -347,15 +360,17 @@ def _checked(state: State, stored: Any, stage: str,
             package = state.render_package(text, stage=stage, today=state.today,
                                             count_sheets=False, lang=i18n.current_language())
             findings, unverified = package.findings, _unverified(package)
+            clauses = workflow.clauses(package) if state.accounts is not None else []
         except FindingsError:
             findings, unverified = state.review(text, stage=stage, today=state.today), []
+            clauses = []
     except InputError as exc:  # an interview not finished: what its answers lack
         return {"findings": _findings(list(exc.problems), interview), "has_errors": True,
-                "unverified": []}
+                "unverified": [], "clauses": []}
     except XbdocsError as exc:  # answers that read but cannot be checked
         raise Page(422, i18n._("The package cannot be built"), exc.lines()) from None
     return {"findings": _findings(findings, interview), "unverified": unverified,
-            "has_errors": any(f.severity == ERROR for f in findings)}
+            "has_errors": any(f.severity == ERROR for f in findings), "clauses": clauses}
 
 
 def _unverified(package: xbdocs.RenderedPackage) -> list[dict[str, Any]]:

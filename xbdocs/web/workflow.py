@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -124,14 +125,12 @@ def _comment(request: Request, state: State, stored: Stored, form: Any,
     """Keep the lawyer's comment (if any) on a question or on the draft as a whole; the
     draft as saved with it, None when there was none."""
     text = str(form.get("comment") or "").strip().replace("\r\n", "\n")
-    question = str(form.get("question") or "")
+    question, clause = _about(form)
     if not text:
         return None
     if len(text) > MAX_COMMENT:
         raise Page(422, i18n._("The comment is too long"), [i18n._(
             "A comment is at most {limit} characters.").format(limit=MAX_COMMENT)])
-    if question and question not in BY_ID:
-        raise Page(400, i18n._("Bad request"), [i18n._("There is no such question.")])
     comments = comments_of(stored)
     if len(comments) >= MAX_COMMENTS:
         raise Page(422, i18n._("Too many comments"), [i18n._(
@@ -139,7 +138,7 @@ def _comment(request: Request, state: State, stored: Stored, form: Any,
     person = current_person.get()
     comment = {"by": person.username if person else "?",
                "at": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
-               "question": question, "text": text}
+               "question": question, "clause": clause, "text": text}
     review = {**stored.review, "comments": [*comments, comment]}
     try:
         saved = state.drafts.save(stored, stored.draft, revision, keep_source=True,
@@ -149,6 +148,43 @@ def _comment(request: Request, state: State, stored: Stored, form: Any,
             "Open the review again: it shows the newer answers.")]) from None
     state.audit(request, "comment-added", saved, None, comment)
     return saved
+
+
+#: A clause of a document a comment is about: «agreement.ru.docx#subject.main».
+CLAUSE = re.compile(r"[a-z0-9][a-z0-9.-]{0,59}\.docx#[A-Za-z0-9_.:-]{1,80}")
+
+
+def _about(form: Any) -> tuple[str, str]:
+    """What a comment is about: a question (``q:<id>``, or the older ``question`` field),
+    a clause of a document (``c:<file>#<block>``), or the draft as a whole."""
+    about = str(form.get("about") or "")
+    if about.startswith("q:"):
+        about, question = "", about[2:]
+    else:
+        question = str(form.get("question") or "")
+    clause = about[2:] if about.startswith("c:") else ""
+    if clause and not CLAUSE.fullmatch(clause):
+        raise Page(400, i18n._("Bad request"), [i18n._("There is no such clause.")])
+    if question and question not in BY_ID:
+        raise Page(400, i18n._("Bad request"), [i18n._("There is no such question.")])
+    return question, clause
+
+
+def clauses(package: Any) -> list[dict[str, Any]]:
+    """The clauses a lawyer may comment on: each document's numbered or named blocks, as
+    «agreement.ru.docx#subject.main» with what it begins with."""
+    from xbdocs.model import Document
+
+    found = []
+    for name, model in package.models.items():
+        if not isinstance(model, Document):
+            continue
+        items = [{"value": f"{name}#{block.id}",
+                  "label": " ".join(block.text.split())[:70]}
+                 for block in model.blocks if block.id and block.text.strip()]
+        found.append({"document": package.titles.get(name, name), "file": name,
+                      "items": items})
+    return found
 
 
 def _accept(request: Request, state: State, stored: Stored, revision: int) -> None:
