@@ -17,7 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -275,6 +285,7 @@ class DepartmentFact(Base):
     these put in (:func:`xbdocs.profile.with_facts`)."""
 
     __tablename__ = "facts"
+    __table_args__ = (UniqueConstraint("profile", "place"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile: Mapped[str] = mapped_column(String(60))
