@@ -108,3 +108,42 @@ def test_the_admin_verifies_a_fact_in_the_browser_and_others_may_not(tmp_path):
                                          "place": GOVERNMENT, "field-address": ADDRESS,
                                          "source": ""})
     assert refused.status_code == 422 and 'role="alert"' in refused.text
+
+
+def test_a_party_verified_by_the_department_is_printed_and_no_longer_flagged(tmp_path):
+    """The catalogue's official name of a party, verified (and corrected) by the
+    department: the server's documents print it and the check sheet stops flagging it —
+    for the server's requests only (a contextvar), the shipped catalogue unchanged."""
+    from xbdocs import catalogue
+
+    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
+    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
+    accounts.add("ivanova", "clerk", password=PASSWORD,
+                 municipalities=["altai-uglovsky-district"], by="admin1")
+    facts = Facts(accounts.register)
+    corrected = "Администрация Угловского района Алтайского края (проверено)"
+    facts.set("parties.altai-uglovsky-district", {"name_ru": corrected},
+              "устав района, ст. 30", by="admin1")
+    with pytest.raises(InputError, match="no such party"):
+        facts.set("parties.nowhere", {"name_ru": "x"}, "y", by="admin1")
+    with pytest.raises(InputError, match="not a field of a party"):
+        facts.set("parties.altai-uglovsky-district", {"colour": "x"}, "y", by="admin1")
+    app = create_app(tmp_path / "data", today=dt.date(2026, 12, 3), accounts=accounts,
+                     server_names=("xbdocs.example.ru",))
+    clerk = login(app, "ivanova")
+    uploaded = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                           "stage": "agreement"},
+                          files={"answers": ("a.yaml", SAMPLE.read_bytes(), "text/yaml")},
+                          follow_redirects=False)
+    draft = uploaded.headers["location"].split("/")[2]
+    archive = clerk.get(f"/download/{draft}/package.zip").content
+    agreement = zipfile.ZipFile(io.BytesIO(zipfile.ZipFile(io.BytesIO(archive)).read(
+        "agreement.ru.docx"))).read("word/document.xml").decode("utf-8")
+    assert "(проверено)" in agreement
+    review = clerk.get(f"/review/{draft}").text
+    unverified = review[review.index('<ul class="unverified">'):]
+    assert "Бородулихинского" in unverified          # the Kazakh party: still to verify
+    assert "Угловского района" not in unverified     # the department verified it
+    assert catalogue.load().parties["altai-uglovsky-district"].verified is False  # shipped
+    page = login(app, "admin1").get("/facts").text
+    assert "parties.altai-uglovsky-district" in page

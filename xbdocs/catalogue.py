@@ -7,7 +7,11 @@ entries it uses.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -137,8 +141,47 @@ def _entries(items: list[dict], source: str, forms: dict) -> dict[str, Entry]:
     return entries
 
 
-@cache
+#: The catalogue of the request being served, when a department's own facts change the
+#: shipped one (the department server; :func:`using`). Per request, never process-wide:
+#: a contextvar, as the interface language is.
+_department: ContextVar[Catalogue | None] = ContextVar("xbdocs_catalogue", default=None)
+
+
 def load() -> Catalogue:
+    """The catalogue: the department's (:func:`using`) while one is in use, else the
+    shipped one, read once per process."""
+    current = _department.get()
+    return current if current is not None else shipped()
+
+
+@contextmanager
+def using(cat: Catalogue) -> Iterator[None]:
+    """Use ``cat`` instead of the shipped catalogue in this context (a request)."""
+    token = _department.set(cat)
+    try:
+        yield
+    finally:
+        _department.reset(token)
+
+
+def with_parties(cat: Catalogue, facts: dict[str, dict[str, str]]) -> Catalogue:
+    """``cat`` with parties' official names verified (or corrected) by a department: for
+    each party id, ``name_ru``/``name_kk`` when given and the source; the party is then
+    verified. Unknown ids are left out."""
+    parties = dict(cat.parties)
+    for party_id, fact in facts.items():
+        party = parties.get(party_id)
+        if party is None:
+            continue
+        name = Bilingual(ru=fact.get("name_ru") or party.name.ru,
+                         kk=fact.get("name_kk") or party.name.kk)
+        parties[party_id] = dataclasses.replace(party, name=name, verified=True,
+                                                source=fact.get("source") or party.source)
+    return dataclasses.replace(cat, parties=parties)
+
+
+@cache
+def shipped() -> Catalogue:
     """The shipped catalogue, read once per process."""
     forms: dict[str, dict[str, dict[str, str]]] = {}
     areas = _read("areas.yaml")

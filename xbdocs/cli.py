@@ -1205,6 +1205,27 @@ def facts_list(ctx: click.Context) -> None:
             fields = place.fields
         shown = "; ".join(f"{key}: {value}" for key, value in fields.items())
         say(f"{place.place}  [{state}]  {shown}")
+    _facts_list_parties(ctx)
+
+
+def _facts_list_parties(ctx: click.Context) -> None:
+    """The catalogue's parties not verified in the shipped data, or verified here."""
+    from xbdocs import catalogue
+    from xbdocs.registry.facts import CATALOGUE, PARTIES
+
+    mine = {f.place: f for f in _facts(ctx).all(CATALOGUE)}
+    for party in catalogue.shipped().parties.values():
+        own = mine.get(f"{PARTIES}{party.id}")
+        if party.verified and own is None:
+            continue
+        if own is not None:
+            state = _("verified by {who} on {day}").format(
+                who=own.verified_by, day=own.verified_on.strftime("%d.%m.%Y")
+                if own.verified_on else "")
+        else:
+            state = _("not verified")
+        name = (own.fields.get("name_ru") if own else None) or party.name.ru
+        say(f"{PARTIES}{party.id}  [{state}]  name_ru: {name}")
 
 
 @facts_group.command("set", help=N_(

@@ -23,6 +23,10 @@ from xbdocs.registry.models import DepartmentFact
 from xbdocs.registry.store import Register, clean_text
 
 MAX_SOURCE = 500
+#: Where the department's facts about the catalogue's parties are kept (in place of a
+#: profile's id), and how their places begin: ``parties.altai-uglovsky-district``.
+CATALOGUE, PARTIES = "catalogue", "parties."
+PARTY_FIELDS = ("name_ru", "name_kk")
 
 
 class Facts:
@@ -40,6 +44,8 @@ class Facts:
         """Verify (and complete) a fact: each field checked as any text the documents
         print, the source required, the resulting profile read back as the build reads
         it — so nothing is kept that would break a document."""
+        if place.startswith(PARTIES):
+            return self._set_party(place, fields, source, by=by, on=on, address=address)
         known = {p.place: p for p in profile_module.fact_places(profile_id)}
         if place not in known:
             raise InputError.one("facts", Message("{place}: not a fact of the profile; "
@@ -81,6 +87,58 @@ class Facts:
                             {"fields": checked, "source": source_text,
                              "verified_on": on.isoformat()})
         return row
+
+    def _set_party(self, place: str, fields: dict[str, str], source: str, *, by: str,
+                   on: dt.date | None, address: str) -> DepartmentFact:
+        """A party of the catalogue: its official name (``name_ru``, ``name_kk``) checked
+        against the department's source; the documents then print it and stop flagging
+        it."""
+        from xbdocs import catalogue
+
+        party_id = place[len(PARTIES):]
+        if party_id not in catalogue.shipped().parties:
+            raise InputError.one("facts", Message("{place}: no such party in the catalogue "
+                                                  "(xbdocs catalogue list --kind party)").format(
+                                                      place=printable(place, 120)))
+        checked = {}
+        for key, value in fields.items():
+            if key not in PARTY_FIELDS:
+                raise InputError.one("facts", Message("{key}: not a field of a party; one of "
+                                                      "{fields}").format(
+                    key=printable(key, 40), fields=", ".join(PARTY_FIELDS)))
+            text, problem = clean_text(value, limit=300)
+            if problem is not None:
+                raise InputError.one("facts", Message("{key}: {problem}").format(
+                    key=key, problem=problem))
+            if text:
+                checked[key] = text
+        source_text, problem = clean_text(source, limit=MAX_SOURCE)
+        if problem is not None or not source_text:
+            raise InputError.one("facts", Message(
+                "source: say where the fact was checked (an act, a letter, the official "
+                "site)"))
+        on = on or dt.date.today()
+        with self.register.session() as session:
+            row = session.scalar(select(DepartmentFact).where(
+                DepartmentFact.profile == CATALOGUE, DepartmentFact.place == place))
+            old = _shown(row) if row else None
+            if row is None:
+                row = DepartmentFact(profile=CATALOGUE, place=place)
+                session.add(row)
+            row.fields, row.source, row.verified_by = checked, source_text, by
+            row.verified_on, row.at = on, dt.datetime.now(dt.UTC)
+            Accounts.record(session, by, address, "fact-set", "setting",
+                            f"{CATALOGUE}:{place}"[:64], "", old,
+                            {"fields": checked, "source": source_text,
+                             "verified_on": on.isoformat()})
+        return row
+
+    def parties(self) -> dict[str, dict[str, str]]:
+        """The parties the department verified: their names and the source as the
+        documents' notes quote it (for :func:`xbdocs.catalogue.with_parties`)."""
+        return {row.place[len(PARTIES):]: {**dict(row.fields or {}),
+                                           "source": _shown(row)["source"]}
+                for row in self.all(CATALOGUE)}
 
     def profile_text(self, profile_id: str = profile_module.DEFAULT_PROFILE) -> str | None:
         """The profile with the department's facts, or None when it has none."""

@@ -119,7 +119,9 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
             response = refused
         else:
             try:
-                response = await call_next(request)
+                department = await _department_catalogue(state)
+                with catalogue.using(department) if department else contextlib.nullcontext():
+                    response = await call_next(request)
             except Exception:  # a bug: the traceback to the log, a page to the clerk
                 _LOG.exception("internal error on %s %s", request.method, request.url.path)
                 with i18n.language(language_of(request)):
@@ -150,6 +152,16 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     pdf.add_routes(app, state, jobs)
     _file_routes(app, state)
     return app
+
+
+async def _department_catalogue(state: State) -> Any:
+    """The catalogue with the department's verified parties, for this request (None: the
+    shipped one serves)."""
+    if state.accounts is None:
+        return None
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(state.department_catalogue)
 
 
 async def _guarded(request: Request, state: State) -> Response | None:

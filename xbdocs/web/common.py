@@ -79,6 +79,9 @@ class State:
         self.secure_cookies = secure_cookies
         #: Checks a directory user's password (name, password) → bool; None: no directory.
         self.directory: Any = None
+        #: The department's catalogue by the digest of its facts (a memo of content: the
+        #: same facts give the same catalogue, whichever request asks).
+        self._catalogues: dict[str, Catalogue] = {}
         self.drafts = DraftFiles(Path(data_dir) / "drafts")
         self.data_dir = Path(data_dir)
         self._today, self.port, self.cat = today, port, cat
@@ -180,8 +183,31 @@ class State:
 
     def interview(self, stored: Stored) -> Interview:
         """The draft's interview, speaking the language of the request being served."""
-        return Interview(stored.draft.session(self.cat), i18n.current_language(),
+        from xbdocs import catalogue
+
+        return Interview(stored.draft.session(catalogue.load()), i18n.current_language(),
                          today=self.today)
+
+    def department_catalogue(self) -> Catalogue | None:
+        """The catalogue with the parties the department verified (their official names),
+        or None when it verified none. Made once per content of those facts."""
+        if self.accounts is None:
+            return None
+        import hashlib
+        import json
+
+        from xbdocs import catalogue
+        from xbdocs.registry.facts import Facts
+
+        parties = Facts(self.accounts.register).parties()
+        if not parties:
+            return None
+        key = hashlib.sha256(json.dumps(parties, sort_keys=True).encode()).hexdigest()
+        made = self._catalogues.get(key)
+        if made is None:
+            made = catalogue.with_parties(catalogue.shipped(), parties)
+            self._catalogues = {key: made}  # the newest only: facts change rarely
+        return made
 
     def profile(self) -> str | None:
         """The filing profile the documents are built with: on the department server the

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xbdocs import i18n
 from xbdocs import profile as profile_module
 from xbdocs.errors import XbdocsError
-from xbdocs.registry.facts import Facts
+from xbdocs.registry.facts import PARTY_FIELDS, Facts
 from xbdocs.registry.models import ADMIN
 from xbdocs.web.common import (
     Page,
@@ -31,7 +31,9 @@ FIELD_LABELS = {"text": i18n.N_("Wording"), "body": i18n.N_("The body"),
                 "position": i18n.N_("The official's post"), "address": i18n.N_("Address"),
                 "kind": i18n.N_("The kind of act"), "date": i18n.N_("Date"),
                 "number": i18n.N_("Number"), "title": i18n.N_("Title"),
-                "about": i18n.N_("What the act is about"), "article": i18n.N_("Article")}
+                "about": i18n.N_("What the act is about"), "article": i18n.N_("Article"),
+                "name_ru": i18n.N_("Official name in Russian"),
+                "name_kk": i18n.N_("Official name in Kazakh")}
 
 
 def _admin() -> None:
@@ -39,6 +41,28 @@ def _admin() -> None:
     if person is None or person.role != ADMIN:
         raise Page(403, i18n._("Forbidden"), [i18n._(
             "Only the department's administrator keeps its facts.")])
+
+
+def _party_rows(facts: Facts) -> list[dict[str, Any]]:
+    """The catalogue's parties the shipped data leaves unverified, or the department has
+    verified: their official names."""
+    from xbdocs import catalogue
+    from xbdocs.registry.facts import CATALOGUE, PARTIES
+
+    mine = {f.place: f for f in facts.all(CATALOGUE)}
+    rows = []
+    for party in catalogue.shipped().parties.values():
+        own = mine.get(f"{PARTIES}{party.id}")
+        if party.verified and own is None:
+            continue
+        fields = {"name_ru": party.name.ru, "name_kk": party.name.kk,
+                  **(own.fields if own else {})}
+        rows.append({"place": f"{PARTIES}{party.id}", "fields": fields, "shipped": False,
+                     "source": own.source if own else party.source,
+                     "by": own.verified_by if own else "",
+                     "on": own.verified_on.strftime("%d.%m.%Y") if own and isinstance(
+                         own.verified_on, dt.date) else ""})
+    return rows
 
 
 def _rows(facts: Facts) -> list[dict[str, Any]]:
@@ -52,7 +76,7 @@ def _rows(facts: Facts) -> list[dict[str, Any]]:
                      "by": own.verified_by if own else "",
                      "on": own.verified_on.strftime("%d.%m.%Y") if own and isinstance(
                          own.verified_on, dt.date) else ""})
-    return rows
+    return rows + _party_rows(facts)
 
 
 def add_routes(app: FastAPI, state: State) -> None:
@@ -75,7 +99,8 @@ def add_routes(app: FastAPI, state: State) -> None:
             check_csrf(request, form)
             person = current_person.get()
             fields = {key: str(form.get(f"field-{key}") or "")
-                      for key in profile_module.FACT_FIELDS if f"field-{key}" in form}
+                      for key in (*profile_module.FACT_FIELDS, *PARTY_FIELDS)
+                      if f"field-{key}" in form}
             try:
                 on_text = str(form.get("on") or "").strip()
                 from xbdocs.yamlread import parse_date
