@@ -930,6 +930,47 @@ def letterhead_case(rng: random.Random, variant: str | None = None) -> Case:
     return case
 
 
+# --- the department server's users and facts (xbdocs users, xbdocs facts) -----------------
+
+ACCOUNT_VARIANTS = ["users-hostile", "users-secret-file", "facts-hostile", "facts-secret"]
+
+
+def accounts_case(rng: random.Random, variant: str | None = None) -> Case:
+    """``xbdocs users`` and ``xbdocs facts`` given hostile names, roles, municipalities,
+    regions, passwords (on standard input), places, fields and sources — and the secret's
+    path where a file name could be taken: each refused in one line, nothing shown of it."""
+    choice = _pick(rng, ACCOUNT_VARIANTS, variant)
+    case = Case(f"accounts-{choice}", door="accounts", usage_errors=True)
+    hostile = [rng.choice(HOSTILE_TEXT) for _ in range(6)]
+    if choice.startswith("users"):
+        name = "@@SECRET@@" if choice == "users-secret-file" else hostile[0]
+        case.stdin = rng.choice([hostile[1] + "\n", "correct horse battery\n", "",
+                                 "x" * 5000 + "\n"])
+        case.commands = [
+            ["users", "--db", DB, "add", name, "--role",
+             rng.choice(["clerk", "lawyer", "admin", hostile[2]]), "--municipality",
+             rng.choice(["altai-uglovsky-district", hostile[3], "@@SECRET@@"]),
+             "--region", rng.choice(["altai-krai", hostile[4], ""]), "--name", hostile[5],
+             "--password-stdin"],
+            ["users", "--db", DB, "list"], ["users", "--db", DB, "list", "--format", "json"],
+            ["users", "--db", DB, rng.choice(["disable", "enable", "reset-password"]), name,
+             "--password-stdin"] if rng.random() < 0.3 else
+            ["users", "--db", DB, rng.choice(["disable", "enable"]), name]]
+    else:
+        place = rng.choice(["tracks.municipal.addressees.government",
+                            "parties.altai-uglovsky-district", hostile[0],
+                            "@@SECRET@@" if choice == "facts-secret" else hostile[1]])
+        case.commands = [
+            ["facts", "--db", DB, "set", place, "--field",
+             f"{rng.choice(['address', 'name_ru', 'colour', hostile[2]])}={hostile[3]}",
+             "--source", rng.choice([hostile[4], "", "@@SECRET@@"]), "--on",
+             rng.choice(["01.12.2026", hostile[5], "2026-02-30"])],
+            ["facts", "--db", DB, "list"],
+            ["facts", "--db", DB, "--profile", rng.choice(["altai-krai", "@@SECRET@@",
+                                                           hostile[0]]), "list"]]
+    return case
+
+
 #: Each door's maker and its variants: CI runs each variant once.
 DOORS: dict[str, tuple[Callable[..., Case], list[str]]] = {
     "batch": (batch_case, BATCH_VARIANTS),
@@ -938,4 +979,5 @@ DOORS: dict[str, tuple[Callable[..., Case], list[str]]] = {
     "interview": (interview_case, INTERVIEW_VARIANTS),
     "db": (db_case, [f"value-{i}" for i in range(len(DB_VALUES))]),
     "letterhead": (letterhead_case, LETTERHEAD_VARIANTS),
+    "accounts": (accounts_case, ACCOUNT_VARIANTS),
 }

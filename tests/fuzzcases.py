@@ -459,8 +459,8 @@ def _build_case(rng: random.Random) -> Case:
 
 
 #: How the long campaign shares its inputs among the doors.
-DOOR_SHARES = {"build": 0.40, "batch": 0.20, "registry": 0.20, "plan": 0.10,
-               "interview": 0.05, "db": 0.025, "letterhead": 0.025}
+DOOR_SHARES = {"build": 0.40, "batch": 0.20, "registry": 0.18, "plan": 0.10,
+               "interview": 0.05, "db": 0.025, "letterhead": 0.025, "accounts": 0.02}
 
 
 def make_case(rng: random.Random, index: int) -> Case:
