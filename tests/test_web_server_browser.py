@@ -236,7 +236,7 @@ def test_the_department_servers_story_in_chromium(browser, department):
     assert lawyer.page.url.endswith(f"/review/{draft}")
     assert lawyer.page.locator("form.verdict").count() == 1
     checked.page(lawyer, "review lawyer")
-    lawyer.page.select_option("#comment-question", "russian-post-ru")
+    lawyer.page.select_option("#comment-question", "q:russian-post-ru")
     lawyer.page.fill("#comment-text", "Укажите должность полностью.")
     back = 'form.verdict button[value="return"]'
     assert lawyer.page.inner_text(back).startswith("Вернуть специалисту")
