@@ -41,38 +41,37 @@ class Facts:
     def set(self, place: str, fields: dict[str, str], source: str, *, by: str,
             on: dt.date | None = None, address: str = "",
             profile_id: str = profile_module.DEFAULT_PROFILE) -> DepartmentFact:
-        """Verify (and complete) a fact: each field checked as any text the documents
-        print, the source required, the resulting profile read back as the build reads
-        it — so nothing is kept that would break a document."""
+        """Verify (and complete) a fact of the profile, or a party's official name
+        (``parties.<id>``): each field checked as any text the documents print, the source
+        required, and a profile fact read back in the profile as the build reads it — so
+        nothing is kept that would break a document."""
+        on = on or dt.date.today()
+        source_text = _source(source)
         if place.startswith(PARTIES):
-            return self._set_party(place, fields, source, by=by, on=on, address=address)
-        known = {p.place: p for p in profile_module.fact_places(profile_id)}
-        if place not in known:
+            from xbdocs import catalogue
+
+            if place[len(PARTIES):] not in catalogue.shipped().parties:
+                raise InputError.one("facts", Message(
+                    "{place}: no such party in the catalogue (xbdocs catalogue list --kind "
+                    "party)").format(place=printable(place, 120)))
+            checked = _fields(fields, PARTY_FIELDS, Message(
+                "{key}: not a field of a party; one of {fields}"))
+            return self._keep(CATALOGUE, place, checked, source_text, by, on, address)
+        if place not in {p.place for p in profile_module.fact_places(profile_id)}:
             raise InputError.one("facts", Message("{place}: not a fact of the profile; "
                                                   "xbdocs facts list shows them").format(
                                                       place=printable(place, 120)))
-        checked: dict[str, str] = {}
-        for key, value in fields.items():
-            if key not in profile_module.FACT_FIELDS:
-                raise InputError.one("facts", Message("{key}: not a field of a fact; one of "
-                                                      "{fields}").format(
-                    key=printable(key, 40), fields=", ".join(profile_module.FACT_FIELDS)))
-            text, problem = clean_text(value, limit=300)
-            if problem is not None:
-                raise InputError.one("facts", Message("{key}: {problem}").format(
-                    key=key, problem=problem))
-            if text:
-                checked[key] = text
-        source_text, problem = clean_text(source, limit=MAX_SOURCE)
-        if problem is not None or not source_text:
-            raise InputError.one("facts", Message(
-                "source: say where the fact was checked (an act, a letter, the official "
-                "site)"))
-        on = on or dt.date.today()
+        checked = _fields(fields, profile_module.FACT_FIELDS, Message(
+            "{key}: not a field of a fact; one of {fields}"))
         current = {f.place: _shown(f) for f in self.all(profile_id)}
         current[place] = {"fields": checked, "source": _provenance(source_text, by, on)}
         profile_module.load_text(profile_module.with_facts(profile_id, current),
                                  f"{profile_id} with the department's facts")
+        return self._keep(profile_id, place, checked, source_text, by, on, address)
+
+    def _keep(self, profile_id: str, place: str, checked: dict[str, str], source: str,
+              by: str, on: dt.date, address: str) -> DepartmentFact:
+        """Store a fact (a new row, or the place's row changed) with its audit row."""
         with self.register.session() as session:
             row = session.scalar(select(DepartmentFact).where(
                 DepartmentFact.profile == profile_id, DepartmentFact.place == place))
@@ -80,56 +79,11 @@ class Facts:
             if row is None:
                 row = DepartmentFact(profile=profile_id, place=place)
                 session.add(row)
-            row.fields, row.source, row.verified_by = checked, source_text, by
+            row.fields, row.source, row.verified_by = checked, source, by
             row.verified_on, row.at = on, dt.datetime.now(dt.UTC)
             Accounts.record(session, by, address, "fact-set", "setting",
                             f"{profile_id}:{place}"[:64], "", old,
-                            {"fields": checked, "source": source_text,
-                             "verified_on": on.isoformat()})
-        return row
-
-    def _set_party(self, place: str, fields: dict[str, str], source: str, *, by: str,
-                   on: dt.date | None, address: str) -> DepartmentFact:
-        """A party of the catalogue: its official name (``name_ru``, ``name_kk``) checked
-        against the department's source; the documents then print it and stop flagging
-        it."""
-        from xbdocs import catalogue
-
-        party_id = place[len(PARTIES):]
-        if party_id not in catalogue.shipped().parties:
-            raise InputError.one("facts", Message("{place}: no such party in the catalogue "
-                                                  "(xbdocs catalogue list --kind party)").format(
-                                                      place=printable(place, 120)))
-        checked = {}
-        for key, value in fields.items():
-            if key not in PARTY_FIELDS:
-                raise InputError.one("facts", Message("{key}: not a field of a party; one of "
-                                                      "{fields}").format(
-                    key=printable(key, 40), fields=", ".join(PARTY_FIELDS)))
-            text, problem = clean_text(value, limit=300)
-            if problem is not None:
-                raise InputError.one("facts", Message("{key}: {problem}").format(
-                    key=key, problem=problem))
-            if text:
-                checked[key] = text
-        source_text, problem = clean_text(source, limit=MAX_SOURCE)
-        if problem is not None or not source_text:
-            raise InputError.one("facts", Message(
-                "source: say where the fact was checked (an act, a letter, the official "
-                "site)"))
-        on = on or dt.date.today()
-        with self.register.session() as session:
-            row = session.scalar(select(DepartmentFact).where(
-                DepartmentFact.profile == CATALOGUE, DepartmentFact.place == place))
-            old = _shown(row) if row else None
-            if row is None:
-                row = DepartmentFact(profile=CATALOGUE, place=place)
-                session.add(row)
-            row.fields, row.source, row.verified_by = checked, source_text, by
-            row.verified_on, row.at = on, dt.datetime.now(dt.UTC)
-            Accounts.record(session, by, address, "fact-set", "setting",
-                            f"{CATALOGUE}:{place}"[:64], "", old,
-                            {"fields": checked, "source": source_text,
+                            {"fields": checked, "source": source,
                              "verified_on": on.isoformat()})
         return row
 
@@ -158,6 +112,32 @@ class Facts:
             folder.mkdir(parents=True, exist_ok=True)
             system.write_atomic(path, text.encode("utf-8"))
         return path
+
+
+def _fields(fields: dict[str, str], allowed: tuple[str, ...],
+            unknown: Message) -> dict[str, str]:
+    """A fact's fields, each one of ``allowed`` and checked as any text a document prints;
+    empty ones left out."""
+    checked = {}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise InputError.one("facts", unknown.format(key=printable(key, 40),
+                                                         fields=", ".join(allowed)))
+        text, problem = clean_text(value, limit=300)
+        if problem is not None:
+            raise InputError.one("facts", Message("{key}: {problem}").format(
+                key=key, problem=problem))
+        if text:
+            checked[key] = text
+    return checked
+
+
+def _source(source: str) -> str:
+    text, problem = clean_text(source, limit=MAX_SOURCE)
+    if problem is not None or not text:
+        raise InputError.one("facts", Message(
+            "source: say where the fact was checked (an act, a letter, the official site)"))
+    return text
 
 
 def _shown(row: DepartmentFact) -> dict[str, Any]:
