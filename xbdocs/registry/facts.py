@@ -2,13 +2,14 @@
 filing profile leaves unverified or blank — an addressee's post and address, the region's
 act's date and number — verified by someone of the department, with the source and the
 day. Kept in the register's database; the server renders with the profile these make
-(:func:`profile_text`), so the documents, their Word comments and the check sheet use them
+(:meth:`Facts.profile_file`), so the documents, their Word comments and the check sheet use them
 and a verified fact is no longer flagged. Every change is in the audit trail."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -94,23 +95,21 @@ class Facts:
                                            "source": _shown(row)["source"]}
                 for row in self.all(CATALOGUE)}
 
-    def profile_text(self, profile_id: str = profile_module.DEFAULT_PROFILE) -> str | None:
-        """The profile with the department's facts, or None when it has none."""
-        facts = {f.place: _shown(f) for f in self.all(profile_id)}
-        return profile_module.with_facts(profile_id, facts) if facts else None
-
     def profile_file(self, folder: Path,
                      profile_id: str = profile_module.DEFAULT_PROFILE) -> Path | None:
-        """The profile with the department's facts as a file in ``folder`` (named by its
-        content, so every worker writes the same one once), or None when there are none."""
-        text = self.profile_text(profile_id)
-        if text is None:
+        """The profile with the department's facts as a file in ``folder``, or None when
+        there are none. Named by what it is made from (the facts and the shipped profile's
+        bytes), so it is made once — not on every render — and every worker finds the
+        same file."""
+        facts = {f.place: _shown(f) for f in self.all(profile_id)}
+        if not facts:
             return None
-        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        path = folder / f"{profile_id}-{digest}.yaml"
+        digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
+        digest.update(profile_module.find(profile_id).read_bytes())
+        path = folder / f"{profile_id}-{digest.hexdigest()[:16]}.yaml"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
-            system.write_atomic(path, text.encode("utf-8"))
+            system.write_atomic(path, profile_module.with_facts(profile_id, facts).encode())
         return path
 
 

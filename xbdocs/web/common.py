@@ -287,6 +287,13 @@ def query_without_lang(request: Request) -> str:
     return urlencode(pairs)
 
 
+def revision_of(form: Any) -> int:
+    """The draft's revision a form was made from (0 for anything that is not one, which no
+    draft has: the save is then refused as from another tab)."""
+    text = str(form.get("revision") or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def stage_of(request: Request, stored: Stored) -> str:
     """The stage a page shows: the draft's, unless the query names another (a link to
     one stage's files)."""

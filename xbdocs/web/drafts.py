@@ -85,7 +85,7 @@ class DraftFiles:
         path = self.path(draft_id)
         assert path is not None
         with _locked(path):
-            _write(path, _data(stored))
+            system.write_atomic(path, _data(stored))
         return stored
 
     def load(self, draft_id: str) -> Stored | None:
@@ -113,7 +113,7 @@ class DraftFiles:
                            current.source if keep_source else None,
                            title if title is not None else current.title, current.owner,
                            review if review is not None else current.review)
-            _write(path, _data(saved))
+            system.write_atomic(path, _data(saved))
         return saved
 
     def delete(self, draft_id: str) -> None:
@@ -185,7 +185,3 @@ def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
     """An exclusive lock for one draft, across threads and processes (a lock file beside
     it, since the draft itself is replaced by rename)."""
     return system.file_locked(path.with_suffix(".lock"), wait_seconds=30)
-
-
-def _write(path: Path, data: bytes) -> None:
-    system.write_atomic(path, data)

@@ -124,9 +124,6 @@ def _docx(files: dict[str, bytes]) -> dict[str, bytes]:
     return docx
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    system.write_atomic(path, data)
-
 
 def _message_data(message: MessageText) -> Any:
     """A message as JSON, untranslated: the job may fail in a worker speaking Russian and
@@ -194,7 +191,7 @@ class PdfJobs:
         try:
             for name, data in docx.items():
                 (staging / "in" / name).write_bytes(data)
-            _write_atomic(staging / "state.json", self._queued_state(sorted(docx)))
+            system.write_atomic(staging / "state.json", self._queued_state(sorted(docx)))
             try:
                 os.rename(staging, self.folder / identity)
             except OSError:  # ENOTEMPTY or EEXIST: the job is there
@@ -215,8 +212,8 @@ class PdfJobs:
         try:
             (job / "in").mkdir(exist_ok=True)
             for name, data in docx.items():
-                _write_atomic(job / "in" / name, data)
-            _write_atomic(job / "state.json", self._queued_state(sorted(docx)))
+                system.write_atomic(job / "in" / name, data)
+            system.write_atomic(job / "state.json", self._queued_state(sorted(docx)))
         except FileNotFoundError:
             return False
         return True
@@ -245,7 +242,7 @@ class PdfJobs:
         return state
 
     def _write_state(self, identity: str, state: dict[str, Any]) -> None:
-        _write_atomic(self.folder / identity / "state.json",
+        system.write_atomic(self.folder / identity / "state.json",
                       json.dumps(state, ensure_ascii=False).encode())
 
     def _jobs(self) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -34,6 +34,7 @@ from xbdocs.web.common import (
     current_person,
     language_of,
     not_found,
+    revision_of,
 )
 from xbdocs.web.drafts import Conflict, Stored
 from xbdocs.writer import html as html_writer
@@ -185,11 +186,6 @@ def _section(section_id: str) -> Any:
     return SECTION_BY_ID[section_id]
 
 
-def _revision(form: Any) -> int:
-    text = str(form.get("revision") or "")
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
 def _raw(stored: Stored) -> dict[str, str]:
     raw = stored.draft.notes.get(RAW)
     return raw if isinstance(raw, dict) else {}
@@ -201,7 +197,7 @@ def _save(request: Request, state: State, stored: Stored, section_id: str, form:
     the revision the page was made from; the refused answers' messages by question."""
     interview = state.interview(stored)
     given: dict[str, Any] = {}
-    raw = {k: v for k, v in _raw(stored).items()}
+    raw = dict(_raw(stored))
     if section_id == SECTIONS[0].id and only is None and form.get("stage") in STAGES:
         interview.set_stage(str(form.get("stage")))
     for asked in interview.page(section_id, previews=False):
@@ -221,7 +217,7 @@ def _save(request: Request, state: State, stored: Stored, section_id: str, form:
         interview.session.notes.pop(RAW, None)
     draft = Draft.of(interview.session)
     changed = draft.values != stored.draft.values
-    saved = state.drafts.save(stored, draft, _revision(form),
+    saved = state.drafts.save(stored, draft, revision_of(form),
                               keep_source=not changed, title=_title(interview, stored),
                               review=workflow.after_edit(stored.review) if changed
                               else None)

@@ -72,7 +72,7 @@ def _may_move() -> bool:
     return person is not None and person.role in (LAWYER, ADMIN)
 
 
-def _row(entry: Agreement, today: dt.date) -> dict[str, Any]:
+def _row(entry: Agreement) -> dict[str, Any]:
     return {"id": entry.id, "title": entry.title, "russian": entry.russian_party,
             "kazakh": entry.kazakh_party, "status": str(statuses.shown(entry.status)),
             "status_on": entry.status_on.strftime("%d.%m.%Y") if isinstance(
@@ -104,7 +104,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             districts = sorted({_place(state, e)[0] for e in _visible(state, register.all())}
                                - {""})
             return state.page(request, "register.html", {
-                "rows": [_row(e, state.today) for e in entries],
+                "rows": [_row(e) for e in entries],
                 "statuses": [(s, str(statuses.shown(s))) for s in statuses.STATUSES],
                 "districts": [(d, state.cat.parties[d].name.ru if d in state.cat.parties
                                else d) for d in districts],
@@ -245,7 +245,7 @@ def _details(entry: Agreement, state: State) -> dict[str, Any]:
     history = [{"on": c.on.strftime("%d.%m.%Y") if isinstance(c.on, dt.date) else "",
                 "status": str(statuses.shown(c.status)), "number": c.number, "note": c.note,
                 "by": c.by, "kind": c.kind} for c in entry.history]
-    return {"entry": _row(entry, state.today), "history": history,
+    return {"entry": _row(entry), "history": history,
             "versions": [{"number": v.number, "by": v.by,
                           "at": v.at.strftime("%d.%m.%Y") if v.at else ""}
                          for v in entry.versions],

@@ -31,6 +31,7 @@ from xbdocs.web.common import (
     check_csrf,
     current_person,
     language_of,
+    revision_of,
 )
 from xbdocs.web.drafts import Conflict, Stored
 
@@ -76,7 +77,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             stored = state.stored(draft_id)
             form = await request.form(max_files=0, max_fields=4)
             check_csrf(request, form)
-            _move(request, state, stored, _revision(form), SUBMITTED, "draft-submitted")
+            _move(request, state, stored, revision_of(form), SUBMITTED, "draft-submitted")
         return RedirectResponse(f"/review/{draft_id}", status_code=303)
 
     @app.post("/draft/{draft_id}/verdict")
@@ -89,7 +90,7 @@ def add_routes(app: FastAPI, state: State) -> None:
             if not may_review(state):
                 raise Page(403, i18n._("Forbidden"), [i18n._(
                     "Only a lawyer of the region reviews drafts.")])
-            revision = _revision(form)
+            revision = revision_of(form)
             commented = _comment(request, state, stored, form, revision)
             if commented is not None:  # the comment's save checked the page's revision
                 stored, revision = commented, commented.revision
@@ -101,21 +102,22 @@ def add_routes(app: FastAPI, state: State) -> None:
         return RedirectResponse(f"/review/{draft_id}", status_code=303)
 
 
-def _revision(form: Any) -> int:
-    text = str(form.get("revision") or "")
-    return int(text) if text.isdigit() and len(text) < 10 else 0
+def _save_review(state: State, stored: Stored, revision: int, review: dict) -> Stored:
+    """Keep the draft's review (its answers as they are) from the revision the page was
+    made from; a page behind the draft gets a 409 page."""
+    try:
+        return state.drafts.save(stored, stored.draft, revision, keep_source=True,
+                                 review=review)
+    except Conflict:
+        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
+            "Open the review again: it shows the newer answers.")]) from None
 
 
 def _move(request: Request, state: State, stored: Stored, revision: int, to: str,
           action: str, extra: dict | None = None) -> Stored:
     old = state_of(stored)
     review = {**stored.review, "state": to, **(extra or {})}
-    try:
-        saved = state.drafts.save(stored, stored.draft, revision, keep_source=True,
-                                  review=review)
-    except Conflict:
-        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
-            "Open the review again: it shows the newer answers.")]) from None
+    saved = _save_review(state, stored, revision, review)
     state.audit(request, action, saved, {"state": old}, {"state": to, **(extra or {})})
     return saved
 
@@ -140,12 +142,7 @@ def _comment(request: Request, state: State, stored: Stored, form: Any,
                "at": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
                "question": question, "clause": clause, "text": text}
     review = {**stored.review, "comments": [*comments, comment]}
-    try:
-        saved = state.drafts.save(stored, stored.draft, revision, keep_source=True,
-                                  review=review)
-    except Conflict:
-        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
-            "Open the review again: it shows the newer answers.")]) from None
+    saved = _save_review(state, stored, revision, review)
     state.audit(request, "comment-added", saved, None, comment)
     return saved
 
