@@ -147,3 +147,15 @@ def test_a_party_verified_by_the_department_is_printed_and_no_longer_flagged(tmp
     assert catalogue.load().parties["altai-uglovsky-district"].verified is False  # shipped
     page = login(app, "admin1").get("/facts").text
     assert "parties.altai-uglovsky-district" in page
+
+
+def test_the_notes_name_the_profile_as_the_clerk_knows_it(facts, tmp_path):
+    """The department's profile keeps the shipped file's name: a note still says
+    «altai-krai.yaml: tracks…», not a digest."""
+    facts.set(GOVERNMENT, {"address": ADDRESS}, "сайт", by="petrov")
+    path = facts.profile_file(tmp_path / "profiles")
+    assert path.name == "altai-krai.yaml"
+    package = xbdocs.render_package(SAMPLE.read_text("utf-8"), stage="approval",
+                                    count_sheets=False, profile=str(path))
+    places = [item.place for item in package.unverified if item.place.endswith("_act")]
+    assert places and all(p.startswith("altai-krai.yaml:") for p in places)

@@ -106,9 +106,11 @@ class Facts:
             return None
         digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
         digest.update(profile_module.find(profile_id).read_bytes())
-        path = folder / f"{profile_id}-{digest.hexdigest()[:16]}.yaml"
+        # The file keeps the profile's own name (the check sheet's notes say where a fact
+        # is: «altai-krai.yaml: tracks…»); its folder is named by the digest.
+        path = folder / digest.hexdigest()[:16] / f"{profile_module.find(profile_id).stem}.yaml"
         if not path.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             system.write_atomic(path, profile_module.with_facts(profile_id, facts).encode())
         return path
 
