@@ -164,20 +164,28 @@ def using(cat: Catalogue) -> Iterator[None]:
         _department.reset(token)
 
 
-def with_parties(cat: Catalogue, facts: dict[str, dict[str, str]]) -> Catalogue:
-    """``cat`` with parties' official names verified (or corrected) by a department: for
-    each party id, ``name_ru``/``name_kk`` when given and the source; the party is then
-    verified. Unknown ids are left out."""
-    parties = dict(cat.parties)
-    for party_id, fact in facts.items():
-        party = parties.get(party_id)
-        if party is None:
-            continue
-        name = Bilingual(ru=fact.get("name_ru") or party.name.ru,
-                         kk=fact.get("name_kk") or party.name.kk)
-        parties[party_id] = dataclasses.replace(party, name=name, verified=True,
-                                                source=fact.get("source") or party.source)
-    return dataclasses.replace(cat, parties=parties)
+def with_parties(cat: Catalogue, facts: dict[str, dict]) -> Catalogue:
+    """``cat`` with what a department verified (or corrected) of its parties and regions
+    (:meth:`xbdocs.registry.facts.Facts.parties`): for a party id with a ``source``, its
+    official names (``name_ru``/``name_kk`` when given) — the party is then verified; for a
+    party's or a region's id with ``neighbours``, those ids across the border — its
+    neighbours are then verified, so a pairing outside them is an error (checks, XB001).
+    Unknown ids are left out."""
+    parties, regions = dict(cat.parties), dict(cat.regions)
+    for item_id, fact in facts.items():
+        party, region = parties.get(item_id), regions.get(item_id)
+        near = {"neighbours": tuple(fact["neighbours"]), "neighbours_verified": True} \
+            if fact.get("neighbours") else {}
+        if party is not None:
+            if "source" in fact:
+                name = Bilingual(ru=fact.get("name_ru") or party.name.ru,
+                                 kk=fact.get("name_kk") or party.name.kk)
+                party = dataclasses.replace(party, name=name, verified=True,
+                                            source=fact.get("source") or party.source)
+            parties[item_id] = dataclasses.replace(party, **near)
+        elif region is not None and near:
+            regions[item_id] = dataclasses.replace(region, **near)
+    return dataclasses.replace(cat, parties=parties, regions=regions)
 
 
 @cache

@@ -1,15 +1,20 @@
 """The department's own facts (``xbdocs facts``, the admin's page): what the shipped
 filing profile leaves unverified or blank — an addressee's post and address, the region's
-act's date and number — verified by someone of the department, with the source and the
-day. Kept in the register's database; the server renders with the profile these make
-(:meth:`Facts.profile_file`), so the documents, their Word comments and the check sheet use them
-and a verified fact is no longer flagged. Every change is in the audit trail."""
+act's date and number — and what the catalogue leaves unverified — a party's official
+names, a Russian border district's or region's neighbours across the border — verified by
+someone of the department, with the source and the day. Kept in the register's database;
+the server renders with the profile these make (:meth:`Facts.profile_file`) and the
+catalogue (:meth:`Facts.parties`), so the documents, their Word comments and the check
+sheet use them and a verified fact is no longer flagged. Every change is in the audit
+trail."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +30,26 @@ from xbdocs.registry.store import Register, clean_text
 
 MAX_SOURCE = 500
 #: Where the department's facts about the catalogue's parties are kept (in place of a
-#: profile's id), and how their places begin: ``parties.altai-uglovsky-district``.
-CATALOGUE, PARTIES = "catalogue", "parties."
+#: profile's id), and how their places begin: ``parties.altai-uglovsky-district`` (its
+#: official names), ``neighbours.altai-uglovsky-district`` (the Kazakh parties across the
+#: border from a Russian district; of a Russian region: the Kazakh regions).
+CATALOGUE, PARTIES, NEIGHBOURS = "catalogue", "parties.", "neighbours."
 PARTY_FIELDS = ("name_ru", "name_kk")
+NEIGHBOUR_FIELDS = ("neighbours",)
+
+
+@dataclass(frozen=True)
+class NeighbourList:
+    """A Russian border district's (``party``) or region's (``region``) neighbours across
+    the border: the catalogue's ids, whether the shipped data verified them, and the
+    department's row when it verified them."""
+
+    place: str
+    kind: str
+    name: str
+    ids: tuple[str, ...]
+    shipped: bool
+    own: DepartmentFact | None
 
 
 class Facts:
@@ -42,10 +64,12 @@ class Facts:
     def set(self, place: str, fields: dict[str, str], source: str, *, by: str,
             on: dt.date | None = None, address: str = "",
             profile_id: str = profile_module.DEFAULT_PROFILE) -> DepartmentFact:
-        """Verify (and complete) a fact of the profile, or a party's official name
-        (``parties.<id>``): each field checked as any text the documents print, the source
-        required, and a profile fact read back in the profile as the build reads it — so
-        nothing is kept that would break a document."""
+        """Verify (and complete) a fact of the profile, a party's official name
+        (``parties.<id>``) or a Russian border district's or region's neighbours
+        (``neighbours.<id>``, field ``neighbours``: catalogue ids): each field checked as
+        any text the documents print (neighbours: as Kazakh ids of the catalogue), the
+        source required, and a profile fact read back in the profile as the build reads it
+        — so nothing is kept that would break a document."""
         on = on or dt.date.today()
         source_text = _source(source)
         if place.startswith(PARTIES):
@@ -58,6 +82,9 @@ class Facts:
             checked = _fields(fields, PARTY_FIELDS, Message(
                 "{key}: not a field of a party; one of {fields}"))
             return self._keep(CATALOGUE, place, checked, source_text, by, on, address)
+        if place.startswith(NEIGHBOURS):
+            return self._keep(CATALOGUE, place, {"neighbours": _neighbours(place, fields)},
+                              source_text, by, on, address)
         if place not in {p.place for p in profile_module.fact_places(profile_id)}:
             raise InputError.one("facts", Message("{place}: not a fact of the profile; "
                                                   "xbdocs facts list shows them").format(
@@ -70,7 +97,7 @@ class Facts:
                                  f"{profile_id} with the department's facts")
         return self._keep(profile_id, place, checked, source_text, by, on, address)
 
-    def _keep(self, profile_id: str, place: str, checked: dict[str, str], source: str,
+    def _keep(self, profile_id: str, place: str, checked: dict[str, Any], source: str,
               by: str, on: dt.date, address: str) -> DepartmentFact:
         """Store a fact (a new row, or the place's row changed) with its audit row."""
         with self.register.session() as session:
@@ -88,12 +115,38 @@ class Facts:
                              "verified_on": on.isoformat()})
         return row
 
-    def parties(self) -> dict[str, dict[str, str]]:
-        """The parties the department verified: their names and the source as the
-        documents' notes quote it (for :func:`xbdocs.catalogue.with_parties`)."""
-        return {row.place[len(PARTIES):]: {**dict(row.fields or {}),
-                                           "source": _shown(row)["source"]}
-                for row in self.all(CATALOGUE)}
+    def parties(self) -> dict[str, dict[str, Any]]:
+        """The parties (and regions) the department verified, for
+        :func:`xbdocs.catalogue.with_parties`: a party's names with the source as the
+        documents' notes quote it; a party's or a region's ``neighbours`` (catalogue ids)."""
+        found: dict[str, dict[str, Any]] = {}
+        for row in self.all(CATALOGUE):
+            if row.place.startswith(PARTIES):
+                found.setdefault(row.place[len(PARTIES):], {}).update(
+                    {**dict(row.fields or {}), "source": _shown(row)["source"]})
+            elif row.place.startswith(NEIGHBOURS):
+                found.setdefault(row.place[len(NEIGHBOURS):], {})["neighbours"] = list(
+                    (row.fields or {}).get("neighbours") or ())
+        return found
+
+    def neighbour_lists(self) -> list[NeighbourList]:
+        """Every Russian border district's and region's neighbours across the border, as
+        the shipped catalogue has them or as the department verified them (the row)."""
+        from xbdocs import catalogue
+
+        cat = catalogue.shipped()
+        mine = {f.place: f for f in self.all(CATALOGUE) if f.place.startswith(NEIGHBOURS)}
+        items = [*(p for p in cat.parties.values()
+                   if p.country == "RU" and p.level != "regional"),
+                 *(r for r in cat.regions.values() if r.country == "RU" and r.border)]
+        found = []
+        for item in items:
+            own = mine.get(f"{NEIGHBOURS}{item.id}")
+            ids = tuple((own.fields or {}).get("neighbours") or ()) if own else item.neighbours
+            found.append(NeighbourList(
+                f"{NEIGHBOURS}{item.id}", "region" if isinstance(item, catalogue.Region)
+                else "party", item.name.ru, ids, item.neighbours_verified, own))
+        return found
 
     def profile_file(self, folder: Path,
                      profile_id: str = profile_module.DEFAULT_PROFILE) -> Path | None:
@@ -131,6 +184,59 @@ def _fields(fields: dict[str, str], allowed: tuple[str, ...],
         if text:
             checked[key] = text
     return checked
+
+
+def neighbours_of(place: str) -> tuple[str, str]:
+    """What a ``neighbours.<id>`` place is of — ``("party", id)`` for a Russian border
+    district or city, ``("region", id)`` for a Russian border region — and refused
+    otherwise, naming what is expected."""
+    from xbdocs import catalogue
+
+    cat, item_id = catalogue.shipped(), place[len(NEIGHBOURS):]
+    party, region = cat.parties.get(item_id), cat.regions.get(item_id)
+    if party is not None and party.country == "RU" and party.level != "regional":
+        return "party", item_id
+    if region is not None and region.country == "RU" and region.border:
+        return "region", item_id
+    raise InputError.one("facts", Message(
+        "{place}: not a Russian border district or region of the catalogue; its neighbours "
+        "are kept for those only (xbdocs catalogue list --kind party)").format(
+            place=printable(place, 120)))
+
+
+def _neighbours(place: str, fields: dict[str, str]) -> list[str]:
+    """The field ``neighbours`` of a ``neighbours.<id>`` place: catalogue ids separated by
+    commas or spaces — of a district, Kazakh districts and cities (parties); of a region,
+    Kazakh regions — at least one, each once."""
+    from xbdocs import catalogue
+
+    kind = neighbours_of(place)[0]
+    for key in fields:
+        if key not in NEIGHBOUR_FIELDS:
+            raise InputError.one("facts", Message(
+                "{key}: not a field of a party's neighbours; one of {fields}").format(
+                    key=printable(key, 40), fields=", ".join(NEIGHBOUR_FIELDS)))
+    cat = catalogue.shipped()
+    text = str(fields.get("neighbours") or "")
+    ids = [item for item in dict.fromkeys(re.split(r"[\s,;]+", text)) if item]
+    for item in ids:
+        if kind == "party":
+            party = cat.parties.get(item)
+            if party is None or party.country != "KZ" or party.level == "regional":
+                raise InputError.one("facts", Message(
+                    "neighbours: «{id}» is not a Kazakh district or city of the catalogue; "
+                    "expected their ids separated by commas (xbdocs catalogue list --kind "
+                    "party)").format(id=printable(item, 80)))
+        elif (region := cat.regions.get(item)) is None or region.country != "KZ":
+            raise InputError.one("facts", Message(
+                "neighbours: «{id}» is not a Kazakh region of the catalogue; expected their "
+                "ids separated by commas (xbdocs catalogue list --kind region)").format(
+                    id=printable(item, 80)))
+    if not ids:
+        raise InputError.one("facts", Message(
+            "neighbours: give the catalogue ids of the Kazakh parties or regions across the "
+            "border, separated by commas"))
+    return ids
 
 
 def _source(source: str) -> str:
