@@ -1196,9 +1196,7 @@ def facts_list(ctx: click.Context) -> None:
     for place in profile_module.fact_places(profile_id):
         own = mine.get(place.place)
         if own is not None:
-            state = _("verified by {who} on {day}").format(
-                who=own.verified_by, day=own.verified_on.strftime("%d.%m.%Y")
-                if own.verified_on else "")
+            state = _verified_by(own)
             fields = {**place.fields, **own.fields}
         else:
             state = _("verified in the profile") if place.verified else _("not verified")
@@ -1206,6 +1204,13 @@ def facts_list(ctx: click.Context) -> None:
         shown = "; ".join(f"{key}: {value}" for key, value in fields.items())
         say(f"{place.place}  [{state}]  {shown}")
     _facts_list_parties(ctx)
+
+
+def _verified_by(own) -> str:
+    """A department's fact's state as `facts list` shows it."""
+    return _("verified by {who} on {day}").format(
+        who=own.verified_by, day=own.verified_on.strftime("%d.%m.%Y") if own.verified_on
+        else "")
 
 
 def _facts_list_parties(ctx: click.Context) -> None:
@@ -1219,13 +1224,23 @@ def _facts_list_parties(ctx: click.Context) -> None:
         if party.verified and own is None:
             continue
         if own is not None:
-            state = _("verified by {who} on {day}").format(
-                who=own.verified_by, day=own.verified_on.strftime("%d.%m.%Y")
-                if own.verified_on else "")
+            state = _verified_by(own)
         else:
             state = _("not verified")
         name = (own.fields.get("name_ru") if own else None) or party.name.ru
         say(f"{PARTIES}{party.id}  [{state}]  name_ru: {name}")
+    _facts_list_neighbours(ctx)
+
+
+def _facts_list_neighbours(ctx: click.Context) -> None:
+    """The Russian border districts' and regions' neighbours across the border: as the
+    catalogue has them (verified or not) or as the department verified them."""
+    for item in _facts(ctx).neighbour_lists():
+        if item.own is not None:
+            state = _verified_by(item.own)
+        else:
+            state = _("verified in the catalogue") if item.shipped else _("not verified")
+        say(f"{item.place}  [{state}]  neighbours: {', '.join(item.ids) or '-'}")
 
 
 @facts_group.command("set", help=N_(

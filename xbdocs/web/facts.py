@@ -1,8 +1,9 @@
 """The admin's page of the department's own facts (the department server; issue 22): every
 fact of the filing profile, whether the profile or the department verified it, and a form
-to verify one — its fields, the source, the day. The same rules as ``xbdocs facts set``
-(:class:`xbdocs.registry.facts.Facts`); the change is in the audit trail, and the next
-document built uses it."""
+to verify one — its fields, the source, the day; the same for a catalogue party's official
+names and for a Russian border district's or region's neighbours across the border. The
+same rules as ``xbdocs facts set`` (:class:`xbdocs.registry.facts.Facts`); the change is
+in the audit trail, and the next document built uses it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xbdocs import i18n
 from xbdocs import profile as profile_module
 from xbdocs.errors import XbdocsError
-from xbdocs.registry.facts import PARTY_FIELDS, Facts
+from xbdocs.registry.facts import NEIGHBOURS, PARTY_FIELDS, Facts
 from xbdocs.registry.models import ADMIN
 from xbdocs.web.common import (
     Page,
@@ -43,6 +44,12 @@ def _admin() -> None:
             "Only the department's administrator keeps its facts.")])
 
 
+def _day(own: Any) -> str:
+    """The day the department verified a fact (its row), as the page shows it."""
+    return own.verified_on.strftime("%d.%m.%Y") if own is not None and isinstance(
+        own.verified_on, dt.date) else ""
+
+
 def _party_rows(facts: Facts) -> list[dict[str, Any]]:
     """The catalogue's parties the shipped data leaves unverified, or the department has
     verified: their official names."""
@@ -60,8 +67,7 @@ def _party_rows(facts: Facts) -> list[dict[str, Any]]:
         rows.append({"place": f"{PARTIES}{party.id}", "fields": fields, "shipped": False,
                      "source": own.source if own else party.source,
                      "by": own.verified_by if own else "",
-                     "on": own.verified_on.strftime("%d.%m.%Y") if own and isinstance(
-                         own.verified_on, dt.date) else ""})
+                     "on": _day(own)})
     return rows
 
 
@@ -74,9 +80,49 @@ def _rows(facts: Facts) -> list[dict[str, Any]]:
         rows.append({"place": place.place, "fields": fields, "shipped": place.verified,
                      "source": own.source if own else place.source,
                      "by": own.verified_by if own else "",
-                     "on": own.verified_on.strftime("%d.%m.%Y") if own and isinstance(
-                         own.verified_on, dt.date) else ""})
+                     "on": _day(own)})
     return rows + _party_rows(facts)
+
+
+def _neighbour_forms(facts: Facts) -> list[dict[str, Any]]:
+    """The two forms of neighbours across the border: a Russian district's (ticking Kazakh
+    districts and cities) and a Russian region's (ticking Kazakh regions); each with the
+    lists as they stand, to choose one and verify (or correct) it."""
+    from xbdocs import catalogue
+
+    cat = catalogue.shipped()
+    lists = facts.neighbour_lists()
+    options = {
+        "party": [(p.id, p.name.ru) for p in cat.parties.values()
+                  if p.country == "KZ" and p.level != "regional"],
+        "region": [(r.id, r.name.ru) for r in cat.regions.values()
+                   if r.country == "KZ" and r.border]}
+    names = {**dict(options["party"]), **dict(options["region"])}
+    forms = []
+    for kind, legend in (("party", i18n.N_("A Russian district's neighbours")),
+                         ("region", i18n.N_("A Russian region's neighbours"))):
+        rows = [{"place": item.place, "name": item.name,
+                 "near": [names.get(i, i) for i in item.ids],
+                 "shipped": item.shipped, "by": item.own.verified_by if item.own else "",
+                 "on": _day(item.own),
+                 "source": item.own.source if item.own else ""}
+                for item in lists if item.kind == kind]
+        forms.append({"kind": kind, "legend": legend, "rows": rows,
+                      "options": options[kind]})
+    return forms
+
+
+def _context(facts: Facts, error: str | None) -> dict[str, Any]:
+    return {"rows": _rows(facts), "error": error, "labels": FIELD_LABELS,
+            "neighbours": _neighbour_forms(facts)}
+
+
+def _fields_of(form: Any, place: str) -> dict[str, str]:
+    """The fields a form sent: a neighbours' form ticks ids (``neighbour``, repeated)."""
+    if place.startswith(NEIGHBOURS):
+        return {"neighbours": ",".join(str(v) for v in form.getlist("neighbour"))}
+    return {key: str(form.get(f"field-{key}") or "")
+            for key in (*profile_module.FACT_FIELDS, *PARTY_FIELDS) if f"field-{key}" in form}
 
 
 def add_routes(app: FastAPI, state: State) -> None:
@@ -88,28 +134,25 @@ def add_routes(app: FastAPI, state: State) -> None:
     def page(request: Request) -> HTMLResponse:
         with i18n.language(language_of(request)):
             _admin()
-            return state.page(request, "facts.html", {"rows": _rows(facts), "error": None,
-                                                      "labels": FIELD_LABELS})
+            return state.page(request, "facts.html", _context(facts, None))
 
     @app.post("/facts")
     async def set_fact(request: Request) -> Response:
         with i18n.language(language_of(request)):
             _admin()
-            form = await request.form(max_files=0, max_fields=20)
+            form = await request.form(max_files=0, max_fields=60)
             check_csrf(request, form)
             person = current_person.get()
-            fields = {key: str(form.get(f"field-{key}") or "")
-                      for key in (*profile_module.FACT_FIELDS, *PARTY_FIELDS)
-                      if f"field-{key}" in form}
+            place = str(form.get("place") or "")
+            fields = _fields_of(form, place)
             try:
                 on_text = str(form.get("on") or "").strip()
                 from xbdocs.yamlread import parse_date
 
                 on = parse_date(on_text) if on_text else None
-                facts.set(str(form.get("place") or ""), fields, str(form.get("source") or ""),
+                facts.set(place, fields, str(form.get("source") or ""),
                           by=person.username if person else "?", on=on,
                           address=address_of(request))
             except (XbdocsError, ValueError) as exc:
-                return state.page(request, "facts.html", {
-                    "rows": _rows(facts), "error": str(exc), "labels": FIELD_LABELS}, 422)
+                return state.page(request, "facts.html", _context(facts, str(exc)), 422)
         return RedirectResponse("/facts", status_code=303)
