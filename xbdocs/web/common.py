@@ -6,16 +6,20 @@ cookies and query, so a restart, two tabs or two workers see the same state."""
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import datetime as dt
 import secrets
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import FormData
 
 from xbdocs import i18n
 from xbdocs.catalogue import Catalogue
@@ -69,6 +73,28 @@ def not_found(line: str) -> Page:
     return Page(404, i18n._("Not found"), [line])
 
 
+class Memo:
+    """Results of a pure function kept by a digest of everything they came from (at most
+    ``size``, the least recently used dropped): a shortcut each worker keeps, never state
+    a request depends on — a miss computes the same thing again."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._kept = size, collections.OrderedDict[str, Any]()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        made = make()
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return made
+
+
 class State:
     """What the routes share: the drafts, the day, the templates, the catalogue."""
 
@@ -83,6 +109,10 @@ class State:
         #: same facts give the same catalogue, whichever request asks).
         self._catalogues: dict[str, Catalogue] = {}
         self.drafts = DraftFiles(Path(data_dir) / "drafts")
+        #: The review's findings by the digest of what they come from (the answers, the
+        #: stage, the day, the language, the profile and catalogue in use): a review seen
+        #: again unchanged — after sending it, by the lawyer — is not rendered again.
+        self.reviews = Memo(256)
         self.data_dir = Path(data_dir)
         self._today, self.port, self.cat = today, port, cat
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -285,6 +315,25 @@ def query_without_lang(request: Request) -> str:
     """The page's query without ``lang``, for the language switch's links."""
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return urlencode(pairs)
+
+
+def form_of(max_fields: int) -> Any:
+    """A route's form, read in the event loop before the route runs: the route itself is
+    then a plain ``def`` that FastAPI runs in its thread pool, so its file locks, fsyncs,
+    database writes and renders never hold up the other requests of the worker (as the
+    ``async def`` routes did: under 55 people a burst of new drafts waited 1 s)."""
+
+    async def read(request: Request) -> FormData:
+        return await request.form(max_files=0, max_fields=max_fields)
+
+    return Depends(read)
+
+
+#: A route's form of a few fields (a token, a revision, a button, a comment).
+ShortForm = Annotated[FormData, form_of(8)]
+#: An interview page's form: its questions' fields (two each at most), the stage, the
+#: token, the revision and the button.
+PageForm = Annotated[FormData, form_of(200)]
 
 
 def revision_of(form: Any) -> int:

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,12 @@ class DraftFiles:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.damaged = self.folder / "damaged"
+        #: The drafts the start page last read, by file name, each with the file's
+        #: identity (inode, size, change time in ns): a memo of the files' content, never
+        #: their state — a file written since (a save renames a new file in) has another
+        #: identity and is read again. Reading 200 JSON files on every start page cost
+        #: 16 ms of its 31 (one clerk); under 55 people it was the start page's p95.
+        self._seen: dict[str, tuple[tuple[int, int, int], Stored]] = {}
 
     def path(self, draft_id: str) -> Path | None:
         """The draft's file, or None for a string that is not a draft id."""
@@ -121,16 +128,32 @@ class DraftFiles:
         if path is not None:
             path.unlink(missing_ok=True)
 
-    def listed(self) -> list[Stored]:
-        """The newest drafts first, at most :data:`LISTED`."""
+    def listed(self, visible: Callable[[Stored], bool] = lambda _stored: True,
+               ) -> list[Stored]:
+        """The newest drafts ``visible`` lets through, at most :data:`LISTED` (filtered
+        before they are counted: a clerk's own drafts are listed however many newer ones
+        other districts have). For showing only: the drafts may be shared with other
+        requests, so nothing may change them."""
         found = []
         for path in self.folder.glob("*.json"):
             if DRAFT_ID.fullmatch(path.stem):
                 with contextlib.suppress(OSError):
-                    found.append((path.stat().st_mtime, path))
-        found.sort(reverse=True)
-        drafts = (self._read(path.stem, path) for _mtime, path in found[:LISTED])
-        return [draft for draft in drafts if draft is not None]
+                    found.append((path.stat(), path))
+        found.sort(key=lambda item: item[0].st_mtime_ns, reverse=True)
+        seen, listed = {}, []
+        for status, path in found:
+            identity = (status.st_ino, status.st_size, status.st_ctime_ns)
+            kept = self._seen.get(path.name)
+            stored = kept[1] if kept and kept[0] == identity else self._read(path.stem, path)
+            if stored is None:
+                continue
+            seen[path.name] = (identity, stored)
+            if visible(stored):
+                listed.append(stored)
+                if len(listed) == LISTED:
+                    break
+        self._seen = {**self._seen, **seen} if len(self._seen) < 4 * LISTED else seen
+        return listed
 
     def _read(self, draft_id: str, path: Path) -> Stored | None:
         try:

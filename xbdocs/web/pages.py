@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from xbdocs import i18n
+from xbdocs import catalogue, i18n
 from xbdocs.errors import XbdocsError
 from xbdocs.interview.engine import Asked, Interview
 from xbdocs.interview.flow import SECTION_BY_ID, SECTIONS, Invalid
@@ -29,6 +29,8 @@ from xbdocs.stages import DEFAULT_STAGE, STAGES
 from xbdocs.web import fields, workflow
 from xbdocs.web.common import (
     Page,
+    PageForm,
+    ShortForm,
     State,
     check_csrf,
     current_person,
@@ -39,23 +41,19 @@ from xbdocs.web.common import (
 from xbdocs.web.drafts import Conflict, Stored
 from xbdocs.writer import html as html_writer
 
-#: Form fields a page takes: its questions' (two each at most), the stage, the token, the
-#: revision and the button.
-MAX_FIELDS = 200
 #: The notes of a draft that keep what was typed into fields that were refused.
 RAW = "web.raw"
 
 
 def add_routes(app: FastAPI, state: State) -> None:
     @app.post("/new")
-    async def new(request: Request) -> Response:
+    def new(request: Request, form: ShortForm) -> Response:
         with i18n.language(language_of(request)):
-            form = await request.form(max_files=0, max_fields=4)
             check_csrf(request, form)
             stage = str(form.get("stage") or DEFAULT_STAGE)
             if stage not in STAGES:
                 raise Page(400, i18n._("Bad request"), [i18n._("There is no such stage.")])
-            interview = Interview.start(stage, i18n.current_language(), cat=state.cat,
+            interview = Interview.start(stage, i18n.current_language(), cat=catalogue.load(),
                                         today=state.today)
             person = current_person.get()
             stored = state.drafts.create(Draft.of(interview.session),
@@ -72,11 +70,11 @@ def add_routes(app: FastAPI, state: State) -> None:
             return _render(request, state, stored, section_id, {})
 
     @app.post("/draft/{draft_id}/page/{section_id}")
-    async def submit(request: Request, draft_id: str, section_id: str) -> Response:
+    def submit(request: Request, draft_id: str, section_id: str,
+               form: PageForm) -> Response:
         with i18n.language(language_of(request)):
             stored = state.stored(draft_id)
             _section(section_id)
-            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
             try:
                 saved, refused = _save(request, state, stored, section_id, form, None)
@@ -97,8 +95,8 @@ def add_routes(app: FastAPI, state: State) -> None:
             return RedirectResponse(target.replace("{id}", saved.id), status_code=303)
 
     @app.post("/draft/{draft_id}/page/{section_id}/field/{question_id}")
-    async def field(request: Request, draft_id: str, section_id: str,
-                    question_id: str) -> Response:
+    def field(request: Request, draft_id: str, section_id: str, question_id: str,
+              form: PageForm) -> Response:
         """HTMX: one changed field saved at once; the field again (with its error), or the
         whole form when what the page asks has changed with it."""
         with i18n.language(language_of(request)):
@@ -106,7 +104,6 @@ def add_routes(app: FastAPI, state: State) -> None:
             section = _section(section_id)
             if question_id not in section.questions:
                 raise not_found(i18n._("There is no such question."))
-            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
             before = {q.id for q in state.interview(stored).page(section_id,
                                                                   previews=False)}
@@ -166,10 +163,9 @@ def add_routes(app: FastAPI, state: State) -> None:
                 "Cache-Control": "no-store"}))
 
     @app.post("/draft/{draft_id}/delete")
-    async def delete(request: Request, draft_id: str) -> Response:
+    def delete(request: Request, draft_id: str, form: ShortForm) -> Response:
         with i18n.language(language_of(request)):
             stored = state.stored(draft_id)
-            form = await request.form(max_files=0, max_fields=4)
             check_csrf(request, form)
             state.drafts.delete(stored.id)
             state.audit(request, "draft-deleted", stored, {"title": stored.title}, None)

@@ -14,16 +14,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xbdocs import i18n
 from xbdocs.errors import XbdocsError
-from xbdocs.web.common import Page, State, check_csrf, language_of, not_found, stage_of
+from xbdocs.web.common import (
+    Page,
+    ShortForm,
+    State,
+    check_csrf,
+    language_of,
+    not_found,
+    stage_of,
+)
 from xbdocs.web.jobs import PdfJobs
 
 
 def add_routes(app: FastAPI, state: State, jobs: PdfJobs) -> None:
     @app.post("/pdf/{draft_id}")
-    async def make(request: Request, draft_id: str) -> Response:
+    def make(request: Request, draft_id: str, form: ShortForm) -> Response:
         with i18n.language(language_of(request)):
             stored = state.stored(draft_id)
-            check_csrf(request, await request.form(max_files=0, max_fields=4))
+            check_csrf(request, form)
             stage = stage_of(request, stored)
             try:
                 package = state.render_package(state.answers_text(stored), stage=stage,

@@ -27,6 +27,7 @@ from xbdocs.interview.flow import BY_ID
 from xbdocs.registry.models import ADMIN, LAWYER
 from xbdocs.web.common import (
     Page,
+    ShortForm,
     State,
     check_csrf,
     current_person,
@@ -72,20 +73,18 @@ def add_routes(app: FastAPI, state: State) -> None:
         return
 
     @app.post("/draft/{draft_id}/submit")
-    async def submit(request: Request, draft_id: str) -> Response:
+    def submit(request: Request, draft_id: str, form: ShortForm) -> Response:
         with i18n.language(language_of(request)):
             stored = state.stored(draft_id)
-            form = await request.form(max_files=0, max_fields=4)
             check_csrf(request, form)
             _move(request, state, stored, revision_of(form), SUBMITTED, "draft-submitted")
         return RedirectResponse(f"/review/{draft_id}", status_code=303)
 
     @app.post("/draft/{draft_id}/verdict")
-    async def verdict(request: Request, draft_id: str) -> Response:
+    def verdict(request: Request, draft_id: str, form: ShortForm) -> Response:
         """The lawyer's comment, return or acceptance."""
         with i18n.language(language_of(request)):
             stored = state.stored(draft_id)
-            form = await request.form(max_files=0, max_fields=8)
             check_csrf(request, form)
             if not may_review(state):
                 raise Page(403, i18n._("Forbidden"), [i18n._(
