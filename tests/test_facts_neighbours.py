@@ -7,6 +7,7 @@ list is no longer flagged, one outside it is an error that says the list was ver
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,32 @@ def test_the_servers_check_uses_the_verified_neighbours(server):
     from xbdocs import catalogue
 
     assert catalogue.load().parties["altai-uglovsky-district"].neighbours_verified is False
+
+
+def test_the_interview_offers_the_verified_neighbours_first_and_marked(server):
+    """The Kazakh party's page of a new draft on the server: the district's own list (as
+    the department verified it) first, each marked; a district of the same oblast that is
+    not on the list is neither first nor marked."""
+    app, _accounts = server
+    admin, clerk = login(app, "admin1"), login(app, "ivanova")
+    admin.post("/facts", data={"csrf_token": _csrf(admin), "place": UGLOVSKY,
+                               "neighbour": [SHEMONAIKHA], "source": "письмо акимата № 12"})
+    first = clerk.post("/new", data={"csrf_token": _csrf(clerk), "stage": "agreement"},
+                       follow_redirects=False).headers["location"]
+    draft = first.split("/")[2]
+    page = clerk.get(first).text
+    revision = re.search(r'id="revision" value="(\d+)"', page).group(1)
+    clerk.post(f"/draft/{draft}/page/agreement", data={
+        "csrf_token": _csrf(clerk), "revision": revision, "q-track": "municipal",
+        "go": "next"})
+    page = clerk.get(f"/draft/{draft}/page/russian").text
+    revision = re.search(r'id="revision" value="(\d+)"', page).group(1)
+    clerk.post(f"/draft/{draft}/page/russian", data={
+        "csrf_token": _csrf(clerk), "revision": revision,
+        "q-russian-party": "altai-uglovsky-district", "go": "save"})
+    kazakh = clerk.get(f"/draft/{draft}/page/kazakh").text
+    choices = re.findall(r'value="([a-z0-9-]+-akimat)"[^>]*>([^<]*)(<span class="tag">)?',
+                         kazakh)
+    assert choices, "the Kazakh party is chosen from a list"
+    assert choices[0][0] == SHEMONAIKHA and choices[0][2]
+    assert all(not tag for code, _label, tag in choices if code != SHEMONAIKHA)

@@ -252,8 +252,7 @@ class Interview:
     def _marked(self, question: Question) -> frozenset[str]:
         if question.kind != "party" or ".kazakh." not in question.path:
             return frozenset()
-        near, cat = flow.neighbours(self.session), self.session.cat
-        return frozenset(p.id for p in cat.parties.values() if p.region in near)
+        return frozenset(flow.neighbours(self.session))
 
     @_speaking
     def validate(self, question_id: str, value: Any) -> list[Invalid]:

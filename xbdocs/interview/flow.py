@@ -415,19 +415,24 @@ def party_choices(side: str, session: Session) -> list[tuple[str, str]]:
              and (track != "regional" or p.level == "regional")]
     if side == "kazakh":
         near = neighbours(session)
-        found.sort(key=lambda p: (p.region not in near, p.name.ru))
+        found.sort(key=lambda p: (p.id not in near, p.name.ru))
     else:
         found.sort(key=lambda p: p.name.ru)
     return [(p.id, _local(p.name)) for p in found]
 
 
 def neighbours(session: Session) -> set[str]:
-    """Kazakh regions next to the Russian party's region (the catalogue's regions data)."""
+    """The Kazakh parties across the border from the Russian party: its own list when the
+    catalogue (or the department, xbdocs facts) gives one, else every party of the Kazakh
+    regions next to its region."""
     cat = session.cat
     russian = cat.parties.get(session.get("parties.russian.catalogue") or "")
+    if russian is not None and russian.neighbours:
+        return set(russian.neighbours)
     region = russian.region if russian else session.get("parties.russian.region")
     entry = cat.regions.get(region or "")
-    return set(getattr(entry, "neighbours", ()) or ())
+    near = set(getattr(entry, "neighbours", ()) or ())
+    return {p.id for p in cat.parties.values() if p.region in near}
 
 
 _PATRONYMIC = (
