@@ -150,7 +150,7 @@ def test_a_0001_register_upgrades_with_nothing_lost(register_0001, run, tmp_path
     listed = run("registry", "list")  # opening the register upgrades it
     assert listed.code == 0, listed.err
     after = _snapshot(register_0001)
-    assert after["revision"] == [{"version": "0004"}]   # through 0002 to the newest
+    assert after["revision"] == [{"version": "0005"}]   # through 0002 to the newest
 
     # Every entry and every history row is still there, each value as it was — but the
     # planned date of signing of the draft never signed: planned, not done.

@@ -295,3 +295,19 @@ class DepartmentFact(Base):
     verified_by: Mapped[str] = mapped_column(String(128))
     verified_on: Mapped[dt.date] = mapped_column(StoredDate)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgreementPlan(Base):
+    """An agreement's plan of joint events (migration 0005), kept as the plan file's own
+    YAML text — what ``xbdocs plan`` reads and the browser's form writes — so it downloads
+    as a file a person can edit and upload again. ``revision`` is bumped by every save: a
+    save made from an older revision is refused, not lost (two people editing one plan)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(128))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
