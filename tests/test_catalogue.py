@@ -34,7 +34,7 @@ def test_every_party_says_where_it_came_from():
                "address", "address_verified", "valid_until", "neighbours",
                "neighbours_verified"}
     cat = catalogue.load()
-    for item in _items("parties.yaml", "parties"):
+    for item in catalogue._party_items():
         assert set(item) <= allowed, item
         assert isinstance(item["verified"], bool) and item["source"], item
         assert item["region"] in cat.regions, item

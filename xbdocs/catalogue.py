@@ -117,6 +117,16 @@ def _read(name: str) -> dict:
             path=path, error=exc)) from None
 
 
+def _party_items() -> list[dict]:
+    """The parties: ``parties.yaml`` (the Altai Krai and the first regions), then one file
+    per Russian region's border municipalities and their Kazakh neighbours
+    (``parties/<region>.yaml``), each a list under ``parties``."""
+    items = list(_read("parties.yaml")["parties"])
+    for path in sorted((DATA_DIR / "parties").glob("*.yaml")):
+        items.extend(_read(f"parties/{path.name}")["parties"])
+    return items
+
+
 def _bilingual(item: dict, source: str) -> Bilingual:
     try:
         return Bilingual(ru=str(item["ru"]), kk=str(item["kk"]))
@@ -203,7 +213,10 @@ def shipped() -> Catalogue:
                                      if item.get("charter") else None)
         _add_forms(forms, item)
     parties = {}
-    for item in _read("parties.yaml")["parties"]:
+    for item in _party_items():
+        if item["id"] in parties:
+            raise CatalogueError(Message("{id}: a party listed twice in the catalogue "
+                                         "(parties.yaml, parties/)").format(id=item["id"]))
         address = item.get("address")
         parties[item["id"]] = KnownParty(
             id=item["id"], country=item["country"], region=item["region"], level=item["level"],
