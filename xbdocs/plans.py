@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
 
@@ -27,7 +28,16 @@ from xbdocs.i18n import N_, Message, _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.lang import kk, periods, ru
 from xbdocs.model import Document
-from xbdocs.schema import BilingualAnswer, CatalogueCode, Date, Model, Text, Whole, problem
+from xbdocs.schema import (
+    CATALOGUE_KEY,
+    BilingualAnswer,
+    CatalogueCode,
+    Date,
+    Model,
+    Text,
+    Whole,
+    problem,
+)
 from xbdocs.version import __version__
 from xbdocs.yamlread import load_yaml
 
@@ -250,3 +260,137 @@ def specimen_view(answers: Answers, lang: str) -> dict[str, Any]:
         "events": [{"area": "economy", "event": text, "when": "2027-Q2", "result": text}]},
         context={"catalogue": catalogue.load()})
     return view(plan, answers, lang, {"ru": "", "kk": ""})
+
+
+# --- the plan as a browser's form (the department server) ---------------------------------
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of the plan's form, read off the models above (their titles, descriptions
+    and JSON Schema), so the form has no list of fields or rules of its own: ``path`` is the
+    key path in the plan file (``years.first``, ``approval.russian.post.ru``; an event's
+    relative to the event: ``event.ru``); ``title``, ``part`` and ``hint`` are msgids;
+    ``kind`` «number», «date», «catalogue» (``table`` names it) or «text»; ``long`` for
+    a text of either language (a textarea)."""
+
+    path: str
+    title: str
+    part: str
+    hint: str
+    kind: str
+    table: str = ""
+    long: bool = False
+    required: bool = False
+    #: The title of the section it is in (``Russian side``), a msgid; "" for an event's.
+    section: str = ""
+
+
+def form_fields(model: type[Model], prefix: str = "", skip: tuple[str, ...] = (),
+                required: bool = True, section: str = "") -> list[FormField]:
+    """The inputs of ``model`` (:class:`Plan` less ``skip``, or :class:`Event`), in the
+    models' order: a section is walked into, a text in both languages is two inputs."""
+    fields: list[FormField] = []
+    for key, info in model.model_fields.items():
+        if key in skip:
+            continue
+        path = f"{prefix}{key}"
+        needed = required and info.is_required()
+        inner = _section_of(info.annotation)
+        if inner is BilingualAnswer:
+            fields += [FormField(f"{path}.{lang}", info.title or key, part.title or lang,
+                                 info.description or "", "text", long=True, required=needed,
+                                 section=section)
+                       for lang, part in BilingualAnswer.model_fields.items()]
+        elif inner is not None:
+            fields += form_fields(inner, f"{path}.", required=needed,
+                                  section=info.title or key)
+        else:
+            schema = _json_schema_of(info)
+            kind = ("catalogue" if schema.get(CATALOGUE_KEY) else
+                    "number" if schema.get("type") == "integer" else
+                    "date" if "pattern" in schema else "text")
+            fields.append(FormField(path, info.title or key, "", info.description or "",
+                                    kind, str(schema.get(CATALOGUE_KEY, "")),
+                                    required=needed, section=section))
+    return fields
+
+
+def _section_of(annotation: Any) -> type[Model] | None:
+    for kind in (annotation, *get_args(annotation)):
+        if isinstance(kind, type) and issubclass(kind, Model):
+            return kind
+    return None
+
+
+def _json_schema_of(info: Any) -> dict[str, Any]:
+    found = list(info.metadata)
+    for arg in get_args(info.annotation):
+        found += list(getattr(arg, "__metadata__", ()))
+    for item in found:
+        if isinstance(item, WithJsonSchema) and isinstance(item.json_schema, dict):
+            return item.json_schema
+    return {}
+
+
+def form_data(header: dict[str, str], events: list[dict[str, str]],
+              agreement_id: int) -> dict[str, Any]:
+    """The plan file's data from a form's inputs (``path`` → text as typed): a blank input
+    is left out (the model says whether it is needed), a section left wholly blank too, a
+    number typed as digits is a number (anything else stays text, for the model to refuse,
+    as it would in the file). Read by :func:`loads`, as a file is."""
+    data: dict[str, Any] = {"format": 1, "agreement": {"registry": agreement_id}}
+    numbers = {f.path for f in form_fields(Plan, skip=FORM_SKIP) if f.kind == "number"}
+    for path, text in header.items():
+        _put(data, path, text, number=path in numbers)
+    data["events"] = []
+    for typed in events:
+        event: dict[str, Any] = {}
+        for path, text in typed.items():
+            _put(event, path, text)
+        data["events"].append(event)
+    return data
+
+
+#: What the form does not ask: the file's format and its agreement (the register's entry).
+FORM_SKIP = ("format", "agreement", "events")
+
+
+def _put(data: dict[str, Any], path: str, text: str, number: bool = False) -> None:
+    text = text.strip()
+    if not text:
+        return
+    *sections, key = path.split(".")
+    for section in sections:
+        data = data.setdefault(section, {})
+    data[key] = int(text) if number and text.isdigit() and len(text) < 6 else text
+
+
+def form_values(data: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A plan file's data (as read, valid or not) as the form's inputs: the header's and
+    each event's, by key path; a date as DD.MM.YYYY."""
+    header = _flat(data if isinstance(data, dict) else {}, "", FORM_SKIP)
+    events = data.get("events") if isinstance(data, dict) else None
+    return header, [_flat(e, "", ()) for e in events if isinstance(e, dict)] \
+        if isinstance(events, list) else []
+
+
+def _flat(data: dict[str, Any], prefix: str, skip: tuple[str, ...]) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if str(key) in skip:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{path}.", ()))
+        elif isinstance(value, dt.date):
+            flat[path] = value.strftime("%d.%m.%Y")
+        elif value is not None and not isinstance(value, list):
+            flat[path] = str(value)
+    return flat
+
+
+def as_yaml(data: dict[str, Any]) -> str:
+    """The plan file's text for a form's data (the stored plan, the file downloaded)."""
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
