@@ -83,6 +83,9 @@ def add_routes(app: FastAPI, state: State) -> None:
     if state.accounts is None:
         return
     register = state.accounts.register
+    from xbdocs.web import plans as plan_pages
+
+    plan_pages.add_routes(app, state, _entry, _place)
 
     @app.get("/register", response_class=HTMLResponse)
     def listing(request: Request) -> Response:
@@ -188,21 +191,21 @@ def add_routes(app: FastAPI, state: State) -> None:
 
 async def _plan(request: Request, state: State, entry: Agreement) -> Response:
     """A plan of joint events uploaded for an agreement: read by the plan file's own reader
-    and limits, built with the agreement's answers, sent back as a ZIP of its documents;
-    its problems, with their lines, on the agreement's page otherwise."""
-    import io
-    import zipfile
-
+    and limits, kept as the agreement's plan (to be edited in the plan's form), built with
+    the agreement's answers and sent back as a ZIP of its documents; its problems, with
+    their lines, on the agreement's page otherwise."""
     from starlette.datastructures import UploadFile
 
     from xbdocs import plans
-    from xbdocs.answers import from_data
     from xbdocs.inputs import MAX_TEXT_BYTES
+    from xbdocs.registry.plans import StalePlan
+    from xbdocs.web import plans as plan_pages
 
-    form = await request.form(max_files=1, max_fields=3)
+    form = await request.form(max_files=1, max_fields=4)
     check_csrf(request, form)
     upload = form.get("plan")
     problems: list[str] = []
+    status = 422
     if not isinstance(upload, UploadFile) or not upload.filename:
         problems = [i18n._("Choose a plan file (YAML) to upload.")]
     else:
@@ -212,26 +215,28 @@ async def _plan(request: Request, state: State, entry: Agreement) -> Response:
             if len(data) > MAX_TEXT_BYTES:
                 raise ValueError(i18n._("A plan file is at most {limit} bytes.").format(
                     limit=MAX_TEXT_BYTES))
-            plan, digest = plans.loads(data.decode("utf-8-sig"), name)
-            answers = from_data(entry.answers, f"register № {entry.id}")
-            files = plans.render_plan(plan, answers, name, digest, state.today)
+            text = data.decode("utf-8-sig")
+            plans.loads(text, name)
+            revision = str(form.get("revision") or "")
+            plan_pages.keep_upload(state, request, entry, text, _place(state, entry)[0],
+                                   int(revision) if revision.isdigit() and len(revision) < 10
+                                   else None)
+            response = plan_pages.built(entry, text, name, state)
         except UnicodeDecodeError:
             problems = [i18n._("{name}: not UTF-8 text; save it as UTF-8").format(name=name)]
+        except StalePlan:
+            status, problems = 409, [i18n._(
+                "The plan was changed by someone else meanwhile; nothing was saved. Open the "
+                "plan to see it as it is now, and upload the file again to replace it.")]
         except XbdocsError as exc:
             problems = exc.lines()
         except ValueError as exc:
             problems = [str(exc)]
         else:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for file_name, content in files.items():
-                    archive.writestr(file_name, content)
-            return Response(buffer.getvalue(), media_type="application/zip", headers={
-                "Content-Disposition": f'attachment; filename="plan-{entry.id}.zip"',
-                "Cache-Control": "no-store"})
+            return response
     context = _details(entry, state)
     context["plan_problems"] = problems
-    return state.page(request, "agreement.html", context, 422)
+    return state.page(request, "agreement.html", context, status)
 
 
 def _date(text: str) -> dt.date | None:
@@ -257,7 +262,15 @@ def _details(entry: Agreement, state: State) -> dict[str, Any]:
             if _may_move() else [],
             "due": [{"what": r.what, "date": r.date.strftime("%d.%m.%Y"),
                      "left": r.days_left(state.today)} for r in due.of(entry)],
-            "error": None, "plan_problems": []}
+            "error": None, "plan_problems": [], "plan": _kept_plan(entry, state)}
+
+
+def _kept_plan(entry: Agreement, state: State) -> dict[str, Any] | None:
+    from xbdocs.registry.plans import Plans
+
+    plan = Plans(state.accounts.register).get(entry.id)  # type: ignore[union-attr]
+    return {"revision": plan.revision, "by": plan.by,
+            "at": plan.at.strftime("%d.%m.%Y %H:%M")} if plan else None
 
 
 def _export(entries: list[Agreement], kind: str, today: dt.date) -> Response:
