@@ -105,6 +105,18 @@ def test_the_shipped_import_with_the_folder_of_its_answers(run, tmp_path, monkey
 
 # --- entries -----------------------------------------------------------------------------------
 
+def test_a_status_is_typed_in_russian(run, location, packages, monkeypatch):
+    monkeypatch.setenv("XBDOCS_TODAY", "2027-05-10")
+    assert run("registry", "add", packages / "uglovsky-borodulikha-municipal", "--answers",
+               _sample("uglovsky-borodulikha-municipal")).code == 0
+    moved = run("registry", "set", "1", "уведомление", "--date", "20.01.2027", lang="ru")
+    assert moved.code == 0, moved.err
+    assert "№ 1: направлено уведомление о переговорах" in moved.out
+    refused = run("registry", "set", "1", "подписано", "--date", "21.01.2027", lang="ru")
+    assert refused.code == 1 and "направлено на согласование" in refused.err
+    assert "sent-for-approval" not in refused.err
+
+
 def test_where_is_the_default_register(run, monkeypatch, tmp_path):
     monkeypatch.delenv("XBDOCS_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))

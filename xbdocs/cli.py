@@ -7,6 +7,8 @@ with ``N_`` and translated when shown, in the language chosen by then."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import os
 import sys
@@ -17,22 +19,58 @@ import click
 
 from xbdocs.errors import XbdocsError, printable
 from xbdocs.i18n import (
-    MESSAGE_LANGUAGES,
     N_,
     UI_LANGUAGES,
     Message,
     _,
     help_text,
+    in_language,
     locale_language,
     set_language,
     translate_click,
 )
-from xbdocs.stages import DEFAULT_STAGE, STAGES
+from xbdocs.registry import statuses
+from xbdocs.stages import DEFAULT_STAGE, STAGE_NAMES
 from xbdocs.version import __version__
 
 INTERNAL_ERROR = 70
 #: A batch prints the messages of this many failed items; the report has them all.
 BATCH_FAILURES_SHOWN = 20
+
+
+def _console_safe() -> None:
+    """Print what the console can show, never fail on what it cannot: a Windows console or
+    a redirect to a file is cp1251 or cp866, which have no Kazakh letters (a name printed
+    there ended the command with «внутренняя ошибка: UnicodeEncodeError»). Kazakh letters
+    become their nearest Russian ones (Аққулы → Аккулы), anything else «?»."""
+    import codecs
+    import io
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            # The handler is told the codec ("charmap" for cp1251), not the encoding: one
+            # handler per encoding, which checks a replacement fits before giving it.
+            handler = f"xbdocs-console-{stream.encoding}"
+            codecs.register_error(handler, functools.partial(_console_replacement,
+                                                             stream.encoding))
+            with contextlib.suppress(ValueError, OSError, LookupError):
+                stream.reconfigure(errors=handler)
+
+
+def _console_replacement(encoding: str, error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    from xbdocs.lang.kk import russian_letters
+
+    shown = []
+    for char in error.object[error.start:error.end]:
+        plain = russian_letters(char)
+        try:
+            plain.encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            plain = "?"
+        shown.append(plain)
+    return "".join(shown), error.end
 
 
 def say(text: str, err: bool = False) -> None:
@@ -51,13 +89,63 @@ def dump_json(data: object) -> str:
                   lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
+#: What an option's value is, as its help shows it («--db ТЕКСТ»), by click's type name.
+_TYPE_NAMES = {"text": N_("TEXT"), "path": N_("PATH"), "file": N_("FILE"),
+               "directory": N_("FOLDER"), "integer": N_("NUMBER"),
+               "integer range": N_("NUMBER"), "filename": N_("FILE")}
+
+
+class Named(click.ParamType):
+    """A choice typed as its id (``signed``, ``approval``) or as its name in any language of
+    the interface (``подписано``, ``согласование``, ``қол қойылды``), case and ё ignored;
+    the help and the errors list the names in the current language."""
+
+    name = "choice"
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names  # id → the msgid of its name
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(_(name) for name in self.names.values()) + "]"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        text = _folded(str(value))
+        names = {key: {_folded(key), *(_folded(in_language(lang, msgid))
+                                       for lang in UI_LANGUAGES)}
+                 for key, msgid in self.names.items()}
+        for key, forms in names.items():
+            if text in forms:
+                return key
+        # The start of a word of one name only («уведомление» for «направлено уведомление
+        # о переговорах»): what a clerk types without quotes.
+        started = {key for key, forms in names.items()
+                   if len(text) >= 3 and any(f" {text}" in f" {form}" for form in forms)}
+        if len(started) == 1:
+            return started.pop()
+        self.fail(_("«{value}» is not one of: {names}").format(
+            value=printable(str(value), 60),
+            names=", ".join(_(name) for name in self.names.values())), param, ctx)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
 def _localize(command: click.Command) -> None:
     """Translate the help texts of ``command``, its parameters and subcommands into the
     current language (their English originals are kept, so a later switch works too)."""
     items: list = [command, *command.params]
+    command.options_metavar = _("[OPTIONS]")
     if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
         for sub in command.commands.values():
             _localize(sub)
+    for param in command.params:
+        kept = param.__dict__.setdefault("_metavar_msgid", param.metavar)
+        if kept is None and isinstance(param, click.Option) and not param.is_flag \
+                and param.type.name in _TYPE_NAMES:
+            param.metavar = _(_TYPE_NAMES[param.type.name])
     for item in items:
         original = item.__dict__.setdefault("_help_msgid", getattr(item, "help", None))
         if original:
@@ -101,9 +189,9 @@ def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> 
              help=N_("xbdocs drafts Russian–Kazakh cross-border cooperation agreements."))
 @click.version_option(__version__, "--version", prog_name="xbdocs",
                       message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(MESSAGE_LANGUAGES), callback=_set_lang,
+@click.option("--lang", type=click.Choice(UI_LANGUAGES), callback=_set_lang,
               is_eager=True, expose_value=False, envvar="XBDOCS_LANG",
-              help=N_("Language of messages: ru (default) or en."))
+              help=N_("Language of messages: ru (default), kk or en."))
 def cli() -> None:
     pass
 
@@ -115,7 +203,7 @@ _PROFILE_HELP = N_("A region's filing profile: a shipped one's id (xbdocs profil
 def _build_options(command: Callable) -> Callable:
     """The options of how to build, the same for ``build`` and ``batch``."""
     for option in reversed([
-        click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE,
+        click.option("--stage", type=Named(STAGE_NAMES), default=DEFAULT_STAGE,
                      show_default=True, help=N_("What to build: the agreement alone, or with "
                                                 "the paperwork of a stage.")),
         click.option("--profile", "profile_path", type=click.Path(path_type=Path),
@@ -246,7 +334,7 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
                      "anything. Exit code 0: no errors (warnings may remain); 1: errors that "
                      "would get the filing refused."))
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
+@click.option("--stage", type=Named(STAGE_NAMES), default=DEFAULT_STAGE, show_default=True,
               help=N_("The stage to check for."))
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path),
               help=_PROFILE_HELP)
@@ -270,7 +358,7 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
 @click.option("--resume", is_flag=True, help=N_("Go on with an interrupted interview."))
 @click.option("--build", "build_dir", type=click.Path(path_type=Path),
               help=N_("Then build the documents into this folder."))
-@click.option("--stage", type=click.Choice(STAGES), default=DEFAULT_STAGE, show_default=True,
+@click.option("--stage", type=Named(STAGE_NAMES), default=DEFAULT_STAGE, show_default=True,
               help=N_("What to build: the agreement alone, or with the paperwork of a stage."))
 @click.option("--force", is_flag=True, help=N_("Overwrite documents that already exist."))
 @click.option("--ui-lang", type=click.Choice(UI_LANGUAGES),
@@ -708,13 +796,12 @@ def _iso_day(value) -> str:
 
 
 @registry_group.command("set", help=N_(
-    "Move agreement ID to STATUS, with the date and number of its document: draft, "
-    "notice-sent, sent-for-approval, approved, signed, filed-for-registration, registered, "
-    "in-force, renewed, expired, terminated — one step of its procedure at a time (its "
-    "profile's track). Impossible moves are refused with the steps missing; so are dates "
-    "after today or before the last step."))
+    "Move agreement ID to STATUS (its name as registry list shows it, the start of the "
+    "name, or its id), with the date and number of its document — one step of its "
+    "procedure at a time (its profile's track). Impossible moves are refused with the steps "
+    "missing; so are dates after today or before the last step."))
 @click.argument("agreement_id", metavar="ID", type=int)
-@click.argument("status")
+@click.argument("status", metavar="STATUS", type=Named(statuses.LABELS))
 @click.option("--date", "on", callback=_parse_date, help=N_(
     "The date of the step (19.09.2012 or 2012-09-19; default: today)."))
 @click.option("--number", default="", help=N_("The number of its document."))
@@ -1328,6 +1415,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _main(argv: list[str] | None) -> None:
     translate_click()
+    _console_safe()
     try:
         cli.main(args=argv, prog_name="xbdocs", standalone_mode=False)
     except click.exceptions.Abort as exc:
@@ -1337,6 +1425,8 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(130 if isinstance(exc.__context__, KeyboardInterrupt) else 1)
     except click.ClickException as exc:
         import io
+
+        _localize(cli)  # the usage line an error shows, in the user's language
 
         shown = io.StringIO()
         exc.show(file=shown)

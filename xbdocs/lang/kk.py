@@ -328,6 +328,13 @@ def _period_one(when: Period) -> str:
 _PLAIN = str.maketrans("әғқңөұүһіё", "агкноуухие")
 
 
+def russian_letters(text: str) -> str:
+    """``text`` with the Kazakh letters as their nearest Russian ones, case kept (Аққулы →
+    Аккулы): what a console without Kazakh letters (cp1251, cp866) can still show."""
+    return "".join(c.lower().translate(_PLAIN).upper() if c.isupper() else c.translate(_PLAIN)
+                   for c in text)
+
+
 def plain_letters(text: str) -> str:
     """``text`` in lower case with the Kazakh letters as a Russian keyboard types them
     (Аққулы → аккулы) and ё as е: what a search compares, so «акк» finds «Аққулы»."""
