@@ -105,3 +105,21 @@ def test_the_name_table_is_large_enough():
                          ids=[f"{n}-{c}" for n, _g, c, _f in NAMES])
 def test_full_names_in_every_case(name, gender, case, form):
     assert inflect_person(name, case, gender).text == form
+
+
+PLACES = Path(__file__).parent / "places_ru.tsv"
+
+
+@pytest.mark.parametrize("phrase, case, expected", _rows(PLACES))
+def test_settlements_after_their_kind(phrase, case, expected):
+    """«Совершено в г. Барнауле», «в с. Михайловском»: the place declines after «г.»/«с.»."""
+    result = inflect_phrase(phrase, case)
+    assert result.text == expected
+    assert result.doubt is None
+
+
+def test_unknown_settlement_declines_with_a_doubt():
+    result = inflect_phrase("с. Бородулиха", "prepositional")
+    assert result.text == "с. Бородулихе"
+    assert result.doubt
+    assert inflect_phrase("г. Семей", "prepositional").text == "г. Семей"

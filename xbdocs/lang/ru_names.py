@@ -194,9 +194,13 @@ _APPOSITION = re.compile(r"^(\S+) \(([^()]+)\) (.+)$")
 @lru_cache(maxsize=4096)
 @remembered
 def inflect_phrase(text: str, case: str) -> Inflected:
-    """An organisation name or a post in ``case``."""
+    """An organisation name, a post, or a settlement after its abbreviation («г. Барнаул»)
+    in ``case``."""
     if case == "nominative":
         return Inflected(text)
+    settlement = _SETTLEMENT.match(text)
+    if settlement:
+        return inflect_place(settlement["name"], case, settlement["kind"])
     apposition = _APPOSITION.match(text)
     if apposition:  # «Устав (Основной Закон) Алтайского края»: the parenthesis declines too
         head, inside, rest = apposition.groups()
@@ -213,6 +217,58 @@ def inflect_phrase(text: str, case: str) -> Inflected:
     for separator, result in zip(separators, results[1:], strict=True):
         joined += separator + result.text
     return Inflected(joined, "; ".join(doubts) or None)
+
+
+#: A settlement after the abbreviation of its kind: «г. Барнаул», «с. Михайловское».
+_SETTLEMENT = re.compile(r"^(?P<kind>(?:г|с|п|пос|д|ст|пгт|рп)\.\s+)(?P<name>[А-ЯЁ][^_]*)$")
+#: Names in -ово, -ево, -ино, -ыно (and -их, -ых) stay unchanged after a generic word in
+#: official style («в с. Завьялово», «в г. Пушкино»: Rosenthal, § 159).
+_UNCHANGED_PLACE = re.compile(r"(ово|ево|ёво|ино|ыно|их|ых)$", re.I)
+
+#: A name that is an adjective in form: «Михайловское», «Горный», «Новая».
+_ADJECTIVE_PLACE = re.compile(r"(ое|ее|ий|ый|ой|ая|яя|ие|ые)$", re.I)
+
+
+def inflect_place(name: str, case: str, kind: str = "") -> Inflected:
+    """A settlement's name in ``case`` after its kind, as treaty style writes it: «в г.
+    Барнауле», «в с. Михайловском», «в г. Усть-Каменогорске». Each word of the name
+    declines (a hyphenated word in its last part); a name the dictionary has as
+    indeclinable («Алматы»), or in -ово/-ино, stays as it is, and so does a word with no
+    nominative reading («Семей»), with a doubt for the reader to confirm."""
+    words = name.split(" ")
+    doubts: list[str] = []
+    result = []
+    for token in words:
+        head, _sep, last = token.rpartition("-")
+        form, doubt = _place_word(last, case)
+        if doubt:
+            doubts.append(doubt)
+        result.append(f"{head}-{form}" if head else form)
+    return Inflected(kind + " ".join(result), "; ".join(doubts) or None)
+
+
+def _place_word(word: str, case: str) -> tuple[str, str | None]:
+    if not _WORD.match(word) or _UNCHANGED_PLACE.search(word):
+        return word, None
+    parsed = _Word(word)
+    if any("Fixd" in parse.tag for parse in parsed.parses[:1]):
+        return word, None
+    adjective = _ADJECTIVE_PLACE.search(word)
+    reading = (parsed.reading(("NOUN",), {"Geox"})
+               or (parsed.reading(("ADJF",)) if adjective else parsed.reading(("NOUN",))))
+    if reading is None:
+        return word, _("«{word}» is not in the dictionary").format(word=word)
+    wanted = {CASE_GRAMMEMES[case], _grammeme(reading.tag.number) or "sing"}
+    if reading.tag.POS == "ADJF" and wanted >= {"sing"}:
+        wanted.add(_grammeme(reading.tag.gender) or "masc")
+    form = parsed.inflect(reading, wanted)
+    if form is None:
+        return word, _("«{word}» has no {case} form").format(word=word, case=case)
+    if "ё" not in word.lower():
+        form = form.replace("ё", "е")  # «Риддер» is not «Риддёр»
+    # A reading as a place name, even a guessed one («Каменогорск»), is taken as sure.
+    sure = parsed.known or "Geox" in reading.tag
+    return form, None if sure else _("«{word}» is not in the dictionary").format(word=word)
 
 
 @cache
