@@ -250,3 +250,11 @@ def test_every_catalogue_name_follows_the_capitalisation_rule():
 
     for party in catalogue.load().parties.values():
         assert kk.official_case(party.name.kk) == party.name.kk, party.id
+
+
+@pytest.mark.parametrize("number, unit, expected", [
+    (1, "calendar", "1 календарный день"), (3, "working", "3 рабочих дня"),
+    (10, "calendar", "10 календарных дней"), (11, "working", "11 рабочих дней"),
+    (21, "calendar", "21 календарный день"), (30, "calendar", "30 календарных дней")])
+def test_deadline_days_agree_with_their_number(number, unit, expected):
+    assert ru.days(number, unit) == expected

@@ -47,3 +47,33 @@ def test_place_of_signing_in_the_locative(built):
         built, "altai-pavlodar-2012", "registration-application")
     assert "Совершено в с. Угловском" in text(
         built, "uglovsky-borodulikha-municipal", "agreement.ru")
+
+
+def test_explanatory_note_lists_results_after_a_colon_and_names_the_region_once(built):
+    regional = text(built, "altai-pavlodar-2012", "explanatory-note")
+    assert "акимат Павлодарской области (Республика Казахстан)." in regional.replace(
+        "Акимат", "акимат")
+    assert "(Республика Казахстан, Павлодарская область)" not in regional
+    municipal = text(built, "uglovsky-borodulikha-municipal", "explanatory-note")
+    assert "(Республика Казахстан, область Абай)" in municipal
+    for note in (regional, municipal):
+        assert "7. Ожидаемые результаты:\n" in note or "7. Ожидаемые результаты. " in note
+        assert "7. Ожидаемые результаты.\n" not in note
+
+
+def test_check_sheet_wording(built):
+    sheet = text(built, "uglovsky-borodulikha-municipal", "check-sheet")
+    assert "Сверьте каждый пункт," in sheet
+    assert "Акт субъекта: закон Алтайского края от" in sheet
+    assert "законом Алтайского края" not in sheet
+    assert "10 календарных дней до начала переговоров" in sheet
+    assert "10 рабочих дней после подписания" in sheet
+    assert " дн. (" not in sheet
+
+
+def test_kazakh_treaty_formulas(built):
+    for name in NAMES:
+        kazakh = text(built, name, "agreement.kk")
+        assert "жеке хаттамалармен" in kazakh
+        assert "жекелеген" not in kazakh
+        assert "келіседі, оларда іс-шаралар" in kazakh

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
+from xbdocs import lang as languages
 from xbdocs.i18n import N_, _, in_language
 from xbdocs.profile import Deadline, Step
 
@@ -81,9 +82,16 @@ def schedule(steps: tuple[Step, ...], events: dict[str, dt.date | None]) -> list
     return result
 
 
+def _document_days(deadline: Deadline, lang: str | None) -> str | None:
+    """The days of a deadline in a document's language, when its engine agrees them."""
+    module = languages.LANGUAGES.get(lang or "")
+    return module.days(deadline.days, deadline.unit) if hasattr(module, "days") else None
+
+
 def rule_text(deadline: Deadline, lang: str | None = None) -> str:
     """A deadline as a clerk reads it: «10 дн. (рабочие) после подписания соглашения»; in
-    the interface language, or in ``lang`` for a document's text."""
+    the interface language, or in ``lang`` for a document's text («10 рабочих дней после
+    подписания соглашения»)."""
     def say(message: str) -> str:
         return in_language(lang, message) if lang else _(message)
 
@@ -91,6 +99,10 @@ def rule_text(deadline: Deadline, lang: str | None = None) -> str:
               "approval-request": N_("the request for approval"),
               "signing": N_("the signing"),
               "registration": N_("the application for registration")}
+    days = _document_days(deadline, lang)
+    if days is not None:  # «10 календарных дней»: numerals agreed by the language engine
+        return f"{days} {say(N_('before') if deadline.relation == 'before' else N_('after'))}" \
+            f" {say(events[deadline.event])}"
     return say(N_("{days} {unit} days {relation} {event}")).format(
         days=deadline.days,
         unit=say(N_("working") if deadline.unit == "working" else N_("calendar")),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from xbdocs.deadlines import rule_text
 from xbdocs.i18n import N_, _, in_language
+from xbdocs.lang import ru
 
 if TYPE_CHECKING:
     from xbdocs.answers import Answers
@@ -115,6 +116,16 @@ def step(entry: Step, place: str) -> Unverified | None:
     return fact(DEADLINE, value, entry.verified, entry.source, place)
 
 
+def _nominative(act) -> str:
+    """An act as the check sheet names it, in the nominative («закон Алтайского края от
+    __.__.____ № ______ …»); a fact written as text stands as written (after «в соответствии
+    с …»)."""
+    if act.kind is None:
+        return act.text or ""
+    return ru.citation(act.kind, act.date, act.number, act.title, act.article,
+                       case="nominative", about=act.about)
+
+
 def place_in(profile: Profile, track: str) -> str:
     """Where a track's facts stand, as a clerk finds them: the profile's file name."""
     return f"{Path(profile.path).name}: tracks.{track}"
@@ -124,9 +135,9 @@ def in_profile(profile: Profile, track: str) -> list[Unverified]:
     """The profile's unchecked facts for ``track``."""
     item = profile.tracks[track]
     base = place_in(profile, track)
-    found = [fact(BASIS, item.basis.text, item.basis.verified, item.basis.source,
+    found = [fact(BASIS, _nominative(item.basis), item.basis.verified, item.basis.source,
                   f"{base}.basis"),
-             fact(REGIONAL_ACT, item.regional_act.text, item.regional_act.verified,
+             fact(REGIONAL_ACT, _nominative(item.regional_act), item.regional_act.verified,
                   item.regional_act.source, f"{base}.regional_act"),
              fact(REFUSAL, "; ".join(item.refusal_grounds), item.refusal_fact.verified,
                   item.refusal_fact.source, f"{base}.refusal_grounds"),

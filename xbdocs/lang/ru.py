@@ -142,6 +142,34 @@ def count(number: int, unit: str, case: str = "nominative") -> str:
     return f"{number} ({number_words(number, case, gender)}) {noun_form}"
 
 
+#: A period of days by how they count, as a noun phrase for :func:`days`.
+DAY_UNITS = {"calendar": "календарный день", "working": "рабочий день"}
+
+
+@lru_cache(maxsize=64)
+def agreed(number: int, phrase: str) -> str:
+    """A figure and a noun phrase agreed with it in the nominative, as a deadline is
+    written: «1 календарный день», «3 рабочих дня», «10 календарных дней». The noun (the
+    last word) takes the number's form; the adjectives before it stay nominative after one
+    and take the genitive plural otherwise."""
+    *adjectives, last = phrase.split()
+    noun = _morph().parse(last)[0]
+    form = noun.make_agree_with_number(number)
+    words = []
+    one = number % 10 == 1 and number % 100 != 11
+    for adjective in adjectives:
+        parse = next((p for p in _morph().parse(adjective) if p.tag.POS == "ADJF"), None)
+        inflected = None if one or parse is None else parse.inflect({"gent", "plur"})
+        words.append(inflected.word if inflected else adjective)
+    return " ".join([str(number), *words, form.word if form else last])
+
+
+def days(number: int, unit: str) -> str:
+    """A deadline's days: «10 календарных дней», «5 рабочих дней» (``unit``: calendar or
+    working)."""
+    return agreed(number, DAY_UNITS[unit])
+
+
 @remembered
 def ordinal(number: int) -> str:
     from num2words import num2words
