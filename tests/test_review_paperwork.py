@@ -77,3 +77,11 @@ def test_kazakh_treaty_formulas(built):
         assert "жеке хаттамалармен" in kazakh
         assert "жекелеген" not in kazakh
         assert "келіседі, оларда іс-шаралар" in kazakh
+
+
+def test_a_comma_closes_the_participial_phrase_in_the_attachments(built):
+    letter = text(built, "uglovsky-borodulikha-municipal", "registration-application")
+    assert "Копия соглашения, заверенная главой Угловского района, на " in letter
+    # in the inventory's cell the title ends there: no comma
+    inventory = text(built, "uglovsky-borodulikha-municipal", "inventory-registration")
+    assert "заверенная главой Угловского района\n" in inventory

@@ -31,6 +31,8 @@ class InventoryItem:
     sheets: int | None = None
     #: A copy, not the original (the inventory's note says which).
     copy: bool = False
+    #: The title ends in a participial phrase, closed by a comma when the text goes on.
+    participle: bool = False
 
 
 @cache
@@ -55,7 +57,8 @@ def inventory_items(document: str, stage: str, answers: Answers | None = None
         entry = entry[stage]
     names = _title_values(answers)
     return [InventoryItem(item["title"].format_map(names), file=item.get("file"),
-                          paper=bool(item.get("paper")), copy=bool(item.get("copy")))
+                          paper=bool(item.get("paper")), copy=bool(item.get("copy")),
+                          participle=bool(item.get("participle")))
             for item in entry]
 
 
