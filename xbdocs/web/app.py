@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 import xbdocs
@@ -145,6 +146,7 @@ def create_app(data_dir: Path, today: dt.date | None = None, port: int | None = 
     app.state.secure_cookies = secure_cookies
     auth.add_routes(app, state)
     _routes(app, state)
+    _review_routes(app, state)
     pages.add_routes(app, state)
     workflow.add_routes(app, state)
     register.add_routes(app, state)
@@ -160,8 +162,6 @@ async def _department_catalogue(state: State) -> Any:
     shipped one serves)."""
     if state.accounts is None:
         return None
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(state.department_catalogue)
 
 
@@ -256,20 +256,29 @@ def _routes(app: FastAPI, state: State) -> None:
         with i18n.language(language_of(request)):
             try:
                 text, name, stage = await _read_upload(request)
-                answers_module.loads(text, name)  # its problems, as `xbdocs check` says
-                values, _lines = answers_module.load_yaml(text, name)
             except _Problems as exc:
                 return _start_page(request, state, exc.problems, DEFAULT_STAGE, status=422)
-            except InputError as exc:
-                return _start_page(request, state, _problems(exc), stage, status=422,
-                                   filename=name)
-            interview = Interview.adopt(values, stage, i18n.current_language(),
-                                        cat=catalogue.load(), today=state.today)
-            stored = state.drafts.create(Draft.of(interview.session), name, source=text,
-                                         owner=_owner())
-            state.audit(request, "draft-uploaded", stored, None, {"file": name[:200]})
-        return RedirectResponse(f"/review/{stored.id}", status_code=303)
+            # Reading, checking and keeping it in the thread pool: the worker's other
+            # requests go on meanwhile.
+            return await run_in_threadpool(_uploaded, request, state, text, name, stage)
 
+
+def _uploaded(request: Request, state: State, text: str, name: str, stage: str) -> Response:
+    """An uploaded answers file as a new draft, or the start page with its problems."""
+    try:
+        answers_module.loads(text, name)  # its problems, as `xbdocs check` says
+        values, _lines = answers_module.load_yaml(text, name)
+    except InputError as exc:
+        return _start_page(request, state, _problems(exc), stage, status=422, filename=name)
+    interview = Interview.adopt(values, stage, i18n.current_language(),
+                                cat=catalogue.load(), today=state.today)
+    stored = state.drafts.create(Draft.of(interview.session), name, source=text,
+                                 owner=_owner())
+    state.audit(request, "draft-uploaded", stored, None, {"file": name[:200]})
+    return RedirectResponse(f"/review/{stored.id}", status_code=303)
+
+
+def _review_routes(app: FastAPI, state: State) -> None:
     @app.get("/review/{draft_id}", response_class=HTMLResponse)
     def review(request: Request, draft_id: str) -> HTMLResponse:
         with i18n.language(language_of(request)):

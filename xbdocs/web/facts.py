@@ -8,10 +8,11 @@ in the audit trail, and the next document built uses it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from xbdocs import i18n
 from xbdocs import profile as profile_module
@@ -24,6 +25,7 @@ from xbdocs.web.common import (
     address_of,
     check_csrf,
     current_person,
+    form_of,
     language_of,
 )
 
@@ -137,10 +139,9 @@ def add_routes(app: FastAPI, state: State) -> None:
             return state.page(request, "facts.html", _context(facts, None))
 
     @app.post("/facts")
-    async def set_fact(request: Request) -> Response:
+    def set_fact(request: Request, form: Annotated[FormData, form_of(60)]) -> Response:
         with i18n.language(language_of(request)):
             _admin()
-            form = await request.form(max_files=0, max_fields=60)
             check_csrf(request, form)
             person = current_person.get()
             place = str(form.get("place") or "")

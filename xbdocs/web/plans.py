@@ -16,10 +16,11 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from xbdocs import i18n, plans
 from xbdocs.errors import InputError, XbdocsError
@@ -31,6 +32,7 @@ from xbdocs.web.common import (
     address_of,
     check_csrf,
     current_person,
+    form_of,
     language_of,
     revision_of,
 )
@@ -40,6 +42,8 @@ EVENT = plans.form_fields(plans.Event)
 #: At most as many events as a plan file may hold; a form's inputs for them, and a few more.
 MAX_EVENTS = 500
 MAX_FIELDS = len(HEADER) + MAX_EVENTS * len(EVENT) + 8
+#: The plan's form, read before its route runs in the thread pool.
+PlanForm = Annotated[FormData, form_of(MAX_FIELDS)]
 _EVENT_KEY = re.compile(r"events\.(\d{1,3})\.")
 Entry = Callable[[State, str], Agreement]
 Place = Callable[[State, Agreement], tuple[str, str]]
@@ -60,10 +64,9 @@ def add_routes(app: FastAPI, state: State, entry_of: Entry, place_of: Place) -> 
                          saved=request.query_params.get("saved") == "1" and plan is not None)
 
     @app.post("/register/{agreement_id}/plan/edit", response_class=HTMLResponse)
-    async def save(request: Request, agreement_id: str) -> Response:
+    def save(request: Request, agreement_id: str, form: PlanForm) -> Response:
         with i18n.language(language_of(request)):
             entry = entry_of(state, agreement_id)
-            form = await request.form(max_files=0, max_fields=MAX_FIELDS)
             check_csrf(request, form)
             header, events = _typed(form)
             action = str(form.get("action") or "save")

@@ -22,6 +22,7 @@ from xbdocs.registry import due, export, procedure, statuses
 from xbdocs.registry.models import ADMIN, LAWYER, Agreement
 from xbdocs.web.common import (
     Page,
+    ShortForm,
     State,
     address_of,
     check_csrf,
@@ -131,10 +132,9 @@ def add_routes(app: FastAPI, state: State) -> None:
             return state.page(request, "agreement.html", _details(entry, state))
 
     @app.post("/register/{agreement_id}/move")
-    async def move(request: Request, agreement_id: str) -> Response:
+    def move(request: Request, agreement_id: str, form: ShortForm) -> Response:
         with i18n.language(language_of(request)):
             entry = _entry(state, agreement_id)
-            form = await request.form(max_files=0, max_fields=8)
             check_csrf(request, form)
             if not _may_move():
                 raise Page(403, i18n._("Forbidden"), [i18n._(
@@ -162,8 +162,20 @@ def add_routes(app: FastAPI, state: State) -> None:
 
     @app.post("/register/{agreement_id}/plan")
     async def plan(request: Request, agreement_id: str) -> Response:
+        from starlette.concurrency import run_in_threadpool
+        from starlette.datastructures import UploadFile
+
+        from xbdocs.inputs import MAX_TEXT_BYTES
+
         with i18n.language(language_of(request)):
-            return await _plan(request, state, _entry(state, agreement_id))
+            form = await request.form(max_files=1, max_fields=4)
+            upload = form.get("plan")
+            sent = None
+            if isinstance(upload, UploadFile) and upload.filename:
+                sent = (upload.filename, await upload.read(MAX_TEXT_BYTES + 1))
+            # The rest (the register, the plan's reader, the build) in the thread pool: the
+            # worker's other requests go on meanwhile.
+            return await run_in_threadpool(_plan, request, state, agreement_id, form, sent)
 
     @app.get("/register/{agreement_id}/package.zip")
     def package(request: Request, agreement_id: str) -> Response:
@@ -189,28 +201,26 @@ def add_routes(app: FastAPI, state: State) -> None:
                                      "Cache-Control": "no-store"})
 
 
-async def _plan(request: Request, state: State, entry: Agreement) -> Response:
-    """A plan of joint events uploaded for an agreement: read by the plan file's own reader
-    and limits, kept as the agreement's plan (to be edited in the plan's form), built with
-    the agreement's answers and sent back as a ZIP of its documents; its problems, with
-    their lines, on the agreement's page otherwise."""
-    from starlette.datastructures import UploadFile
-
+def _plan(request: Request, state: State, agreement_id: str, form: Any,
+          sent: tuple[str, bytes] | None) -> Response:
+    """A plan of joint events uploaded for an agreement (``sent``: its file's name and
+    bytes): read by the plan file's own reader and limits, kept as the agreement's plan (to
+    be edited in the plan's form), built with the agreement's answers and sent back as a ZIP
+    of its documents; its problems, with their lines, on the agreement's page otherwise."""
     from xbdocs import plans
     from xbdocs.inputs import MAX_TEXT_BYTES
     from xbdocs.registry.plans import StalePlan
     from xbdocs.web import plans as plan_pages
 
-    form = await request.form(max_files=1, max_fields=4)
+    entry = _entry(state, agreement_id)
     check_csrf(request, form)
-    upload = form.get("plan")
     problems: list[str] = []
     status = 422
-    if not isinstance(upload, UploadFile) or not upload.filename:
+    if sent is None:
         problems = [i18n._("Choose a plan file (YAML) to upload.")]
     else:
-        data = await upload.read(MAX_TEXT_BYTES + 1)
-        name = printable(upload.filename.replace("\\", "/").rsplit("/", 1)[-1], 120)
+        filename, data = sent
+        name = printable(filename.replace("\\", "/").rsplit("/", 1)[-1], 120)
         try:
             if len(data) > MAX_TEXT_BYTES:
                 raise ValueError(i18n._("A plan file is at most {limit} bytes.").format(

@@ -6,10 +6,11 @@ disabled user's sessions end at once."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from xbdocs import i18n
 from xbdocs.errors import XbdocsError
@@ -20,6 +21,7 @@ from xbdocs.web.common import (
     address_of,
     check_csrf,
     current_person,
+    form_of,
     language_of,
 )
 
@@ -54,10 +56,9 @@ def add_routes(app: FastAPI, state: State) -> None:
             return shown(request)
 
     @app.post("/users")
-    async def change(request: Request) -> Response:
+    def change(request: Request, form: Annotated[FormData, form_of(60)]) -> Response:
         with i18n.language(language_of(request)):
             by = _admin()
-            form = await request.form(max_files=0, max_fields=60)
             check_csrf(request, form)
             try:
                 _apply(accounts, form, by, address_of(request))
