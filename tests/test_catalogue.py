@@ -32,11 +32,18 @@ def test_entries_have_exactly_their_keys(name, key, keys):
 def test_every_party_says_where_it_came_from():
     allowed = {"id", "country", "region", "level", "verified", "source", "name", "forms",
                "address", "address_verified", "valid_until", "neighbours",
-               "neighbours_verified"}
+               "neighbours_verified", "valid_from", "replaced_by", "former_names",
+               "municipal_kind"}
     cat = catalogue.load()
     for item in catalogue._party_items():
         assert set(item) <= allowed, item
         assert isinstance(item["verified"], bool) and item["source"], item
+        assert item.get("replaced_by") in (None, *cat.parties), item
+        assert item.get("municipal_kind") in (None, *cat.municipal_kinds), item
+        for former in item.get("former_names") or ():
+            # A former name says when it ended, how sure we are and where it came from.
+            assert isinstance(former["verified"], bool) and former["source"], item
+            assert former.get("municipal_kind") in (None, *cat.municipal_kinds), item
         assert item["region"] in cat.regions, item
         assert item["level"] in ("regional", "district", "city"), item
 

@@ -62,6 +62,43 @@ class Region:
     charter: Bilingual | None = None
 
 
+def _period_bound(value: object, end: bool) -> dt.date | None:
+    """A bound of a period as the data gives it: a date, or a year (its first or last day
+    — the data knows only the year)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    year = int(str(value))
+    return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """When something is in force (a law) or exists (a body, a name): from and until, both
+    days included; None where open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    @classmethod
+    def read(cls, start: object, end: object) -> Period:
+        return cls(_period_bound(start, False), _period_bound(end, True))
+
+
+@dataclass(frozen=True)
+class DatedName:
+    """A name a body bore until a day (a district before it became a municipal okrug), with
+    the kind of municipality it named and how sure we are of the change."""
+
+    until: dt.date
+    name: Bilingual
+    verified: bool
+    source: str
+    municipal_kind: str | None = None
+
+
 @dataclass(frozen=True)
 class KnownParty:
     id: str
@@ -76,6 +113,47 @@ class KnownParty:
     #: A Russian border district's partners across the border (parties.yaml's header).
     neighbours: tuple[str, ...] = ()
     neighbours_verified: bool = False
+    #: When the body existed (valid_from / valid_until: a year or a date).
+    existed: Period = Period()
+    #: The body that took its place (its catalogue id) once it ceased.
+    replaced_by: str | None = None
+    #: Names it bore before ``name``, oldest first, each until a day.
+    former_names: tuple[DatedName, ...] = ()
+    #: The kind of municipality ``name`` names (municipal-district, municipal-okrug …).
+    municipal_kind: str | None = None
+
+    def former_on(self, day: dt.date | None) -> DatedName | None:
+        """The former name in use on ``day``, or None when today's name holds (and when the
+        day is not known: a document without a date is written today)."""
+        return next((n for n in self.former_names if day is not None and day <= n.until),
+                    None)
+
+    def name_on(self, day: dt.date | None) -> Bilingual:
+        """The body's name on ``day``: a 2012 agreement keeps the name of its day, a 2027
+        one uses today's."""
+        former = self.former_on(day)
+        return former.name if former else self.name
+
+    def kind_on(self, day: dt.date | None) -> str | None:
+        former = self.former_on(day)
+        return (former.municipal_kind or self.municipal_kind) if former \
+            else self.municipal_kind
+
+
+@dataclass(frozen=True)
+class Law:
+    """A law xbdocs cites by its role (acts.yaml: laws), with the period it is in force."""
+
+    id: str
+    role: str
+    kind: str
+    date: dt.date
+    number: str
+    title: str
+    in_force: Period
+    verified: bool
+    source: str
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +183,26 @@ class Catalogue:
     forms: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     #: How a charter is titled from its territory, by level (municipal, regional).
     charter_titles: dict[str, Bilingual] = field(default_factory=dict)
+    #: Laws cited by role, each with its period in force (acts.yaml: laws).
+    laws: tuple[Law, ...] = ()
+    #: The kinds of municipality by code, as a document names them (acts.yaml).
+    municipal_kinds: dict[str, Bilingual] = field(default_factory=dict)
+
+    def law_for(self, role: str, day: dt.date | None) -> Law | None:
+        """The law of ``role`` in force on ``day`` (with no day, the one in force now and
+        later: the one without an end)."""
+        return next((law for law in self.laws if law.role == role and
+                     (law.in_force.holds(day) if day else law.in_force.end is None)), None)
+
+    def party_on(self, party_id: str, day: dt.date) -> KnownParty | None:
+        """The body that acts for ``party_id`` on ``day``: itself while it exists, else the
+        body that replaced it (followed to the one existing then); None when none did."""
+        seen: set[str] = set()
+        party = self.parties.get(party_id)
+        while party is not None and party.id not in seen and not party.existed.holds(day):
+            seen.add(party.id)
+            party = self.parties.get(party.replaced_by or "")
+        return party
 
 
 def _read(name: str) -> dict:
@@ -218,15 +316,28 @@ def shipped() -> Catalogue:
             raise CatalogueError(Message("{id}: a party listed twice in the catalogue "
                                          "(parties.yaml, parties/)").format(id=item["id"]))
         address = item.get("address")
+        valid_until = item.get("valid_until")
         parties[item["id"]] = KnownParty(
             id=item["id"], country=item["country"], region=item["region"], level=item["level"],
             name=_bilingual(item["name"], "parties.yaml"), verified=bool(item["verified"]),
-            source=item["source"], valid_until=item.get("valid_until"),
+            source=item["source"],
+            valid_until=str(valid_until.year if isinstance(valid_until, dt.date)
+                            else valid_until) if valid_until is not None else None,
             address=Bilingual(address.get("ru", ""), address.get("kk", "")) if address else None,
             neighbours=tuple(item.get("neighbours", ())),
             neighbours_verified=bool(item.get("neighbours_verified", False)),
+            existed=Period.read(item.get("valid_from"), valid_until),
+            replaced_by=item.get("replaced_by"),
+            former_names=tuple(DatedName(
+                until=former["until"], name=_bilingual(former, "parties.yaml"),
+                verified=bool(former.get("verified", False)), source=str(former["source"]),
+                municipal_kind=former.get("municipal_kind"))
+                for former in item.get("former_names") or ()),
+            municipal_kind=item.get("municipal_kind"),
         )
         _add_forms(forms, item)
+        for former in item.get("former_names") or ():
+            _add_forms(forms, {**former, "name": former})
     references = []
     acts = _read("acts.yaml")
     for item in _read("references.yaml")["references"]:
@@ -249,6 +360,15 @@ def shipped() -> Catalogue:
         forms=forms,
         charter_titles={level: _bilingual(title, "acts.yaml")
                         for level, title in acts["charter_titles"].items()},
+        laws=tuple(Law(
+            id=law["id"], role=law["role"], kind=law["kind"], date=law["date"],
+            number=str(law["number"]), title=law["title"],
+            in_force=Period.read((law.get("in_force") or {}).get("from"),
+                                 (law.get("in_force") or {}).get("until")),
+            verified=bool(law["verified"]), source=law["source"],
+            replaced_by=law.get("replaced_by")) for law in acts.get("laws") or ()),
+        municipal_kinds={code: _bilingual(kind, "acts.yaml")
+                         for code, kind in (acts.get("municipal_kinds") or {}).items()},
     )
 
 

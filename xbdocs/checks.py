@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass
 
 from stdnum.ru import inn as ru_inn
@@ -16,7 +17,7 @@ from stdnum.ru import ogrn as ru_ogrn
 
 from xbdocs import deadlines, unverified
 from xbdocs.answers import Answers, Outgoing
-from xbdocs.catalogue import Catalogue
+from xbdocs.catalogue import Catalogue, KnownParty, Law, Period
 from xbdocs.findings import ERROR, WARNING, Finding
 from xbdocs.i18n import N_, Message, _
 from xbdocs.profile import Profile, TrackProfile
@@ -175,12 +176,6 @@ def _catalogue_and_blanks(answers: Answers, cat: Catalogue) -> list[Finding]:
                 "the catalogue entry «{id}» is not verified against an official act "
                 "({source}); check the official names in both languages").format(
                     id=party.catalogue_id, source=unverified.plain_source(party.source))))
-        known = cat.parties.get(party.catalogue_id or "")
-        if known and known.valid_until and answers.signing.date and \
-                str(answers.signing.date.year) > known.valid_until:
-            warnings.append(Finding("XB015", WARNING, f"{path}.catalogue", Message(
-                "«{name}» is the name used until {year}").format(
-                    name=known.name.ru, year=known.valid_until)))
     if answers.signing.date is None:
         warnings.append(Finding("XB016", WARNING, "signing.date", Message(
             "empty: the documents show a blank date to fill in by hand")))
@@ -188,6 +183,115 @@ def _catalogue_and_blanks(answers: Answers, cat: Catalogue) -> list[Finding]:
         warnings.append(Finding("XB017", WARNING, "signing.place", Message(
             "empty: the documents show a blank place to fill in by hand")))
     return warnings
+
+
+def _on(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _known_as(party: object, cat: Catalogue) -> tuple[KnownParty | None, str | None]:
+    """The catalogue's body a party is (by its id, or by a name typed by hand that is one
+    of the catalogue's names), and the former name it was typed with, if any."""
+    known = cat.parties.get(getattr(party, "catalogue_id", None) or "")
+    if known is not None:
+        return known, None
+    typed = party.name.ru.strip().lower()  # type: ignore[attr-defined]
+    for entry in cat.parties.values():
+        if entry.name.ru.lower() == typed:
+            return entry, None
+        for former in entry.former_names:
+            if former.name.ru.lower() == typed:
+                return entry, former.name.ru
+    return None, None
+
+
+def _dated_parties(answers: Answers, cat: Catalogue, today: dt.date) -> list[Finding]:
+    """A party on the agreement's day: a body that did not exist then (XB028 — the
+    Administration of the Altai Krai, replaced by its Government in 2017), or a name it no
+    longer bore (XB015 — a district since become a municipal okrug)."""
+    day = answers.dated or today
+    found = []
+    for party in answers.both_parties:
+        path = f"parties.{party.side}" + (".catalogue" if party.catalogue_id else ".name.ru")
+        known, former = _known_as(party, cat)
+        if known is None:
+            continue
+        if not known.existed.holds(day):
+            found.append(Finding("XB028", WARNING, path, _party_gone(known, cat, day)))
+        elif former is not None and known.former_on(day) is None:
+            found.append(Finding("XB015", WARNING, path, Message(
+                "«{former}» is a former name; on {date} the body is «{name}»").format(
+                    former=former, date=_on(day), name=known.name_on(day).ru)))
+    return found
+
+
+def _party_gone(known: KnownParty, cat: Catalogue, day: dt.date) -> Message:
+    period = known.existed
+    if period.start is not None and day < period.start:
+        return Message("«{name}» did not exist yet on {date} (it exists from {start})").format(
+            name=known.name_on(day).ru, date=_on(day), start=_on(period.start))
+    successor = cat.party_on(known.id, day)
+    return Message("«{name}» no longer existed on {date} (until {end}){successor}").format(
+        name=known.name_on(day).ru, date=_on(day), end=period.end.year if period.end else "",
+        successor=_("; «{name}» acts in its place").format(name=successor.name_on(day).ru)
+        if successor is not None else "")
+
+
+def cited_laws(text: str, cat: Catalogue) -> list[Law]:
+    """The catalogue's laws a text cites by number («№ 131-ФЗ»)."""
+    return [law for law in cat.laws
+            if re.search(rf"(?<![\w-]){re.escape(law.number)}(?!\w)", text, re.IGNORECASE)]
+
+
+def _answer_texts(answers: Answers) -> list[tuple[str, str]]:
+    """The answers' own words that may cite a law, by key path."""
+    texts = []
+    for party in answers.both_parties:
+        acts_on = party.signatory.acts_on_text
+        if acts_on is not None:
+            texts.append((f"parties.{party.side}.signatory.acts_on", acts_on.ru))
+    filing = answers.filing
+    for key in ("purpose", "financing"):
+        if getattr(filing, key):
+            texts.append((f"filing.{key}", getattr(filing, key)))
+    if filing.approval.document:
+        texts.append(("filing.approval.document", filing.approval.document))
+    return texts
+
+
+def _laws_in_force(answers: Answers, cat: Catalogue, profile: Profile,
+                   today: dt.date) -> list[Finding]:
+    """Every law the answers or the profile cite must be in force on the agreement's day
+    (its letter's or its signing's; today while nothing is dated): 131-FZ's articles on a
+    district's powers give way to 33-FZ's from 01.01.2027."""
+    day = answers.dated or today
+    texts = _answer_texts(answers)
+    track = profile.tracks.get(answers.track)
+    if track is not None:
+        base = f"{profile.path}: tracks.{answers.track}"
+        texts += [(f"{base}.{key}", getattr(track, key).text or "")
+                  for key in ("basis", "regional_act")]
+    found = []
+    for path, text in texts:
+        for law in cited_laws(text, cat):
+            if law.in_force.holds(day):
+                continue
+            successor = next((other for other in cat.laws if other.id == law.replaced_by),
+                             None)
+            found.append(Finding("XB027", WARNING, path, Message(
+                "cites the Federal Law № {number}, which is not in force on {date} for what "
+                "it is cited for ({role}; in force {period}){successor}").format(
+                    number=law.number, date=_on(day), role=law.role,
+                    period=_period(law.in_force),
+                    successor=_("; cite the Federal Law № {number} instead").format(
+                        number=successor.number) if successor is not None else "")))
+    return found
+
+
+def _period(period: Period) -> str:
+    start = _on(period.start) if period.start else "…"
+    end = _on(period.end) if period.end else "…"
+    return f"{start} – {end}"
 
 
 def _dates(answers: Answers) -> list[Finding]:
@@ -370,7 +474,8 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     (its clauses' numbers by block id) are the amended agreement's, when known."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
         _names(answers) + _terms(answers) + _dates(answers) + \
-        _catalogue_and_blanks(answers, cat) + _amendment(answers, cat, agreement, numbers)
+        _catalogue_and_blanks(answers, cat) + _amendment(answers, cat, agreement, numbers) + \
+        _dated_parties(answers, cat, today) + _laws_in_force(answers, cat, profile, today)
     found += stage_requirements(answers, stage)
     track = profile.tracks.get(answers.track)
     if track is None:

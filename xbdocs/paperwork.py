@@ -127,7 +127,15 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
         addressee_view["verified"] = addressee.verified
     outgoing = {"notice": filing.notice, "approval-request": filing.approval_request,
                 "registration": filing.registration_application}.get(step_id or "", Outgoing())
+    approving = next((s for s in track.steps if "approval-request" in s.documents and s.to),
+                     None)
+    approver = track.addressees.get(approving.to) if approving and approving.to else None
     return {
+        "laws": laws(outgoing.date or answers.dated or today),
+        # The body whose approval (согласование) the agreement needs, by name, from the
+        # profile: the addressee of the request for approval.
+        "approver": noted(approver.body, f"{base}.addressees.{approver.id}")
+        if approver else None,
         "profile": {"name": profile.name, "basis": noted(track.basis.text, f"{base}.basis"),
                     "regional_act": noted(track.regional_act.text, f"{base}.regional_act")},
         "addressee": addressee_view,
@@ -152,6 +160,19 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
         "expiry": _expiry(answers),
         "step_title": step.title if step else "",
     }
+
+
+def laws(day: dt.date | None) -> dict[str, str | None]:
+    """The laws a document cites by role (acts.yaml: laws), each the one in force on the
+    document's day — its letter's date, else the agreement's — as the text after «по …»
+    (in the dative): 131-FZ for a district's powers until 31.12.2026, 33-FZ from 2027."""
+    cat = catalogue.load()
+    cited = {}
+    for role in dict.fromkeys(law.role for law in cat.laws):
+        law = cat.law_for(role, day)
+        cited[role.replace("-", "_")] = languages.ru.citation(
+            law.kind, law.date, law.number, law.title, case="dative") if law else None
+    return cited
 
 
 def template_context(answers: Answers, profile: Profile, lang: str,

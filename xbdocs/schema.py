@@ -1005,6 +1005,14 @@ class Answers(Model):
         self._source, self._digest, self._lines = source, digest, lines
         return self
 
+    @property
+    def dated(self) -> dt.date | None:
+        """The day the agreement speaks of itself: its signing, else (a draft) the first
+        letter about it that has a date; None when nothing is dated yet."""
+        filing = self.filing
+        return self.signing.date or filing.approval_request.date or filing.notice.date \
+            or filing.negotiations_date
+
     @model_validator(mode="before")
     @classmethod
     def _amendment_sections(cls, data: Any) -> Any:
@@ -1074,6 +1082,12 @@ class Answers(Model):
             )
         if errors:
             raise _located(errors)
+        # A catalogue party bears the name of the agreement's day (a district that became
+        # a municipal okrug keeps its former name in a 2012 agreement).
+        for party in (self.parties.russian, self.parties.kazakh):
+            known = cat.parties.get(party.catalogue or "")
+            if known is not None and known.former_names:
+                object.__setattr__(party, "name", _model(known.name_on(self.dated)))
         # On the municipal track an area beyond a district's own powers is worded as
         # assistance within the Parties' powers (the catalogue says which, and why).
         municipal = self.track == "municipal"

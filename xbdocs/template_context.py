@@ -17,7 +17,7 @@ import yaml
 from xbdocs import lang as languages
 from xbdocs import unverified
 from xbdocs.answers import Answers, Party
-from xbdocs.catalogue import Bilingual, Catalogue
+from xbdocs.catalogue import Bilingual, Catalogue, KnownParty
 from xbdocs.i18n import N_
 from xbdocs.model import Paragraph
 from xbdocs.values import Field, Ref
@@ -66,16 +66,47 @@ def _charter(party: Party, cat: Catalogue) -> Bilingual | None:
     return Bilingual(title.ru.format(territory=ru), title.kk.format(territory=kk))
 
 
-def _party_view(party: Party, lang: str, cat: Catalogue) -> Obj:
+def _on(day: dt.date | int | None) -> dt.date | None:
+    """A day a template names: a date, or a year (its first day: a plan for 2027–2028 is
+    made for 2027)."""
+    return dt.date(day, 1, 1) if isinstance(day, int) else day
+
+
+def _kind(party: Party, entry: KnownParty | None, day: dt.date | None, lang: str,
+          cat: Catalogue) -> str | None:
+    """The kind of municipality a Russian party is on ``day`` («муниципальный округ»), in
+    the nominative; None for a region or a party whose kind the catalogue does not know."""
+    code = entry.kind_on(day) if entry is not None else None
+    if code is None and party.country == "RU" and party.level == "district":
+        code = "municipal-district"
+    kind = cat.municipal_kinds.get(code or "")
+    return kind[lang] if kind else None
+
+
+def _party_view(party: Party, lang: str, cat: Catalogue, day: dt.date | None = None) -> Obj:
     base = f"parties.{party.side}"
     name_path = f"catalogue:{party.catalogue_id}" if party.catalogue_id else f"{base}.name"
     region = cat.regions[party.region]
     signatory = party.signatory
     entry = cat.parties.get(party.catalogue_id or "")
+
+    def on(when: dt.date | int | None) -> Field:
+        """The name of the body acting for the party on a later day: a plan of 2027 for an
+        agreement of 2012 names the Government, not the Administration it replaced."""
+        day = _on(when)
+        acting = cat.party_on(entry.id, day) if entry is not None and day else None
+        if acting is None or acting.name_on(day)[lang] == party.name[lang]:
+            return name
+        return Field(_text(acting.name_on(day)[lang], lang), f"catalogue:{acting.id}",
+                     note=unverified.party(acting))
+
+    name = Field(_text(party.name[lang], lang), f"{name_path}.{lang}"
+                 if not party.catalogue_id else name_path,
+                 note=unverified.party(entry) if entry else None)
     return Obj({
-        "name": Field(_text(party.name[lang], lang), f"{name_path}.{lang}"
-                      if not party.catalogue_id else name_path,
-                      note=unverified.party(entry) if entry else None),
+        "name": name,
+        "on": on,
+        "municipal_kind": _kind(party, entry, day, lang, cat),
         "region": Field(region.name[lang], f"catalogue:region {region.id}"),
         # The territory the body governs, from its name: in Russian already in the
         # genitive («Угловского района Алтайского края»), in Kazakh in the nominative
@@ -265,8 +296,8 @@ def build_context(answers: Answers, lang: str, cat: Catalogue,
                        lang, "subject"),
         "entry_into_force": agreement_text.entry_into_force
         if agreement_text and agreement_text.entry_into_force else answers.entry_into_force,
-        "russian_party": _party_view(answers.russian, lang, cat),
-        "kazakh_party": _party_view(answers.kazakh, lang, cat),
+        "russian_party": _party_view(answers.russian, lang, cat, answers.dated),
+        "kazakh_party": _party_view(answers.kazakh, lang, cat, answers.dated),
         "areas": [Field(a[lang], f"areas[{i}]") for i, a in
                   enumerate(answers.area_labels)],
         "cooperation_forms": [Field(f[lang], f"cooperation_forms[{i}]") for i, f in
