@@ -229,13 +229,22 @@ def test_a_municipal_preamble_speaks_of_the_two_districts():
     assert "Алтай өлкесі мен Павлодар облысының" in kk
 
 
-@pytest.mark.parametrize("name, budget", [
-    ("uglovsky-borodulikha-municipal", "в бюджете соответствующего муниципального образования"),
-    ("altai-pavlodar-2012", "в бюджете соответствующего субъекта Российской Федерации"),
+@pytest.mark.parametrize("name, budget, budget_kk", [
+    # A Kazakh district has a local budget, not a «municipal formation's» (issue 23 §2.2).
+    ("uglovsky-borodulikha-municipal", "в пределах средств соответствующих местных бюджетов,",
+     "тиісті жергілікті бюджеттерде көзделген қаражат шегінде"),
+    # Each side's own budget by name: a Kazakh oblast is no subject of the Russian
+    # Federation (issue 23 §2.1).
+    ("altai-pavlodar-2012", "в пределах средств бюджета Алтайского края и бюджета "
+     "Павлодарской области соответственно,",
+     "тиісінше Алтай өлкесінің бюджетінде және Павлодар облысының бюджетінде көзделген"),
 ])
-def test_financing_leaves_no_door_to_cross_funding(name, budget):
+def test_financing_leaves_no_door_to_cross_funding(name, budget, budget_kk):
     ru, kk = _texts(name)
     assert budget in ru and "в соответствии с бюджетным законодательством государств Сторон" in ru
+    assert budget_kk in kk
+    assert "в бюджете соответствующего" not in ru
+    assert "субъектісінің" not in kk and "(ауданның)" not in kk
     assert "иной порядок" not in ru and "өзге тәртіпті" not in kk
     assert "бюджет заңнамасына сәйкес" in kk
 

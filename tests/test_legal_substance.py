@@ -1,0 +1,66 @@
+"""Issue 23 §2: the legal substance a regional legal department would send back, each rule
+read back from the built DOCX in Russian and in Kazakh (domain.md §§1, 3; regions.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import docx_text, sample
+from xbdocs.build import build
+
+TODAY = dt.date(2026, 12, 3)
+
+
+def _built(write_answers, tmp_path, data, stage="all"):
+    outdir = tmp_path / "out"
+    build(write_answers(data), outdir, stage=stage, today=TODAY, count_sheets=False)
+    return outdir
+
+
+def _abai_regional() -> dict:
+    """A regional agreement of 2027 between the Government of the Altai Krai and the
+    akimat of the Abai region."""
+    data = sample("altai-pavlodar-2012")
+    data["parties"]["russian"]["catalogue"] = "altai-krai-government"
+    data["parties"]["russian"]["signatory"]["position"] = {
+        "ru": "Губернатор Алтайского края, Председатель Правительства Алтайского края",
+        "kk": "Алтай өлкесінің Губернаторы, Алтай өлкесі Үкіметінің Төрағасы"}
+    data["parties"]["kazakh"]["catalogue"] = "abai-region-akimat"
+    data["parties"]["kazakh"]["signatory"]["position"] = {
+        "ru": "аким области Абай", "kk": "Абай облысының әкімі"}
+    data["signing"]["date"] = dt.date(2027, 9, 19)
+    filing = data.get("filing", {})
+    filing.pop("negotiations_date", None)
+    for key in ("notice", "approval_request", "approval", "registration_application"):
+        filing.get(key, {}).pop("date", None)
+    return data
+
+
+# --- 1, 2: financing from each side's own budget ---------------------------------------------
+
+def test_a_regional_agreement_names_each_sides_budget(write_answers, tmp_path):
+    """A Kazakh oblast is not a subject of the Russian Federation: each side spends from its
+    own budget, named (domain.md §3: «each party at its own expense, within its budget»)."""
+    outdir = _built(write_answers, tmp_path, _abai_regional(), "agreement")
+    russian, kazakh = (docx_text(outdir / "agreement.ru.docx"),
+                       docx_text(outdir / "agreement.kk.docx"))
+    assert "в пределах средств бюджета Алтайского края и бюджета области Абай " \
+           "соответственно, предусмотренных на соответствующий финансовый год" in russian
+    assert "субъекта Российской Федерации (области)" not in russian
+    assert "тиісінше Алтай өлкесінің бюджетінде және Абай облысының бюджетінде көзделген " \
+           "қаражат шегінде" in kazakh
+    assert "субъектісінің" not in kazakh
+
+
+def test_a_municipal_agreement_speaks_of_local_budgets_alike(write_answers, tmp_path):
+    """A Kazakh district is no «муниципальное образование»; both have local budgets. The
+    Kazakh text says what the Russian says, no «(ауданның)» more."""
+    outdir = _built(write_answers, tmp_path, sample("uglovsky-borodulikha-municipal"),
+                    "agreement")
+    russian, kazakh = (docx_text(outdir / "agreement.ru.docx"),
+                       docx_text(outdir / "agreement.kk.docx"))
+    assert "в пределах средств соответствующих местных бюджетов, предусмотренных на " \
+           "соответствующий финансовый год" in russian
+    assert "бюджете соответствующего муниципального образования" not in russian
+    assert "тиісті жергілікті бюджеттерде көзделген қаражат шегінде" in kazakh
+    assert "(ауданның)" not in kazakh and "муниципалдық құрылымның" not in kazakh
