@@ -64,3 +64,23 @@ def test_a_municipal_agreement_speaks_of_local_budgets_alike(write_answers, tmp_
     assert "бюджете соответствующего муниципального образования" not in russian
     assert "тиісті жергілікті бюджеттерде көзделген қаражат шегінде" in kazakh
     assert "(ауданның)" not in kazakh and "муниципалдық құрылымның" not in kazakh
+
+
+# --- 3: the notice cites the act that creates the duty to notify ---------------------------
+
+def test_the_notice_cites_the_regions_act_not_article_12(write_answers, tmp_path):
+    """179-FZ Art. 12 creates no duty to notify: p. 2 leaves the procedure to the region
+    (domain.md §1); the notice cites the region's act, with blanks while it is not known."""
+    notice = docx_text(_built(write_answers, tmp_path, sample("uglovsky-borodulikha-municipal"),
+                              "approval") / "notice.docx")
+    assert "В соответствии с законом Алтайского края от __.__.____ № ______ о регистрации " \
+           "соглашений о приграничном сотрудничестве муниципальных образований " \
+           "Администрация Угловского района Алтайского края уведомляет" in notice
+    assert "179-ФЗ" not in notice
+
+
+def test_a_regional_notice_cites_4_fz(write_answers, tmp_path):
+    """On the regional track the region notifies the federal bodies under 4-FZ Art. 3."""
+    notice = docx_text(_built(write_answers, tmp_path, sample("altai-pavlodar-2012"),
+                              "approval") / "notice.docx")
+    assert "В соответствии с Федеральным законом от 04.01.1999 № 4-ФЗ" in notice
