@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import SAMPLES, docx_text
+from tests.conftest import SAMPLES, docx_text, plain
 from xbdocs.build import build
 
 TODAY = dt.date(2026, 11, 24)
@@ -85,3 +85,117 @@ def test_a_comma_closes_the_participial_phrase_in_the_attachments(built):
     # in the inventory's cell the title ends there: no comma
     inventory = text(built, "uglovsky-borodulikha-municipal", "inventory-registration")
     assert "заверенная главой Угловского района\n" in inventory
+
+
+# --- §4: paperwork (GOST R 7.0.97-2016) and the rendered pages ------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DOCUMENTS = ("agreement.ru", "agreement.kk", "agreement.ru-kk", "notice", "approval-request",
+             "explanatory-note", "registration-application", "certified-copy",
+             "register-card", "check-sheet", "inventory-approval-request",
+             "inventory-registration")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_document_numbers_its_pages_at_the_top_from_the_second(built, document):
+    from docx import Document
+
+    section = Document(str(built["altai-pavlodar-2012"] / f"{document}.docx")).sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+    assert 'w:val="center"' in section.header._element.xml
+    assert "PAGE" not in section.first_page_header._element.xml
+    assert "PAGE" not in section.footer._element.xml
+
+
+def _paragraph_with(xml: str, words: str):
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode())
+    for p in root.iter(f"{W}p"):
+        if words in plain("".join(p.itertext())):
+            return p
+    raise AssertionError(words)
+
+
+def test_attachments_start_at_the_margin_and_hang(built):
+    xml = part(built, "uglovsky-borodulikha-municipal", "registration-application")
+    first = _paragraph_with(xml, "Приложение:")
+    style = first.find(f"{W}pPr/{W}pStyle").get(f"{W}val")
+    styles = part(built, "uglovsky-borodulikha-municipal", "registration-application",
+                  "word/styles.xml")
+    from lxml import etree
+
+    definition = next(s for s in etree.fromstring(styles.encode()).iter(f"{W}style")
+                      if s.get(f"{W}styleId") == style)
+    indent = definition.find(f"{W}pPr/{W}ind")
+    assert int(indent.get(f"{W}hanging")) == int(indent.get(f"{W}left")) > 0
+    assert definition.find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"
+    # the first item follows «Приложение:» after a tab; the next ones hang under it
+    assert "Приложение:\t1. Подписанное соглашение" in text(
+        built, "uglovsky-borodulikha-municipal", "registration-application").replace(
+            "\n", " ")
+    second = _paragraph_with(xml, "2. Согласованный проект")
+    assert second.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == style
+    assert second.find(f".//{W}tab") is not None
+
+
+@pytest.mark.parametrize("document", ("notice", "approval-request", "registration-application"))
+def test_letter_signature_after_a_gap_and_executor_at_the_foot(built, document):
+    xml = part(built, "uglovsky-borodulikha-municipal", document)
+    from lxml import etree
+
+    framed = [p for p in etree.fromstring(xml.encode()).iter(f"{W}p")
+              if p.find(f"{W}pPr/{W}framePr") is not None]
+    assert [plain("".join(p.itertext())) for p in framed] == [
+        "Сидорова Анна Петровна", "+7 (38579) 2-21-43"]
+    for p in framed:
+        frame = p.find(f"{W}pPr/{W}framePr")
+        assert frame.get(f"{W}yAlign") == "bottom" and frame.get(f"{W}xAlign") == "left"
+        assert frame.get(f"{W}vAnchor") == "margin"
+    # the signature: a row never split, after a gap kept with it
+    name = _paragraph_with(xml, "Е.В. Петрова")
+    row = name.getparent().getparent()
+    assert row.find(f"{W}trPr/{W}cantSplit") is not None
+    gap = row.getparent().getprevious()
+    assert gap.tag == f"{W}p" and gap.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "XBGap"
+    assert gap.getprevious().find(f"{W}pPr/{W}keepNext") is not None  # the text before
+
+
+def test_a_long_post_is_broken_so_the_name_stays_on_the_signature_line(built):
+    from lxml import etree
+
+    xml = part(built, "altai-pavlodar-2012", "registration-application")
+    name = _paragraph_with(xml, "А.Б. Карлин")
+    cell = name.getparent()
+    assert cell.find(f"{W}tcPr/{W}vAlign").get(f"{W}val") == "bottom"
+    from xbdocs import lang
+
+    assert lang.post_lines("Губернатор Алтайского края, Председатель Правительства "
+                           "Алтайского края") == ("Губернатор Алтайского края,\n"
+                                                  "Председатель Правительства Алтайского края")
+    assert etree is not None
+
+
+def test_inventories_name_the_letter_as_titled_and_agree_with_it(built):
+    for name in NAMES:
+        inventory = text(built, name, "inventory-registration")
+        assert "«О регистрации соглашения»" in inventory
+        assert "Заявление о регистрации соглашения" not in inventory  # not the letter itself
+        approval = text(built, name, "inventory-approval-request")
+        assert "«О согласовании проекта соглашения»" in approval
+        assert "Письмо о согласовании" not in approval
+        letter = text(built, name, "registration-application")
+        listed = [line.split("\t")[-1] for line in letter.splitlines()
+                  if line.startswith(("Приложение:", "\t"))]
+        from docx import Document
+
+        rows = [plain(row.cells[1].text) for row in Document(
+            str(built[name] / "inventory-registration.docx")).tables[0].rows[1:]]
+        assert len(listed) == len(rows)
+        for item, row in zip(listed, rows, strict=True):
+            assert item.split(". ", 1)[1].startswith(row)
+    card = text(built, "altai-pavlodar-2012", "register-card")
+    assert card.startswith("ПРОЕКТ РЕГИСТРАЦИОННОЙ КАРТОЧКИ")
+    assert "Проект регистрационной карточки соглашения" in text(
+        built, "altai-pavlodar-2012", "inventory-registration")

@@ -38,8 +38,13 @@ def test_page_is_a4_with_page_numbers(parallel_bytes):
     section = document.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1)
     assert abs(section.page_height - Mm(297)) < Mm(1)
-    footer_xml = section.footer._element.xml
-    assert "PAGE" in footer_xml and "fldChar" in footer_xml
+    # GOST R 7.0.97-2016, 5.1: numbered at the top centre from the second page (issue 23)
+    header_xml = section.header._element.xml
+    assert "PAGE" in header_xml and "fldChar" in header_xml
+    assert 'w:val="center"' in header_xml
+    assert section.different_first_page_header_footer
+    assert "PAGE" not in section.first_page_header._element.xml
+    assert "PAGE" not in section.footer._element.xml
 
 
 def test_no_theme_fonts_override_the_chosen_font(parallel_bytes):

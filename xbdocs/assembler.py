@@ -4,10 +4,16 @@ A template is Jinja2 text with a light block markup, one directive a line:
 
     @title                      the document title (lines below it)
     @split ID                   two lines: one set flush left, the other flush right
+    @sign ID                    a signature line: the post (a line break in it kept), then
+                                the name, set level with the post's last line after a gap
     @dateline                   the same, for the place and date of a document
     @aside ID                   a passage set in the right half (a letter's addressee)
     @subject ID                 a letter's subject line («О согласовании …»)
-    @note ID                    small print (the executor of a letter)
+    @note ID                    small print
+    @bottom ID                  small print at the foot of the page it falls on (the
+                                executor of a letter, in the last sheet's lower left corner)
+    @hanging ID                 flush left; after each paragraph's first tab its lines hang
+                                at one indent («Приложение:» and its items)
     @table ID[: W W …]          a table: each line «| cell | cell |», the first the header;
                                 W are relative column widths
     @text ID                    an unnumbered passage (preamble, closing words)
@@ -149,6 +155,10 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     env.filters["with_s"] = keeps_note(languages.ru.with_s)
     env.filters["upper"] = keeps_note(env.filters["upper"])
     env.filters["listing"] = languages.listing
+    env.filters["post_lines"] = keeps_note(languages.post_lines)
+    # A tab as a value, not a constant: Jinja would fold a constant «{{ "\t" }}» at
+    # compile time, through ``finalize``, into one render's token.
+    env.globals["tab"] = "\t"
     env.filters["unverified"] = _unverified
     env.guard_filters()
     return env

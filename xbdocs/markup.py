@@ -16,7 +16,8 @@ from xbdocs.values import Field, Ref
 TOKEN = re.compile("\ue000(\\d+)\ue001")
 _DIRECTIVE = re.compile(r"^@(?P<name>[a-z]+)(?:\s+(?P<arg>.*))?$")
 _SOURCE_DIRECTIVE = re.compile(
-    r"^\s*@(?:article|clause|text|party|split|aside|subject|note|table)\s+([^\s:]+)")
+    r"^\s*@(?:article|clause|text|party|split|sign|aside|subject|note|bottom|hanging|table)"
+    r"\s+([^\s:]+)")
 _SOURCE_REF = re.compile(r"""ref\(\s*["']([^"']+)["']""")
 _INLINE = re.compile(r"(\*\*|\*)")
 
@@ -79,12 +80,12 @@ class Parser:
             if block is None:
                 raise self._error(_("text before the first directive (@title, @clause …): "
                                     "«{text}»").format(text=self._plain(text)[:60]))
-            if block.kind == "dateline_pending":
+            if block.kind in _PENDING:
                 dateline.append(text)
                 return
             role = {"title": "title", "signatures": "signature", "aside": "aside",
-                    "subject": "subject", "note": "note", "table": "body"}.get(block.kind,
-                                                                             "body")
+                    "subject": "subject", "note": "note", "table": "body", "bottom": "note",
+                    "hanging": "hanging"}.get(block.kind, "body")
             if text.startswith("- "):
                 role, text = "item", text[2:]
             paragraph = Paragraph(self._runs(text, block), role)
@@ -108,22 +109,23 @@ class Parser:
                 flush()
             if line.strip():
                 buffer.append(line)
-                if block is not None and block.kind == "dateline_pending":
+                if block is not None and block.kind in _PENDING:
                     flush()  # the place and the date are a line each
         flush()
         self._close_dateline(dateline)
         return self.blocks
 
     def _close_dateline(self, dateline: list[str]) -> None:
-        if not self.blocks or self.blocks[-1].kind != "dateline_pending":
+        if not self.blocks or self.blocks[-1].kind not in _PENDING:
             return
         block = self.blocks[-1]
         if len(dateline) not in (1, 2):
             raise self._error(_("@{name} takes two lines: the left part, then the right "
-                                "part").format(name="split"), block.id)
-        block.kind = "text"
+                                "part").format(name=_PENDING[block.kind][1]), block.id)
+        block.kind = _PENDING[block.kind][0]
         right = self._runs(dateline[1], block) if len(dateline) == 2 else []
-        block.paragraphs = [Paragraph(self._runs(dateline[0], block), "dateline",
+        block.paragraphs = [Paragraph(self._runs(dateline[0], block),
+                                      "dateline" if block.kind == "text" else "signature",
                                       right=right)]
         dateline.clear()
 
@@ -138,13 +140,14 @@ class Parser:
         if name in ("title", "signatures", "dateline"):
             block_id, heading = arg or name, ""
             kind = {"dateline": "dateline_pending"}.get(name, name)
-        elif name in ("article", "clause", "text", "split", "aside", "subject", "note",
-                      "table"):
+        elif name in ("article", "clause", "text", "split", "sign", "aside", "subject",
+                      "note", "bottom", "hanging", "table"):
             block_id, _sep, heading = arg.partition(":")
             block_id, heading = block_id.strip(), heading.strip()
             if not block_id:
                 raise self._error(_("@{name} needs an id").format(name=name))
-            kind = {"article": "heading", "split": "dateline_pending"}.get(name, name)
+            kind = {"article": "heading", "split": "dateline_pending",
+                    "sign": "sign_pending"}.get(name, name)
         else:
             raise self._error(_("unknown directive @{name}; expected one of: {names}")
                               .format(name=name, names=_DIRECTIVE_NAMES))
@@ -206,5 +209,8 @@ class RefRun(Run):
 
     ref: int = 0
 
-_DIRECTIVE_NAMES = ("@title, @dateline, @split, @text, @article, @clause, @signatures, "
-                    "@party, @aside, @subject, @note, @table")
+_DIRECTIVE_NAMES = ("@title, @dateline, @split, @sign, @text, @article, @clause, @signatures, "
+                    "@party, @aside, @subject, @note, @bottom, @hanging, @table")
+#: Blocks of two lines, left and right, still being read: the kind each becomes, and its
+#: directive.
+_PENDING = {"dateline_pending": ("text", "split"), "sign_pending": ("sign", "sign")}

@@ -45,7 +45,11 @@ class Block:
 
     id: str
     #: title | heading | clause | text | signatures | aside (set in the right half) |
-    #: subject | note (small print) | table
+    #: subject | note (small print) | table | sign (a signature line: the left part — a
+    #: post, one or more lines — and the right part level with its last line, after a gap,
+    #: kept with the text before it) | bottom (small print set at the foot of the page it
+    #: falls on: a letter's executor) | hanging (flush left; after a paragraph's first tab
+    #: its lines hang at one indent: «Приложение:» and its items)
     kind: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     #: The computed number as printed: «Статья 3.», «3-бап.», «3.2.».
@@ -78,9 +82,10 @@ class Document:
     blocks: list[Block]
     #: Core properties: title, subject, keywords, comments.
     properties: dict[str, str] = field(default_factory=dict)
-    #: Where pages are numbered: "foot" (every page, at the foot) or "head-after-first"
-    #: (at the top centre from the second page on, as letters are).
-    page_numbers: str = "foot"
+    #: Where pages are numbered: "head-after-first" (at the top centre from the second page
+    #: on, as GOST R 7.0.97-2016, 5.1 has it for every document) or "foot" (every page, at
+    #: the foot).
+    page_numbers: str = "head-after-first"
 
     def comments(self) -> list[str]:
         """The remarks anchored in the document, in reading order."""
@@ -108,6 +113,10 @@ class ParallelDocument:
     properties: dict[str, str] = field(default_factory=dict)
     #: Blocks set after the two columns at full width (a certification on a copy).
     tail: list[Block] = field(default_factory=list)
+    #: Blocks set before the two columns at full width (the mark «КОПИЯ» on a copy).
+    head: list[Block] = field(default_factory=list)
+    #: As :attr:`Document.page_numbers`.
+    page_numbers: str = "head-after-first"
 
     def rows(self) -> list[tuple[Block, Block]]:
         return list(zip(self.left.blocks, self.right.blocks, strict=True))

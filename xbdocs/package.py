@@ -416,10 +416,14 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
         for document in step.documents:
             items += inventory_items(document, step.stage, documents.answers)
         inventories[step.id] = items
+    # The inventory goes with a letter: it lists what the letter lists as attached, never
+    # the letter itself (so the two always agree).
+    for step in steps:
+        inventories[step.id] = [i for i in inventories[step.id]
+                                if i.file not in (f"{d}.docx" for d in LETTERS)]
     citing: list[tuple[str, str, list[InventoryItem]]] = []
     for step in steps:
-        attachments = [i for i in inventories[step.id]
-                       if i.file not in (f"{d}.docx" for d in LETTERS)]
+        attachments = inventories[step.id]
         for document in step.documents:
             context = documents.context(agreement, due, step.id, attachments)
             if document in LETTERS or document in FORMS:
@@ -449,8 +453,21 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
             continue
         context = documents.context(agreement, due, step.id, [])
         context["inventory"] = inventories[step.id]
+        context["letter_subject"] = _letter_subject(documents, step.documents)
         documents.render("inventory", f"inventory-{step.id}.docx", context, letter=False)
     return found
+
+
+def _letter_subject(documents: _Documents, names: list[str]) -> str:
+    """The subject line of the letter a step sends («О регистрации соглашения»), as the
+    letter itself is titled, for its inventory's heading; empty when the step has none."""
+    for name in names:
+        model = documents.models.get(f"{name}.docx")
+        if name in LETTERS and model is not None:
+            subject = next((b for b in model.blocks if b.kind == "subject"), None)
+            if subject is not None:
+                return subject.text
+    return ""
 
 
 @functools.lru_cache(maxsize=8)

@@ -187,6 +187,7 @@ def template_context(answers: Answers, profile: Profile, lang: str,
                  **context(answers, profile, track, False, titles, due, "registration",
                            [InventoryItem("")])}
     variables["inventory"] = [InventoryItem("")]
+    variables["letter_subject"] = ""
     variables["unverified"] = [check_item(unverified.Unverified(
         unverified.PARTY, "", "", unverified.FIX_CATALOGUE, ""), [])]
     return variables

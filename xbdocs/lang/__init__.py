@@ -58,6 +58,16 @@ def no_break(text: str) -> str:
     return text
 
 
+def post_lines(post: str) -> str:
+    """A compound post broken into its posts, one a line («Губернатор Алтайского края,» /
+    «Председатель Правительства Алтайского края»), so that under a signature the name
+    stands level with the last line, not in the middle of a post."""
+    return _COMPOUND_POST.sub(",\n", post)
+
+
+_COMPOUND_POST = re.compile(r",\s+(?=[А-ЯЁӘҒҚҢӨҰҮҺІ])")
+
+
 def listing(items) -> str:
     """A list in running text: commas between its items, or semicolons when an item has a
     comma of its own («сельское хозяйство, лесное и рыбное хозяйство; культура»)."""

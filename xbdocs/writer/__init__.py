@@ -51,9 +51,11 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
     commented = bool(parallel.left.comments() or parallel.right.comments()
                      or any(run.comment for block in parallel.tail for run in block.runs()))
     frame = skeleton.prepare(style, style.table_size, parallel.left.lang, column_width,
-                     comments=commented)
+                     page_numbers=parallel.page_numbers, comments=commented)
     root, body, end = _body(frame)
     layout = Layout(style, frame.style_ids)
+    for block in parallel.head:
+        layout.block(body, block)
     table = table_element(body, [style.text_width_mm / 2] * 2, borders="nil", centred=True)
     langs = language_tag(parallel.left.lang), language_tag(parallel.right.lang)
     for left, right in parallel.rows():

@@ -122,6 +122,18 @@ class Layout:
         if block.kind == "table":
             self._table(parent, block)
             return
+        if block.kind == "sign" and not in_table:
+            self._sign(parent, block)
+            return
+        if block.kind == "bottom" and not in_table:
+            for paragraph in block.paragraphs:
+                _at_foot(self.paragraph(parent, paragraph),
+                         twips(self.style.text_width_mm / 2))
+            return
+        if block.kind == "sign":
+            for paragraph in block.paragraphs:
+                self.paragraph(parent, Paragraph(paragraph.runs, "dateline", paragraph.right))
+            return
         for index, paragraph in enumerate(block.paragraphs):
             if block.kind == "heading":
                 text_runs = paragraph.runs
@@ -164,6 +176,23 @@ class Layout:
         if parent.tag == TC:
             _SUB(parent, P)  # a cell must end with a paragraph
 
+    def _sign(self, parent: etree._Element, block: Block) -> None:
+        """A signature line: the left part in a wide cell (a long post runs to more lines),
+        the right part at the right margin level with its last line, after a gap; the text
+        before it, the gap and the line kept on one page."""
+        previous = parent[-1] if len(parent) else None
+        if previous is not None and previous.tag == P:
+            keep_with_next(previous)
+        self.paragraph(parent, Paragraph([]), role="gap")
+        width = self.style.text_width_mm
+        table = table_element(parent, [width * 0.6, width * 0.4], borders="nil")
+        row = _row(table, keep_whole=True)
+        left, right = cell_elements(row, table)
+        for paragraph in block.paragraphs:
+            self.paragraph(left, Paragraph(paragraph.runs), role="signature")
+            self.paragraph(right, Paragraph(paragraph.right), role="signname")
+        _SUB(right.find(TCPR), w("vAlign")).set(VAL, "bottom")
+
     def _signatures(self, parent: etree._Element, block: Block, in_table: bool) -> None:
         if in_table:
             # A half-page column has no room for two columns: one party under the other.
@@ -183,6 +212,38 @@ class Layout:
                 self.paragraph(cell, paragraph, role="signature")
             if cell.find(P) is None:
                 _SUB(cell, P)
+
+
+#: CT_PPrBase's children that come before ``w:framePr`` (ECMA-376 Part 1, 17.3.1.26).
+_BEFORE_FRAME = {w("pStyle"), w("keepNext"), w("keepLines"), w("pageBreakBefore")}
+_BEFORE_KEEP_NEXT = {w("pStyle")}
+
+
+def _insert_in_order(ppr: etree._Element, element: etree._Element, before: set[str]) -> None:
+    """Put ``element`` into paragraph properties after the children named in ``before``, as
+    the schema's order asks."""
+    index = next((i for i, child in enumerate(ppr) if child.tag not in before), len(ppr))
+    ppr.insert(index, element)
+
+
+def keep_with_next(p: etree._Element) -> None:
+    """Keep a paragraph on the page of the next one (``w:keepNext``)."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = etree.Element(PPR)
+        p.insert(0, ppr)
+    if ppr.find(w("keepNext")) is None:
+        _insert_in_order(ppr, etree.Element(w("keepNext")), _BEFORE_KEEP_NEXT)
+
+
+def _at_foot(p: etree._Element, width: int) -> None:
+    """Set a paragraph in a frame at the lower left corner of the page it falls on; frames
+    of consecutive paragraphs with the same settings join into one."""
+    frame = etree.Element(w("framePr"))
+    for name, value in (("w", str(width)), ("wrap", "around"), ("vAnchor", "margin"),
+                        ("hAnchor", "margin"), ("xAlign", "left"), ("yAlign", "bottom")):
+        frame.set(w(name), value)
+    _insert_in_order(p.find(PPR), frame, _BEFORE_FRAME)
 
 
 def table_element(parent: etree._Element, widths_mm: list[float], borders: str,

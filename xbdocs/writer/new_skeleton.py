@@ -209,6 +209,13 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
     paragraph_style("XB Subject", align=WD_ALIGN_PARAGRAPH.LEFT, before=size, after=size)
     paragraph_style("XB Note", align=WD_ALIGN_PARAGRAPH.LEFT, font_size=10)
     paragraph_style("XB Cell", align=WD_ALIGN_PARAGRAPH.LEFT, font_size=min(size, 12))
+    hanging = paragraph_style("XB Hanging", align=WD_ALIGN_PARAGRAPH.LEFT,
+                              left=style.hanging_mm, first_line=-style.hanging_mm)
+    hanging.paragraph_format.tab_stops.add_tab_stop(Mm(style.hanging_mm))
+    # Before a signature line: with its own space, about two blank lines (GOST R 7.0.97,
+    # 5.23 asks for two or three), kept with the signature.
+    paragraph_style("XB Gap", align=WD_ALIGN_PARAGRAPH.LEFT, before=size, keep_next=True)
+    paragraph_style("XB Signature Name", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
     settings = doc.settings.element
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.append(OxmlElement("w:autoHyphenation"))

@@ -21,6 +21,8 @@ class PageStyle:
     left_mm: float = 30
     right_mm: float = 15
     first_line_mm: float = 12.5
+    #: Where the lines of a hanging paragraph hang: past «Приложение: » at 14 pt.
+    hanging_mm: float = 30
 
     @property
     def text_width_mm(self) -> float:
@@ -44,6 +46,9 @@ STYLE_NAMES = {
     "subject": "XB Subject",
     "note": "XB Note",
     "cell": "XB Cell",
+    "hanging": "XB Hanging",
+    "gap": "XB Gap",
+    "signname": "XB Signature Name",
 }
 
 
