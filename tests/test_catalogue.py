@@ -16,7 +16,7 @@ def _items(name: str, key: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("name, key, keys", [
-    ("areas.yaml", "areas", {"code", "ru", "kk", "municipal"}),
+    ("areas.yaml", "areas", {"code", "ru", "kk", "municipal", "powers"}),
     ("cooperation_forms.yaml", "forms", {"code", "ru", "kk"}),
     ("acts.yaml", "acts", {"code", "ru", "kk"}),
     ("settlements.yaml", "settlements", {"code", "ru", "kk"}),
@@ -46,6 +46,16 @@ def test_every_party_says_where_it_came_from():
             assert former.get("municipal_kind") in (None, *cat.municipal_kinds), item
         assert item["region"] in cat.regions, item
         assert item["level"] in ("regional", "district", "city"), item
+
+
+def test_every_area_has_its_row_in_the_powers_table():
+    """Issue 23 §2.5: each area says how far it is a municipal district's own power, and on
+    what article; one not wholly its own has a qualified wording for the municipal track
+    (a district only takes part in preventing emergencies, 131-FZ Art. 15 p. 1 item 7)."""
+    for area in catalogue.load().areas.values():
+        assert area.powers in ("own", "part", "participation", "none"), area.code
+        assert area.powers_source, area.code
+        assert (area.municipal is None) == (area.powers == "own"), area.code
 
 
 def test_kazakh_names_use_kazakh_letters_only():

@@ -84,3 +84,33 @@ def test_a_regional_notice_cites_4_fz(write_answers, tmp_path):
     notice = docx_text(_built(write_answers, tmp_path, sample("altai-pavlodar-2012"),
                               "approval") / "notice.docx")
     assert "В соответствии с Федеральным законом от 04.01.1999 № 4-ФЗ" in notice
+
+
+# --- 5: areas beyond a district's own powers, in every document ----------------------------
+
+def test_areas_beyond_a_districts_powers_are_qualified_everywhere(write_answers, tmp_path):
+    """A municipal district only takes part in preventing emergencies (131-FZ Art. 15
+    p. 1 item 7), and health care is a state power: on the municipal track neither is
+    printed bare — not in the agreement, the notice or the explanatory note."""
+    data = sample("uglovsky-borodulikha-municipal")
+    data["areas"] = ["economy", "health", "emergencies"]
+    outdir = _built(write_answers, tmp_path, data)
+    for name in ("agreement.ru.docx", "notice.docx", "explanatory-note.docx"):
+        text = docx_text(outdir / name)
+        assert "участие в предупреждении чрезвычайных ситуаций" in text, name
+        assert "содействие в сфере охраны здоровья населения в пределах полномочий Сторон" \
+            in text, name
+        assert "— здравоохранение" not in text and "; здравоохранение" not in text, name
+        assert "— предупреждение чрезвычайных" not in text, name
+    kazakh = docx_text(outdir / "agreement.kk.docx")
+    assert "төтенше жағдайлардың алдын алуға қатысу" in kazakh
+    assert "Тараптардың өкілеттіктері шегінде халықтың денсаулығын сақтау саласында " \
+           "жәрдемдесу" in kazakh
+
+
+def test_a_regional_agreement_keeps_the_areas_as_the_law_names_them(write_answers, tmp_path):
+    data = sample("altai-pavlodar-2012")
+    data["areas"] = ["health", "emergencies"]
+    text = docx_text(_built(write_answers, tmp_path, data, "agreement") / "agreement.ru.docx")
+    assert "здравоохранение" in text and "предупреждение чрезвычайных ситуаций" in text
+    assert "участие в предупреждении" not in text

@@ -45,6 +45,10 @@ class Entry:
     #: For an area outside a municipal district's own powers: its wording on the municipal
     #: track («содействие … в пределах полномочий Сторон»).
     municipal: Bilingual | None = None
+    #: For an area: how far it is a municipal district's own power (own, part,
+    #: participation, none) and the article that says so (areas.yaml: powers).
+    powers: str | None = None
+    powers_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,8 +247,10 @@ def _entries(items: list[dict], source: str, forms: dict) -> dict[str, Entry]:
     entries = {}
     for item in items:
         municipal = item.get("municipal")
+        powers = item.get("powers") or {}
         entries[item["code"]] = Entry(item["code"], _bilingual(item, source),
-                                      _bilingual(municipal, source) if municipal else None)
+                                      _bilingual(municipal, source) if municipal else None,
+                                      powers.get("district"), powers.get("source", ""))
         _add_forms(forms, item)
     return entries
 
