@@ -42,7 +42,7 @@ def batch(run, monkeypatch):
 
 def _report(outdir: Path) -> list[list[str]]:
     with open(outdir / runner.REPORT, encoding="utf-8-sig", newline="") as stream:
-        return list(csv.reader(stream))
+        return list(csv.reader(stream, delimiter=";"))
 
 
 def _one_clean_line(result, *names: str) -> str:
@@ -261,8 +261,15 @@ def test_one_item_shows_at_most_max_problems(tmp_path, monkeypatch):
 def test_many_bad_rows_print_a_bounded_console(batch, tmp_path):
     result = batch(_invalid_csv(tmp_path / "t.csv", 300), "-o", tmp_path / "out")
     assert result.code == 1
-    assert len(result.err.splitlines()) < 30  # the first failures and a count of the rest
-    assert "… and 280 more failed items: see the report" in result.err
+    lines = result.err.splitlines()
+    assert len(lines) < 30  # the first failures, each whole, and a count of the rest
+    shown = len({line.split(":")[1] for line in lines if line.startswith("failed: ")})
+    assert 1 <= shown < 20
+    assert f"… and {300 - shown} more failed items: see the report" in result.err
+    # Every problem of a row at once: the number that is not one and what the row lacks.
+    assert "failed: r-0: t.csv:2: term.years: expected a whole number" in result.err
+    assert "failed: r-0: t.csv:2: parties: required, but missing" in result.err
+    assert "failed: r-0: t.csv:2: term: required" not in result.err  # not the cell again
     assert len(_report(tmp_path / "out")) == 301
 
 

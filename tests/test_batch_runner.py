@@ -24,7 +24,7 @@ PAVLODAR, MUNICIPAL = "altai-pavlodar-2012", "uglovsky-borodulikha-municipal"
 
 def _report(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
+        return list(csv.DictReader(stream, delimiter=";"))
 
 
 def _whole(package: Path) -> bool:
@@ -69,13 +69,13 @@ def test_each_item_in_order_and_the_report(folder, tmp_path):
     assert [m[-7:] for m in municipal.messages] == ["[XB014]", "[XB014]", "[XB021]", "[XB021]"]
     assert all(o.seconds > 0 for o in summary.outcomes) and summary.seconds > 0
     report = _report(summary.report)
-    assert list(report[0]) == ["item", "source", "status", "field", "message", "warnings",
-                               "seconds"]
-    assert [row["item"] for row in report] == [PAVLODAR, "bad", MUNICIPAL]
-    assert report[1]["status"] == "failed" and report[1]["field"] == "term.years"
-    assert report[2]["message"] == "\n".join(municipal.messages)
-    assert report[2]["warnings"] == "4"
-    assert report[0]["seconds"] == f"{pavlodar.seconds:.3f}"
+    assert list(report[0]) == ["Item", "Source", "Status", "Field", "Messages", "Warnings",
+                               "Seconds"]
+    assert [row["Item"] for row in report] == [PAVLODAR, "bad", MUNICIPAL]
+    assert report[1]["Status"] == "failed" and report[1]["Field"] == "term.years"
+    assert report[2]["Messages"] == "\n".join(municipal.messages)
+    assert report[2]["Warnings"] == "4"
+    assert report[0]["Seconds"] == f"{pavlodar.seconds:.3f}"
 
 
 def test_a_table_row_is_built_and_a_bad_cell_fails_its_row(tmp_path):
@@ -132,8 +132,8 @@ def test_ctrl_c_between_items_reports_the_rest_as_not_built(folder, tmp_path):
         (PAVLODAR, runner.BUILT), ("bad", runner.NOT_BUILT), (MUNICIPAL, runner.NOT_BUILT)]
     assert summary.counts[runner.NOT_BUILT] == 2
     assert sorted(p.name for p in out.iterdir()) == [PAVLODAR, runner.REPORT]
-    assert [row["status"] for row in _report(out / runner.REPORT)] == [
-        "built", "not-built", "not-built"]
+    assert [row["Status"] for row in _report(out / runner.REPORT)] == [
+        "built", "not built: stopped", "not built: stopped"]
 
 
 def test_a_bug_fails_its_item_and_the_others_go_on(folder, tmp_path, monkeypatch):
@@ -164,10 +164,11 @@ def test_the_report_is_written_whole_over_the_last_one(tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads Cyrillic with the mark
     assert _report(path) == [
-        {"item": "a", "source": "list.csv:2", "status": "failed", "field": "term.years",
-         "message": "first line\nsecond; line, «quoted»", "warnings": "0", "seconds": "1.235"},
-        {"item": "b", "source": "list.csv:3", "status": "not-built", "field": "",
-         "message": "", "warnings": "0", "seconds": "0.000"}]
+        {"Item": "a", "Source": "list.csv:2", "Status": "failed", "Field": "term.years",
+         "Messages": "first line\nsecond; line, «quoted»", "Warnings": "0",
+         "Seconds": "1.235"},
+        {"Item": "b", "Source": "list.csv:3", "Status": "not built: stopped", "Field": "",
+         "Messages": "", "Warnings": "0", "Seconds": "0.000"}]
     assert sorted(p.name for p in tmp_path.iterdir()) == [runner.REPORT]  # no temporary left
 
 
@@ -193,7 +194,7 @@ def test_outcomes_come_in_any_order_and_are_reported_in_the_items(tmp_path):
         ("i0", runner.FAILED), ("i1", runner.NOT_BUILT), ("i2", runner.BUILT),
         ("i3", runner.NOT_BUILT)]
     assert ledger.outcomes[-1].source == "t.csv:5" and len(ledger.outcomes) == 4
-    assert [row["item"] for row in _report(report)] == ["i0", "i1", "i2", "i3"]
+    assert [row["Item"] for row in _report(report)] == ["i0", "i1", "i2", "i3"]
     assert ledger.counts == {runner.BUILT: 1, runner.SKIPPED: 0, runner.FAILED: 1,
                              runner.NOT_BUILT: 2}
     assert [o.name for o in ledger.failures] == ["i0"]

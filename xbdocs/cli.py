@@ -36,6 +36,8 @@ from xbdocs.version import __version__
 INTERNAL_ERROR = 70
 #: A batch prints the messages of this many failed items; the report has them all.
 BATCH_FAILURES_SHOWN = 20
+#: The most lines of failures a batch prints (each failed item with all its problems).
+BATCH_LINES_SHOWN = 25
 
 
 def _console_safe() -> None:
@@ -310,13 +312,17 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
     # The first failures only (the summary keeps no more; the report has them all), so the
     # console and memory stay small whatever the number of rows.
     counts = summary.counts
+    shown = lines = 0
     for outcome in summary.failures[:BATCH_FAILURES_SHOWN]:
+        if shown and lines + len(outcome.messages) > BATCH_LINES_SHOWN:
+            break  # every problem of an item, or none of it
         for line in outcome.messages:
             say(_("failed: {item}: {message}").format(item=outcome.name, message=line),
                 err=True)
-    if counts[runner.FAILED] > BATCH_FAILURES_SHOWN:
+        shown, lines = shown + 1, lines + len(outcome.messages)
+    if counts[runner.FAILED] > shown:
         say(_("… and {count} more failed items: see the report").format(
-            count=counts[runner.FAILED] - BATCH_FAILURES_SHOWN), err=True)
+            count=counts[runner.FAILED] - shown), err=True)
     say(_("built {built}, skipped {skipped} (unchanged), failed {failed}, not built "
           "{not_built} — of {total} in {seconds:.1f} s; report: {report}").format(
         built=counts[runner.BUILT], skipped=counts[runner.SKIPPED],
@@ -364,15 +370,24 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
 @click.option("--ui-lang", type=click.Choice(UI_LANGUAGES),
               help=N_("Language of the questions: ru, en or kk (default: the locale's, else "
                       "ru)."))
+@click.option("--from", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("Go on from an answers file made earlier: what it answers is kept and "
+                      "only what is missing is asked (the filing details of --stage "
+                      "approval, say); written back into it unless -o names another file."))
 def interview(output: Path, resume: bool, build_dir: Path | None, stage: str, force: bool,
-              ui_lang: str | None) -> None:
+              ui_lang: str | None, source: Path | None) -> None:
     from xbdocs.interview import terminal
 
-    chosen = click.get_current_context().find_root().meta.get("xbdocs.lang")
+    context = click.get_current_context()
+    chosen = context.find_root().meta.get("xbdocs.lang")
     language = ui_lang or (None if chosen else locale_language())
     if language:
         set_language(language)
-    code = terminal.run(output, stage, resume, build_dir, force, _today())
+    if source is not None and context.get_parameter_source("output") is \
+            click.core.ParameterSource.DEFAULT:
+        output = source
+    code = terminal.run(output, stage, resume, build_dir, force, _today(), source=source,
+                        ui_lang=ui_lang or chosen)
     if code:
         sys.exit(code)
 

@@ -163,6 +163,8 @@ def csv_rows(path: Path, data: bytes | None = None,
             raise BatchError(Message("{path}: row {row}: not readable as CSV ({error})").format(
                 path=_where(path), row=number, error=printable(str(exc), 80))) from None
         row, number, length = number, number + 1, 0
+        if not header and len(cells) > width:
+            raise _split_row(path, row, len(cells), width)
         cells = _csv_cells(path, row, cells, width, encoding)
         if not cells:
             continue
@@ -171,6 +173,17 @@ def csv_rows(path: Path, data: bytes | None = None,
         elif row > MAX_ROWS + 1:
             raise _too_many_rows(path)
         yield row, cells
+
+
+def _split_row(path: Path, row: int, cells: int, width: int) -> BatchError:
+    """A row with more cells than the header: a separator inside a cell not in quotes
+    («economy; culture» in a «;» table) moved every cell after it to the wrong column —
+    read on, the row would be answers in the wrong fields."""
+    return BatchError(Message(
+        "{path}: row {row}: {cells} cells where the header has {columns}: a «;» inside a "
+        "cell moved the cells after it to other columns; put that cell in quotes, or "
+        "separate a list's items with new lines").format(
+            path=_where(path), row=row, cells=cells, columns=width))
 
 
 def _csv_cells(path: Path, row: int, cells: list[str], width: int,

@@ -346,8 +346,29 @@ def answers_with_text(item: Item) -> tuple[Answers, str]:
             raise InputError(item.source, item.problems)
         return answers_module.load_with_text(item.path)
     source = item.source.rsplit(":", 1)[0]
-    if item.problems:
-        raise InputError(source, item.problems)
     assert item.data is not None
+    if item.problems:
+        raise InputError(source, [*item.problems, *_more_problems(item, source)])
     return (answers_module.from_data(item.data, source, item.lines),
             answers_module.as_text(item.data))
+
+
+def _more_problems(item: Item, source: str) -> list[Finding]:
+    """What else is wrong with a row some cells of which could not be read: the answers
+    its other cells make, checked as ever — every problem of a row in one run, not one a
+    run (three runs to see three mistakes). A cell not read is not reported again as
+    missing."""
+    from xbdocs import answers as answers_module
+
+    if not item.data:  # no cell could be read: nothing more to check
+        return []
+    failed = {p.path for p in item.problems}
+    try:
+        answers_module.from_data(item.data, source, item.lines)
+    except InputError as exc:
+        # Not the cell again, nor what holds it (``term`` «required» when its one cell
+        # ``term.years`` was not read), nor what it holds.
+        return [p for p in exc.problems if not any(
+            p.path == f or p.path.startswith(f"{f}.") or f.startswith(f"{p.path}.")
+            for f in failed)]
+    return []

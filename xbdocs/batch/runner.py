@@ -30,7 +30,7 @@ from xbdocs import build, i18n
 from xbdocs.batch import items as items_module
 from xbdocs.batch.items import Item
 from xbdocs.errors import MAX_PROBLEMS, InputError, XbdocsError
-from xbdocs.i18n import Message, _
+from xbdocs.i18n import N_, Message, _
 from xbdocs.package import Options, provenance
 from xbdocs.tables import safe_cell
 
@@ -273,7 +273,14 @@ def _in_workers(work: Sequence[Item], outdir: Path, options: Options, jobs: int,
 AHEAD = 4
 #: Failed outcomes a summary keeps for the console.
 FAILURES_KEPT = 100
-COLUMNS = ["item", "source", "status", "field", "message", "warnings", "seconds"]
+#: The report's columns and its statuses as a person reads them, in the language of the
+#: messages; «;»-separated with a byte order mark, as the register's CSV, so a Russian Excel
+#: opens it in columns.
+COLUMNS = [N_("Item"), N_("Source"), N_("Status"), N_("Field"), N_("Messages"),
+           N_("Warnings"), N_("Seconds")]
+STATUS_NAMES = {BUILT: N_("built"), SKIPPED: N_("skipped: built before from the same inputs"),
+                FAILED: N_("failed"), NOT_BUILT: N_("not built: stopped")}
+DELIMITER = ";"
 
 
 class _Ledger:
@@ -293,8 +300,8 @@ class _Ledger:
 
     def __enter__(self) -> _Ledger:
         self._stream = open(self._temporary, "w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._stream)
-        self._writer.writerow(COLUMNS)
+        self._writer = csv.writer(self._stream, delimiter=DELIMITER)
+        self._writer.writerow([_(column) for column in COLUMNS])
         return self
 
     def __exit__(self, kind: object, *_details: object) -> None:
@@ -343,7 +350,7 @@ def report_row(outcome: Outcome) -> list[object]:
     """The report's row of an outcome, every cell safe to open in a spreadsheet (a name or
     a message starting with «=» is not run as a formula)."""
     return [safe_cell(cell) for cell in (
-        outcome.name, outcome.source, outcome.status, outcome.field,
+        outcome.name, outcome.source, _(STATUS_NAMES[outcome.status]), outcome.field,
         "\n".join(outcome.messages), outcome.warnings, f"{outcome.seconds:.3f}")]
 
 
@@ -353,8 +360,8 @@ def write_report(path: Path, outcomes: Iterable[Outcome]) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(COLUMNS)
+            writer = csv.writer(stream, delimiter=DELIMITER)
+            writer.writerow([_(column) for column in COLUMNS])
             writer.writerows(report_row(o) for o in outcomes)
         os.replace(temporary, path)
     finally:
