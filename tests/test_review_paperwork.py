@@ -199,3 +199,31 @@ def test_inventories_name_the_letter_as_titled_and_agree_with_it(built):
     assert card.startswith("ПРОЕКТ РЕГИСТРАЦИОННОЙ КАРТОЧКИ")
     assert "Проект регистрационной карточки соглашения" in text(
         built, "altai-pavlodar-2012", "inventory-registration")
+
+
+def test_certified_copy(built):
+    copy = text(built, "uglovsky-borodulikha-municipal", "certified-copy")
+    xml = part(built, "uglovsky-borodulikha-municipal", "certified-copy")
+    # «КОПИЯ» at the top right of the first sheet, before the text
+    assert xml.index("КОПИЯ") < xml.index("<w:tbl>") and copy.startswith("КОПИЯ")
+    mark = _paragraph_with(xml, "КОПИЯ")
+    assert mark.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "XBRight"
+    assert "Верно" in copy
+    assert "Подлинник документа находится в Администрации Угловского района Алтайского " \
+        "края в деле № ________ за ________ год" in copy
+    assert "Всего в копии ____ л." in copy
+    # the retyped text's signatures are typed, not lines to sign on
+    assert "(подпись) Е.В. Петрова" in copy and "(қолы) Е.В. Петрова" in copy
+    assert "_______________ Е.В. Петрова" not in copy
+    assert "_______________ Е.В. Петрова" in text(
+        built, "uglovsky-borodulikha-municipal", "agreement.ru-kk")
+    # the certification kept with the last row of the text: no page of it alone
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode())
+    last_row = root.find(f".//{W}tbl").findall(f"{W}tr")[-1]
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last_row.iter(f"{W}p"))
+    tail = list(root.find(f"{W}body"))[list(root.find(f"{W}body")).index(
+        root.find(f".//{W}tbl")) + 1:]
+    paragraphs = [p for element in tail for p in element.iter(f"{W}p")]
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in paragraphs[:-1])

@@ -3,7 +3,10 @@
 
 The meant changes are applied to the references before comparing: a table's properties
 follow the schema's order, without the second ``w:tblLayout`` python-docx left; a row of a
-grid table (a list: an inventory, a plan) never splits across pages (``w:cantSplit``). When the
+grid table (a list: an inventory, a plan) never splits across pages (``w:cantSplit``). Issue 23
+changed ``parallel.document.xml`` by hand, on purpose: pages numbered in the header from the
+second (``w:headerReference``, ``w:titlePg``, GOST R 7.0.97-2016), and the tail kept with the
+last row (``w:keepNext`` on the row's and the tail's paragraphs but the last). When the
 writer's output is changed on purpose, regenerate with ``XBDOCS_REGENERATE=1 pytest
 tests/test_writer_reference.py`` and read the diff.
 """

@@ -8,6 +8,7 @@ A template is Jinja2 text with a light block markup, one directive a line:
                                 the name, set level with the post's last line after a gap
     @dateline                   the same, for the place and date of a document
     @aside ID                   a passage set in the right half (a letter's addressee)
+    @right ID                   a passage set flush right (the mark «КОПИЯ» on a copy)
     @subject ID                 a letter's subject line («О согласовании …»)
     @note ID                    small print
     @bottom ID                  small print at the foot of the page it falls on (the
@@ -159,6 +160,8 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     # A tab as a value, not a constant: Jinja would fold a constant «{{ "\t" }}» at
     # compile time, through ``finalize``, into one render's token.
     env.globals["tab"] = "\t"
+    # The agreement's text retyped in a certified copy: signatures read «(подпись)».
+    env.globals["retyped_copy"] = False
     env.filters["unverified"] = _unverified
     env.guard_filters()
     return env

@@ -16,7 +16,7 @@ from xbdocs.values import Field, Ref
 TOKEN = re.compile("\ue000(\\d+)\ue001")
 _DIRECTIVE = re.compile(r"^@(?P<name>[a-z]+)(?:\s+(?P<arg>.*))?$")
 _SOURCE_DIRECTIVE = re.compile(
-    r"^\s*@(?:article|clause|text|party|split|sign|aside|subject|note|bottom|hanging|table)"
+    r"^\s*@(?:article|clause|text|party|split|sign|aside|right|subject|note|bottom|hanging|table)"
     r"\s+([^\s:]+)")
 _SOURCE_REF = re.compile(r"""ref\(\s*["']([^"']+)["']""")
 _INLINE = re.compile(r"(\*\*|\*)")
@@ -85,7 +85,7 @@ class Parser:
                 return
             role = {"title": "title", "signatures": "signature", "aside": "aside",
                     "subject": "subject", "note": "note", "table": "body", "bottom": "note",
-                    "hanging": "hanging"}.get(block.kind, "body")
+                    "hanging": "hanging", "right": "right"}.get(block.kind, "body")
             if text.startswith("- "):
                 role, text = "item", text[2:]
             paragraph = Paragraph(self._runs(text, block), role)
@@ -140,8 +140,8 @@ class Parser:
         if name in ("title", "signatures", "dateline"):
             block_id, heading = arg or name, ""
             kind = {"dateline": "dateline_pending"}.get(name, name)
-        elif name in ("article", "clause", "text", "split", "sign", "aside", "subject",
-                      "note", "bottom", "hanging", "table"):
+        elif name in ("article", "clause", "text", "split", "sign", "aside", "right",
+                      "subject", "note", "bottom", "hanging", "table"):
             block_id, _sep, heading = arg.partition(":")
             block_id, heading = block_id.strip(), heading.strip()
             if not block_id:
@@ -210,7 +210,7 @@ class RefRun(Run):
     ref: int = 0
 
 _DIRECTIVE_NAMES = ("@title, @dateline, @split, @sign, @text, @article, @clause, @signatures, "
-                    "@party, @aside, @subject, @note, @bottom, @hanging, @table")
+                    "@party, @aside, @right, @subject, @note, @bottom, @hanging, @table")
 #: Blocks of two lines, left and right, still being read: the kind each becomes, and its
 #: directive.
 _PENDING = {"dateline_pending": ("text", "split"), "sign_pending": ("sign", "sign")}

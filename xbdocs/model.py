@@ -44,7 +44,8 @@ class Block:
     an unnumbered passage, or a row of signature columns."""
 
     id: str
-    #: title | heading | clause | text | signatures | aside (set in the right half) |
+    #: title | heading | clause | text | signatures | aside (set in the right half) | right
+    #: (set flush right) |
     #: subject | note (small print) | table | sign (a signature line: the left part — a
     #: post, one or more lines — and the right part level with its last line, after a gap,
     #: kept with the text before it) | bottom (small print set at the foot of the page it

@@ -379,7 +379,16 @@ class _Documents:
         certification, doubts = assembler.assemble_single(
             self.answers, "copy-certification", context, self.templates_dir)
         self._doubts(doubts)
-        copy = dataclasses.replace(self.parallel, tail=certification.blocks,
+        # The text retyped: its signatures typed as «(подпись)», not lines to sign on.
+        name = "amendment" if self.answers.is_amendment else "agreement"
+        retyped = assembler.assemble(self.answers, self.templates_dir, name,
+                                     agreement_text=self.agreement_text,
+                                     extra={lang: {"retyped_copy": True}
+                                            for lang in ("ru", "kk")}).parallel
+        # «КОПИЯ» at the top of the first sheet; the certification kept with the last text.
+        head = [block for block in certification.blocks if block.id == "mark"]
+        copy = dataclasses.replace(retyped, head=head,
+                                   tail=[b for b in certification.blocks if b not in head],
                                    properties={**self.parallel.properties, **self.properties})
         name = f"{CERTIFIED_COPY}.docx"
         self.files[name] = writer.write_parallel(copy)

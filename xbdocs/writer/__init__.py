@@ -13,7 +13,7 @@ from lxml import etree
 
 from xbdocs.model import Document, ParallelDocument
 from xbdocs.writer import skeleton
-from xbdocs.writer.layout import Layout, comments_part, table_element, w
+from xbdocs.writer.layout import Layout, comments_part, keep_with_next, table_element, w
 from xbdocs.writer.package import (
     COMMENTS_PART,
     CORE_PART,
@@ -61,10 +61,25 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
     for left, right in parallel.rows():
         layout.columns_row(table, list(zip((left, right), langs, strict=True)),
                            keep_whole=left.kind == "signatures")
-    for block in parallel.tail:
-        layout.block(body, block)
+    if parallel.tail:
+        _keep_tail_with_text(body, table, layout, parallel.tail)
     body.append(end)
     return _package(frame, root, layout, parallel.properties, parallel.left.lang)
+
+
+def _keep_tail_with_text(body: etree._Element, table: etree._Element, layout: Layout,
+                         tail: list) -> None:
+    """The tail (a copy's certification) laid after the columns and kept with their last
+    row, so that no page holds the tail alone: every paragraph of the last row and of the
+    tail but its last is kept with the next."""
+    start = len(body)
+    for block in tail:
+        layout.block(body, block)
+    rows = table.findall(w("tr"))
+    kept = [*(rows[-1].iter(w("p")) if rows else ()),
+            *(p for element in body[start:] for p in element.iter(w("p")))][:-1]
+    for paragraph in kept:
+        keep_with_next(paragraph)
 
 
 def _body(frame: Skeleton) -> tuple[etree._Element, etree._Element, etree._Element]:

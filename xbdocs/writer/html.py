@@ -38,9 +38,9 @@ STYLESHEET = Path(__file__).with_name("preview.css")
 #: Block kinds and paragraph roles with a class of their own in the stylesheet; any other
 #: lays out as plain text (the DOCX writer gives an unknown role the body style).
 _KINDS = {"title", "heading", "clause", "text", "signatures", "aside", "subject", "note",
-          "table"}
+          "table", "right", "hanging", "bottom", "sign"}
 _ROLES = {"title", "heading", "body", "item", "dateline", "signature", "aside", "subject",
-          "note", "cell"}
+          "note", "cell", "right", "hanging"}
 _IDS = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 _BREAKS = re.compile(r"(\r|\n)")
 #: Relative column widths become percentage classes in steps of 5 (``xb-w5`` … ``xb-w100``):
@@ -70,7 +70,7 @@ def html_parallel(document: ParallelDocument, *, ids: str = "xb", heading_level:
     rows = document.rows()
     tail_runs = [run for block in document.tail for run in _shown(block)]
     writer = _Writer(ids, heading_level, _scan(
-        [block for pair in rows for block in pair], tail_runs))
+        [*document.head, *(block for pair in rows for block in pair)], tail_runs))
     langs = document.left.lang, document.right.lang
     parts = []
     for left, right in rows:
@@ -80,6 +80,9 @@ def html_parallel(document: ParallelDocument, *, ids: str = "xb", heading_level:
             for block, lang in zip((left, right), langs, strict=True))
         parts.append(Markup('<div class="xb-row">{}</div>\n').format(cells))
     body = Markup('<div class="xb-columns">\n{}</div>\n').format(Markup("").join(parts))
+    if document.head:
+        body = Markup('<div class="xb-head">{}</div>\n').format(
+            Markup("").join(writer.block(block) for block in document.head)) + body
     if document.tail:
         body += Markup('<div class="xb-tail">{}</div>\n').format(
             Markup("").join(writer.block(block) for block in document.tail))

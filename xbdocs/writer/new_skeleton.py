@@ -216,6 +216,7 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
     # 5.23 asks for two or three), kept with the signature.
     paragraph_style("XB Gap", align=WD_ALIGN_PARAGRAPH.LEFT, before=size, keep_next=True)
     paragraph_style("XB Signature Name", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
+    paragraph_style("XB Right", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
     settings = doc.settings.element
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.append(OxmlElement("w:autoHyphenation"))

@@ -47,6 +47,7 @@ STYLE_NAMES = {
     "note": "XB Note",
     "cell": "XB Cell",
     "hanging": "XB Hanging",
+    "right": "XB Right",
     "gap": "XB Gap",
     "signname": "XB Signature Name",
 }
