@@ -227,3 +227,16 @@ def test_certified_copy(built):
         root.find(f".//{W}tbl")) + 1:]
     paragraphs = [p for element in tail for p in element.iter(f"{W}p")]
     assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in paragraphs[:-1])
+
+
+@pytest.mark.parametrize("document", ("agreement.ru-kk", "registration-application",
+                                      "certified-copy", "inventory-registration"))
+def test_hyphenation_is_on_and_ci_installs_the_russian_patterns(built, document):
+    """Justified text in the narrow columns leaves wide gaps unless words hyphenate: Word
+    hyphenates by the settings; LibreOffice needs its Russian patterns (hyphen-ru)."""
+    settings = part(built, "altai-pavlodar-2012", document, "word/settings.xml")
+    assert "<w:autoHyphenation/>" in settings
+    ci = (SAMPLES.parent / ".ci" / "run").read_text(encoding="utf-8")
+    install = ci[ci.index("apt-get install -y"):ci.index(">/dev/null", ci.index(
+        "apt-get install -y"))]
+    assert "hyphen-ru" in install.split()
