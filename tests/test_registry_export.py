@@ -113,11 +113,21 @@ def test_the_xlsx_has_real_columns_and_types(entries, tmp_path):
     assert sheet["C4"].value is None and sheet["H4"].value == "бессрочно"
     assert sheet["D3"].alignment.wrap_text and sheet["D3"].alignment.vertical == "top"
     # Widths in characters; each row as tall as its tallest cell's wrapped lines.
-    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"] == [
-        6, 14, 13, 60, 36, 36, 13, 30, 18, 40]
-    assert sheet.row_dimensions[1].height == 30  # «№ п/п» in a column of 6: two lines
-    assert sheet.row_dimensions[2].height == 60  # the title: 176 characters, 58 a line
-    assert sheet.row_dimensions[4].height == 15
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"]
+    assert widths == [5, 10, 11, 34, 24, 24, 11, 17, 15, 20]
+    # … which a landscape A4 page holds in 10 pt near full size (fitted to the page at 266
+    # characters, it printed at half size).
+    assert sum(widths) <= 175
+    assert sheet.row_dimensions[1].height == 27  # «№ п/п» in a column of 5: two lines
+    assert sheet.row_dimensions[2].height == 81  # the title: 176 characters, 33 a line
+    assert sheet.row_dimensions[4].height == 13.5
+    # Ruled like a paper register, in 10 pt, with its title on top of every printed page.
+    assert all(cell.border.left.style == cell.border.bottom.style == "thin"
+               for row in sheet["A1:J4"] for cell in row)
+    assert sheet["D2"].font.sz == 10 and sheet["A1"].font.b and not sheet["D2"].font.b
+    assert sheet.oddHeader.center.text == \
+        "РЕЕСТР соглашений о приграничном сотрудничестве по состоянию на 04.05.2027"
+    assert sheet.oddFooter.center.text == "&P"
     # Printed as the DOCX is: landscape A4, one page wide, the header row on every page.
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J4"
     assert sheet.page_setup.orientation == "landscape"
@@ -251,7 +261,7 @@ def test_an_xlsx_row_is_as_tall_as_the_lines_of_its_cells(tmp_path):
                                     TODAY))
     sheet = openpyxl.load_workbook(path).active
     assert sheet["J2"].value == notes
-    assert sheet.row_dimensions[2].height == 5 * 15
+    assert sheet.row_dimensions[2].height == 5 * 13.5
 
 
 def test_damaged_stored_numbers_and_dates_give_no_term_not_a_failure():

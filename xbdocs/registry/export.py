@@ -33,10 +33,15 @@ from xbdocs.tables import safe_cell
 FORMATS = ("docx", "xlsx", "csv")
 #: Heading, width in the DOCX (mm, of 262 on a landscape A4 page), width in the XLSX
 #: (characters). Short headings: a narrow column must not break a word.
-COLUMNS = (("№ п/п", 11, 6), ("Рег. номер", 18, 14), ("Дата рег.", 20, 13),
-           ("Наименование соглашения", 44, 60), ("Российская сторона", 30, 36),
-           ("Казахстанская сторона", 30, 36), ("Подписано", 22, 13),
-           ("Срок действия", 30, 30), ("Статус", 31, 18), ("Примечание", 24, 40))
+#: The XLSX's widths add up to what a landscape A4 page holds in 10 pt at about 90 %
+#: (they added up to 266 characters once: fitted to the page, it printed at half size).
+COLUMNS = (("№ п/п", 11, 5), ("Рег. номер", 18, 10), ("Дата рег.", 20, 11),
+           ("Наименование соглашения", 44, 34), ("Российская сторона", 30, 24),
+           ("Казахстанская сторона", 30, 24), ("Подписано", 22, 11),
+           ("Срок действия", 30, 17), ("Статус", 31, 15), ("Примечание", 24, 20))
+#: The XLSX's title, printed at the top of every page (the sheet's own first row stays the
+#: columns' headings, so the table sorts and filters as a table).
+XLSX_TITLE = "РЕЕСТР соглашений о приграничном сотрудничестве по состоянию на {day}"
 #: The register's pages lie on their side, in 10 pt: ten columns need the width.
 LANDSCAPE = writer.PageStyle(page_width_mm=297, page_height_mm=210, left_mm=20, right_mm=15,
                              body_size=10)
@@ -129,15 +134,14 @@ def _lines(value: object, width: int) -> int:
 
 def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Реестр"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     sheet.append([heading for heading, _w, _x in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows(entries):
         sheet.append([safe_cell(value) for value in row])
         for cell in sheet[sheet.max_row]:
@@ -146,23 +150,34 @@ def as_xlsx(entries: list[Agreement], today: dt.date) -> bytes:
     for index, (_heading, _width, chars) in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = chars
-        for cell in sheet[letter][1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for number, cell in enumerate(sheet[letter]):
+            cell.font = Font(name="Times New Roman", size=10, bold=number == 0)
+            cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                       horizontal="center" if number == 0 else None)
+            cell.border = border
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
     # A spreadsheet does not size a row to its wrapped text when it opens: estimate the
     # lines of the tallest cell of each row, its line breaks counted.
     for index, row in enumerate(sheet.iter_rows(min_row=1), start=1):
-        lines = max(_lines(cell.value, max(COLUMNS[n][2] - 2, 1)) for n, cell in enumerate(row))
-        sheet.row_dimensions[index].height = 15 * max(lines, 1)
+        lines = max(_lines(cell.value, max(COLUMNS[n][2] - 1, 1)) for n, cell in enumerate(row))
+        sheet.row_dimensions[index].height = 13.5 * max(lines, 1)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    # Printed as the DOCX is: landscape A4, every column on the page, the header repeated.
+    # Printed as the DOCX is: landscape A4, every column on the page, the header repeated,
+    # the title on top of every page and the page numbers below.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.8  # inches: the title fits above
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
     sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = XLSX_TITLE.format(day=ru.date_numeric(today))
+    sheet.oddHeader.center.size = 12
+    sheet.oddHeader.center.font = "Times New Roman,Bold"
+    sheet.oddFooter.center.text = "&P"
     book.properties.title = "Реестр соглашений о приграничном сотрудничестве"
     book.properties.creator = "xbdocs"
     moment = dt.datetime.combine(today, dt.time())
