@@ -114,3 +114,72 @@ def test_a_regional_agreement_keeps_the_areas_as_the_law_names_them(write_answer
     text = docx_text(_built(write_answers, tmp_path, data, "agreement") / "agreement.ru.docx")
     assert "здравоохранение" in text and "предупреждение чрезвычайных ситуаций" in text
     assert "участие в предупреждении" not in text
+
+
+# --- 7: the Kazakh side — the akimat is collegial, the akim represents the district ---------
+
+def _with_partner(**changes) -> dict:
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["kazakh"].update(changes)
+    return data
+
+
+def test_the_note_states_what_a_district_akimat_is(write_answers, tmp_path):
+    """Law of the RK No. 148: a district akimat is a collegial body, not a legal entity
+    (Art. 30 p. 7); the akim represents the district (Art. 33 p. 1); the BIN is the akim's
+    office's (regions.md §4, 2014 text)."""
+    data = _with_partner(bin="180540012343")
+    note = docx_text(_built(write_answers, tmp_path, data, "approval") / "explanatory-note.docx")
+    assert "БИН аппарата акима 180540012343." in note
+    assert "Районный (городской) акимат — коллегиальный орган, не являющийся юридическим " \
+           "лицом; район представляет аким (Закон Республики Казахстан от 23.01.2001 № 148" \
+           in note
+    assert "подписывает аким Бородулихинского района Жумабеков Ерлан Серикович." in note
+
+
+def test_a_regional_note_says_nothing_of_district_akimats(write_answers, tmp_path):
+    note = docx_text(_built(write_answers, tmp_path, sample("altai-pavlodar-2012"), "approval")
+                     / "explanatory-note.docx")
+    assert "коллегиальный орган" not in note
+
+
+def test_an_optional_approval_on_the_kazakh_side(write_answers, tmp_path):
+    """No rule requiring an oblast's or the MFA's approval was found (regions.md §4.6):
+    the answers may add the line where the district's practice needs it."""
+    data = _with_partner(approved_by={"ru": "акимат области Абай",
+                                      "kk": "Абай облысының әкімдігі"})
+    note = docx_text(_built(write_answers, tmp_path, data, "approval") / "explanatory-note.docx")
+    assert "Согласование с казахстанской стороны: акимат области Абай." in note
+    plain = docx_text(_built(write_answers, tmp_path / "plain", sample(
+        "uglovsky-borodulikha-municipal"), "approval") / "explanatory-note.docx")
+    assert "Согласование с казахстанской стороны" not in plain
+
+
+def test_a_russian_party_has_no_kazakh_approval():
+    from xbdocs import answers
+    from xbdocs.errors import InputError
+
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["russian"]["approved_by"] = {"ru": "x", "kk": "x"}
+    try:
+        answers.parse(data, {})
+    except InputError as exc:
+        assert "parties.russian.approved_by" in str(exc)
+    else:
+        raise AssertionError("a Russian party's approved_by was accepted")
+
+
+def test_a_deputy_signing_for_a_district_akimat_is_warned():
+    from xbdocs import answers, catalogue, checks, profile
+
+    data = _with_partner()
+    data["parties"]["kazakh"]["signatory"]["position"] = {
+        "ru": "заместитель акима Бородулихинского района",
+        "kk": "Бородулиха ауданы әкімінің орынбасары"}
+    found = [f for f in checks.check(answers.parse(data, {}), catalogue.load(), profile.load(),
+                                     "agreement", TODAY) if f.code == "XB029"]
+    assert [f.path for f in found] == ["parties.kazakh.signatory.position.ru"]
+    assert "Art. 30 p. 7" in found[0].text
+    assert not [f for f in checks.check(answers.parse(sample("uglovsky-borodulikha-municipal"),
+                                                      {}), catalogue.load(), profile.load(),
+                                        "agreement", TODAY) if f.code == "XB029"]

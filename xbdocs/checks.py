@@ -127,6 +127,22 @@ def _not_neighbours(path: str, kazakh: str, russian: str, near: str,
             kazakh=kazakh, russian=russian, near=near))
 
 
+def _akim_signs(answers: Answers) -> list[Finding]:
+    """A Kazakh district's (or city's) akimat is a collegial body and not a legal entity;
+    the akim represents the district (Law of the RK No. 148, Art. 30 p. 7, Art. 33 p. 1
+    sub. 1; regions.md §4): the akim signs, not a deputy or the head of the akim's office."""
+    party = answers.kazakh
+    post = party.signatory.position.ru.strip().lower()
+    if party.level not in MUNICIPAL_LEVELS or post.startswith("аким ") or post == "аким":
+        return []
+    return [Finding("XB029", WARNING, "parties.kazakh.signatory.position.ru", Message(
+        "«{post}» signs for «{name}»: a district akimat is a collegial body and not a legal "
+        "entity (Law of the RK No. 148, Art. 30 p. 7); the akim represents the district "
+        "(Art. 33 p. 1) and signs; another official needs the akim's power of attorney, "
+        "named in «acts_on»").format(post=party.signatory.position.ru[:80],
+                                     name=party.name.ru[:80]))]
+
+
 def _names(answers: Answers) -> list[Finding]:
     """A party described by hand: its Kazakh name read by the rules the catalogue's follow
     — the territory in the genitive, then the body («… ауданының әкімдігі»)."""
@@ -473,7 +489,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     finding located in the answers file. For an amendment, ``agreement`` and ``numbers``
     (its clauses' numbers by block id) are the amended agreement's, when known."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
-        _names(answers) + _terms(answers) + _dates(answers) + \
+        _names(answers) + _akim_signs(answers) + _terms(answers) + _dates(answers) + \
         _catalogue_and_blanks(answers, cat) + _amendment(answers, cat, agreement, numbers) + \
         _dated_parties(answers, cat, today) + _laws_in_force(answers, cat, profile, today)
     found += stage_requirements(answers, stage)

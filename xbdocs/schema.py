@@ -401,6 +401,14 @@ class Party(Model):
         None, title=N_("BIN (Enter to skip)"), description=N_("BIN: 12 digits (Kazakh party).")
     )
     signatory: Signatory = Field(description=N_("Who signs for the party."))
+    approved_by: BilingualAnswer | None = Field(
+        None,
+        title=N_("The body the agreement is agreed with on the Kazakh side (Enter to skip)"),
+        description=N_(
+            "A Kazakh party only, where its practice needs it: the body the agreement is "
+            "agreed with, in the nominative («акимат области Абай», «Министерство иностранных "
+            "дел Республики Казахстан»); the explanatory note names it. No rule requiring it "
+            "was found (Law of the RK No. 148)."))
 
     _side: str = PrivateAttr("")
     _verified: bool = PrivateAttr(True)
@@ -441,6 +449,8 @@ class Party(Model):
             if country == "KZ"
             else (["bin"] if self.bin else [])
         )
+        if country == "RU" and self.approved_by is not None:
+            wrong_ids.append("approved_by")
         for key in wrong_ids:
             found.append((key, Message("not for a party from {country}").format(country=country)))
         if self.catalogue is not None:

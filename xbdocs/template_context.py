@@ -118,6 +118,8 @@ def _party_view(party: Party, lang: str, cat: Catalogue, day: dt.date | None = N
         "identifiers": dict(party.identifiers),
         "phone": party.phone,
         "email": party.email,
+        # A Kazakh party's «Согласовано: …» line, where its practice needs one.
+        "approved_by": _bi(party.approved_by, lang, f"{base}.approved_by"),
         "signatory": Obj({
             "name": Field(signatory.name[lang], f"{base}.signatory.name.{lang}",
                           signatory.gender),

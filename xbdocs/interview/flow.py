@@ -278,6 +278,9 @@ NOT_ASKED = {
     "parties.kazakh.ogrn": N_("a Kazakh party has none"),
     "parties.kazakh.phone": N_("the Kazakh party writes no letters here"),
     "parties.kazakh.email": N_("the Kazakh party writes no letters here"),
+    "parties.kazakh.approved_by": N_("rarely needed: added in the file where the Kazakh "
+                                     "side's practice asks for it"),
+    "parties.russian.approved_by": N_("a Russian party's approval is the region's procedure"),
 }
 
 
