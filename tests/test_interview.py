@@ -116,10 +116,18 @@ def test_regional_interview(tmp_path):
 
 
 def test_the_kazakh_list_starts_with_the_neighbours(tmp_path):
+    """The districts across the border from the Russian district are marked and come
+    first (issue 24 §13)."""
     result = _interview(tmp_path, MUNICIPAL[:8])
-    listing = result.output.split("Казахстанская сторона")[1].splitlines()[1:4]
+    listing = [line for line in result.output.split("Казахстанская сторона")[1].splitlines()
+               if ") " in line]
+    marked = [" — граничит с выбранным районом" in line for line in listing]
+    assert marked[0] and False in marked, listing
+    first_unmarked = marked.index(False)
+    assert not any(marked[first_unmarked:]), listing
     assert all("области Абай" in line or "Павлодарской" in line or
-               "Восточно-Казахстанской" in line for line in listing), listing
+               "Восточно-Казахстанской" in line for line in listing[:first_unmarked]), listing
+    assert any("Бородулихинского" in line for line in listing[:first_unmarked])
 
 
 def test_mistakes_are_explained_and_asked_again(tmp_path):

@@ -241,13 +241,19 @@ class Interview:
     def _asked(self, question: Question, previews: bool = True) -> Asked:
         kind = question.kind
         return Asked(
-            question.id, len(self.session.done) + 1, flow.title(question), kind,
+            question.id, self._number(question), flow.title(question), kind,
             flow.choices(question, self.session) if kind in ("choice", "party", "areas")
             else [], flow.default(question, self.session), kind in flow.OPTIONAL_KINDS,
             question.path, self._preview(question) if kind == "preview" and previews
             else None,
             flow.label(question), _hint(question), self._marked(question),
             flow.group(question))
+
+    def _number(self, question: Question) -> int:
+        """Its place among the answers that apply, as the review numbers them: a question
+        asked again (changed from the review, or at fault) keeps the number it had."""
+        place = _ORDER[question.id]
+        return 1 + sum(1 for q in flow.answered(self.session) if _ORDER[q.id] < place)
 
     def _marked(self, question: Question) -> frozenset[str]:
         if question.kind != "party" or ".kazakh." not in question.path:
@@ -291,8 +297,12 @@ class Interview:
         """Put an answer into the answers, with what follows from it."""
         session, kind, path = self.session, question.kind, question.path
         if kind == "term":
+            # A term of one's own answered again keeps its values: asked again, they are
+            # offered as the defaults, not the common 5 years.
+            kept = session.get("term") if session.notes.get("term.own") else None
             session.notes["term.own"] = not value
-            session.put("term", dict(flow.COMMON_TERM) if value else None)
+            session.put("term", dict(flow.COMMON_TERM) if value else
+                        copy.deepcopy(kept) if isinstance(kept, dict) else None)
             return
         if kind == "party":
             self._apply_party(path, value)
@@ -368,10 +378,14 @@ class Interview:
     @classmethod
     def adopt(cls, values: dict[str, Any], stage: str, ui_lang: str, *,
               cat: Catalogue | None = None, today: dt.date | None = None,
-              profile: Profile | None = None) -> Interview:
+              profile: Profile | None = None, made_for: str | None = None) -> Interview:
         """An interview over answers that exist (an uploaded file): every question that
         applies and has an answer is taken as answered, as if asked; what is missing stays
-        to be asked. Fields the interview does not ask (addresses, forms) are kept."""
+        to be asked. Fields the interview does not ask (addresses, forms) are kept.
+
+        ``made_for``: the stage the file was made for — a question it may leave empty
+        («Enter — skip») and that stage asks was skipped then, and is not asked again; only
+        what ``stage`` adds is asked (``xbdocs interview --from FILE --stage approval``)."""
         interview = cls.start(stage, ui_lang, values, cat=cat, today=today, profile=profile)
         session = interview.session
         for side in ("russian", "kazakh"):
@@ -380,11 +394,15 @@ class Interview:
                                                is not None)
         if session.get("term") is not None:
             session.notes["term.own"] = session.get("term") != flow.COMMON_TERM
+        before = Session(session.values, made_for, session.cat, notes=session.notes) \
+            if made_for else None
         for question in flow.QUESTIONS:
             side = question.path.split(".")[1] if question.kind == "party" else ""
             if question.when(session) and (
                     interview._current(question) not in (None, "", [])
-                    or session.notes.get(f"manual.{side}")):
+                    or session.notes.get(f"manual.{side}")
+                    or (before is not None and question.kind in flow.OPTIONAL_KINDS
+                        and question.when(before))):
                 session.done.append(question.id)
         return interview
 

@@ -397,7 +397,9 @@ def choices(question: Question, session: Session) -> list[tuple[str, str]]:
     if question.path.endswith(".level"):
         return [(value, _(schema.LABELS[value])) for value in ("district", "city")]
     if question.path.endswith("acts_on"):
-        return [(code, _local(entry.label)) for code, entry in cat.acts.items()]
+        side = question.path.split(".")[1]
+        return [(code, _local(entry.label)) for code, entry in cat.acts.items()
+                if _act_fits(code, side)]
     if question.kind == "areas":
         table = cat.areas if question.path == "areas" else cat.cooperation_forms
         return [(code, _local(entry.label)) for code, entry in table.items()]
@@ -405,6 +407,13 @@ def choices(question: Question, session: Session) -> list[tuple[str, str]]:
     if question.path == "entry_into_force":
         options = [o for o in options if o != "registration"]
     return [(value, help_text(schema.LABELS.get(value, value))) for value in options]
+
+
+def _act_fits(code: str, side: str) -> bool:
+    """Whether a signatory of ``side`` can act on the act: a country's own law (its code
+    starts «kz-» or «ru-») only for that country's side."""
+    own = {"russian": "ru-", "kazakh": "kz-"}[side]
+    return not code.startswith(("ru-", "kz-")) or code.startswith(own)
 
 
 def party_choices(side: str, session: Session) -> list[tuple[str, str]]:
@@ -467,8 +476,8 @@ def default(question: Question, session: Session) -> Any:
     nothing to offer. An empty text is no offer: taking it would leave a required field
     blank."""
     current = session.get(question.path)
-    if question.kind == "term":
-        return True
+    if question.kind == "term":  # the common term, unless a term of one's own is answered
+        return current is None or not session.notes.get("term.own", False)
     if question.kind == "preview":
         return None
     if question.kind == "party":

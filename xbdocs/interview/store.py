@@ -214,6 +214,29 @@ def answers_yaml(values: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _iso(node: Any) -> Any:
+    """Dates in answers read from YAML as ISO text, as a draft keeps them (JSON has no
+    dates)."""
+    if isinstance(node, dict):
+        return {key: _iso(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_iso(value) for value in node]
+    return node.isoformat() if isinstance(node, dt.date) else node
+
+
+def read_answers(path: Path) -> dict[str, Any]:
+    """The answers of a file made earlier, for an interview to go on from (``interview
+    --from``): checked as `xbdocs check` reads it (an InputError with its problems), dates
+    as ISO text."""
+    from xbdocs import answers
+    from xbdocs.yamlread import load_yaml
+
+    text = read_text(path, _("an answers file (YAML)"))
+    answers.loads(text, str(path))
+    values, _lines = load_yaml(text, str(path))
+    return _iso(values)
+
+
 def write_answers(path: Path, values: dict[str, Any], force: bool) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     with output.Package(folder, force) as package:
