@@ -240,3 +240,31 @@ def test_hyphenation_is_on_and_ci_installs_the_russian_patterns(built, document)
     install = ci[ci.index("apt-get install -y"):ci.index(">/dev/null", ci.index(
         "apt-get install -y"))]
     assert "hyphen-ru" in install.split()
+
+
+def test_layout_keeps_what_belongs_together(built):
+    from lxml import etree
+
+    styles = part(built, "altai-pavlodar-2012", "agreement.ru-kk", "word/styles.xml")
+    normal = next(s for s in etree.fromstring(styles.encode()).iter(f"{W}style")
+                  if s.get(f"{W}styleId") == "Normal")
+    assert normal.find(f"{W}pPr/{W}widowControl") is not None  # no one-line widows
+    root = etree.fromstring(part(built, "altai-pavlodar-2012", "agreement.ru-kk").encode())
+    rows = root.find(f".//{W}tbl").findall(f"{W}tr")
+    kept = [row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows]
+    assert kept[-1] and sum(kept) >= len(rows) - 2   # short rows stay whole
+    # the row before the signatures is kept with them
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[-2].iter(f"{W}p"))
+    # the Kazakh column's running text flush left (no hyphenation patterns for Kazakh)
+    for p in rows[3].findall(f"{W}tc")[1].iter(f"{W}p"):
+        if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "XBBody":
+            assert p.find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"
+    for p in rows[3].findall(f"{W}tc")[0].iter(f"{W}p"):
+        assert p.find(f"{W}pPr/{W}jc") is None
+    # one language: the closing paragraph and the gap kept with the signatures
+    single = etree.fromstring(part(built, "altai-pavlodar-2012", "agreement.ru").encode())
+    table = single.find(f"{W}body/{W}tbl")
+    gap, closing = table.getprevious(), table.getprevious().getprevious()
+    assert gap.find(f"{W}pPr/{W}keepNext") is not None
+    assert closing.find(f"{W}pPr/{W}keepNext") is not None
+    assert "Совершено" in "".join(closing.itertext())

@@ -193,8 +193,9 @@ def test_signatures_never_split_across_pages(run, tmp_path):
         rows = [row for table in Document(str(tmp_path / name)).tables for row in table.rows]
         whole = [row for row in rows if row._tr.trPr is not None
                  and row._tr.trPr.find(qn("w:cantSplit")) is not None]
-        assert len(whole) == 1, name
-        assert "_______________" in "".join(cell.text for cell in whole[0].cells), name
+        # the signatures' row, and in the parallel text every short row too (issue 23)
+        assert len(whole) == 1 or name == "agreement.ru-kk.docx", name
+        assert "_______________" in "".join(cell.text for cell in whole[-1].cells), name
 
 
 def test_the_package_is_a_sound_zip_without_the_template_leftovers():

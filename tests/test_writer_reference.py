@@ -6,7 +6,10 @@ follow the schema's order, without the second ``w:tblLayout`` python-docx left; 
 grid table (a list: an inventory, a plan) never splits across pages (``w:cantSplit``). Issue 23
 changed ``parallel.document.xml`` by hand, on purpose: pages numbered in the header from the
 second (``w:headerReference``, ``w:titlePg``, GOST R 7.0.97-2016), and the tail kept with the
-last row (``w:keepNext`` on the row's and the tail's paragraphs but the last). When the
+last row (``w:keepNext`` on the row's and the tail's paragraphs but the last), every row short
+enough kept whole (``w:cantSplit``: no widow of one line), and the Kazakh column's running
+text flush left (``w:jc``: no hyphenation patterns for Kazakh); in every reference the text
+before the signatures kept with them (``w:keepNext``). When the
 writer's output is changed on purpose, regenerate with ``XBDOCS_REGENERATE=1 pytest
 tests/test_writer_reference.py`` and read the diff.
 """

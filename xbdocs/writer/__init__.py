@@ -58,13 +58,37 @@ def write_parallel(parallel: ParallelDocument, style: PageStyle | None = None) -
         layout.block(body, block)
     table = table_element(body, [style.text_width_mm / 2] * 2, borders="nil", centred=True)
     langs = language_tag(parallel.left.lang), language_tag(parallel.right.lang)
+    lines_per_page = style.page_height_mm / (style.table_size * LINE_MM)
     for left, right in parallel.rows():
+        # A row that fits in a third of a page is not split by a page break: its lines
+        # stay together (no widow of one line on the next page); a longer one may split.
+        short = max(estimated_lines(block, column_width, style.table_size)
+                    for block in (left, right)) <= lines_per_page / 3
+        if left.kind == "signatures" and table.find(w("tr")) is not None:
+            # kept with the row before: no page holds the signatures alone
+            for paragraph in table.findall(w("tr"))[-1].iter(w("p")):
+                keep_with_next(paragraph)
         layout.columns_row(table, list(zip((left, right), langs, strict=True)),
-                           keep_whole=left.kind == "signatures")
+                           keep_whole=left.kind == "signatures" or short)
     if parallel.tail:
         _keep_tail_with_text(body, table, layout, parallel.tail)
     body.append(end)
     return _package(frame, root, layout, parallel.properties, parallel.left.lang)
+
+
+#: The height of a line of single-spaced text per point of its size, in mm.
+LINE_MM = 0.41
+#: The mean width of a character of Times New Roman per point of its size, in mm (Russian
+#: and Kazakh running text).
+CHAR_MM = 0.175
+
+
+def estimated_lines(block, width_mm: float, size: float) -> int:
+    """About how many lines a block takes in a column ``width_mm`` wide: enough to tell a
+    short row from one running over a large part of a page."""
+    per_line = max(1, int(width_mm / (size * CHAR_MM)))
+    paragraphs = [*block.paragraphs, *(p for column in block.columns for p in column)]
+    return sum(1 + len(p.text) // per_line for p in paragraphs) + len(block.columns)
 
 
 def _keep_tail_with_text(body: etree._Element, table: etree._Element, layout: Layout,

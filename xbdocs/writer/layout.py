@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from xbdocs.model import Block, Paragraph, Run
-from xbdocs.writer.page_style import ITEM_MARK, PageStyle, twips
+from xbdocs.writer.page_style import HYPHENATED, ITEM_MARK, PageStyle, twips
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -71,7 +71,10 @@ class Layout:
                   role: str | None = None) -> etree._Element:
         role = role or model.role
         p = _SUB(parent, P)
-        _SUB(_SUB(p, PPR), PSTYLE).set(VAL, self.style_ids.get(role, self.style_ids["body"]))
+        properties = _SUB(p, PPR)
+        _SUB(properties, PSTYLE).set(VAL, self.style_ids.get(role, self.style_ids["body"]))
+        if self.lang and self.lang not in HYPHENATED and role in ("body", "item"):
+            _SUB(properties, w("jc")).set(VAL, "left")  # no gaps where words cannot break
         if label:
             self._run(p, f"{label} ")
         if role == "item":
@@ -202,7 +205,11 @@ class Layout:
                 for paragraph in column:
                     self.paragraph(parent, paragraph, role="signature")
             return
-        self.paragraph(parent, Paragraph([]))
+        # The signatures kept with the text before them: no page holds them alone.
+        previous = parent[-1] if len(parent) else None
+        if previous is not None and previous.tag == P:
+            keep_with_next(previous)
+        keep_with_next(self.paragraph(parent, Paragraph([])))
         columns = max(1, len(block.columns))
         table = table_element(parent, [self.style.text_width_mm / columns] * columns,
                               borders="nil", centred=True)

@@ -142,6 +142,8 @@ def _set_normal(styles, style: PageStyle, size: float) -> None:
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
+    # No line of a paragraph alone at the top or the foot of a page (a one-line widow).
+    fmt.widow_control = True
 
 
 def _normal_style(styles, style: PageStyle, size: float):

@@ -53,6 +53,12 @@ STYLE_NAMES = {
 }
 
 
+#: Languages whose words the office suites hyphenate (Word; LibreOffice with hyphen-ru). In
+#: a narrow column, justified text in another language (Kazakh: no patterns in either)
+#: leaves wide gaps, so it is set flush left there.
+HYPHENATED = {"ru-RU"}
+
+
 def language_tag(lang: str) -> str:
     return LANGUAGE_TAGS.get(lang, lang)
 
