@@ -183,3 +183,48 @@ def test_a_deputy_signing_for_a_district_akimat_is_warned():
     assert not [f for f in checks.check(answers.parse(sample("uglovsky-borodulikha-municipal"),
                                                       {}), catalogue.load(), profile.load(),
                                         "agreement", TODAY) if f.code == "XB029"]
+
+
+# --- 6: a plan of joint events against its agreement --------------------------------------
+
+def test_a_plan_marks_bodies_that_are_not_parties(tmp_path):
+    """A federal or republican body answers for an event only by its own consent: the plan
+    marks it «(по согласованию)» / «(келісім бойынша)»; the parties' own bodies are not
+    marked."""
+    from tests.conftest import SAMPLES, cli
+
+    result = cli("plan", SAMPLES / "plans" / "pavlodar-2027-2028.yaml", "--answers",
+                 SAMPLES / "altai-pavlodar-2012.yaml", "-o", tmp_path)
+    assert result.code == 0, result.err
+    russian, kazakh = (docx_text(tmp_path / "plan.ru.docx"),
+                       docx_text(tmp_path / "plan.kk.docx"))
+    assert "Главное управление МЧС России по Алтайскому краю (по согласованию)" in russian
+    assert "Департамент по чрезвычайным ситуациям Павлодарской области (по согласованию)" \
+        in russian
+    assert "Министерство экономического развития Алтайского края (по согласованию)" \
+        not in russian
+    assert "Управление здравоохранения Павлодарской области (по согласованию)" not in russian
+    assert "Ресей ТЖМ-нің Алтай өлкесі бойынша Бас басқармасы (келісім бойынша)" in kazakh
+    assert "Павлодар облысының денсаулық сақтау басқармасы (келісім бойынша)" not in kazakh
+    # Events in areas the agreement does not name are warned of, citing its clause on
+    # other areas.
+    warned = [line for line in result.err.splitlines() if "[XB030]" in line]
+    assert len(warned) == 2
+    assert "events[6].area: «здравоохранение» is not among the agreement's areas" in warned[0]
+    assert "its clause 2.2 allows other areas only by the Parties' mutual agreement" \
+        in warned[0]
+
+
+def test_a_districts_plan_marks_the_regions_ministry():
+    """For a district, the region's ministry is not the party's body."""
+    from xbdocs.plans import is_partys
+
+    district = "Администрация Угловского района Алтайского края"
+    assert is_partys("отдел по экономике Администрации Угловского района", district)
+    assert not is_partys("Министерство сельского хозяйства Алтайского края", district)
+    assert is_partys("Министерство сельского хозяйства Алтайского края",
+                     "Правительство Алтайского края")
+    assert not is_partys("Пограничное управление ФСБ России по Алтайскому краю",
+                         "Правительство Алтайского края")
+    assert is_partys("отдел образования Бородулихинского района",
+                     "акимат Бородулихинского района области Абай")

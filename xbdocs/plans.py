@@ -15,15 +15,25 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
-from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
+import yaml
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 from xbdocs import answers as answers_module
 from xbdocs import assembler, output, writer
 from xbdocs.answers import Answers
 from xbdocs.errors import InputError
+from xbdocs.findings import WARNING, Finding
 from xbdocs.i18n import N_, Message, _
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.lang import kk, periods, ru
@@ -130,6 +140,10 @@ class Event(Model):
 
 
 class Plan(Model):
+    #: The file's name and its keys' lines, for findings (set by :func:`loads`).
+    _source: str = PrivateAttr("")
+    _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
     format: Whole(1, 1, optional=True) = Field(None, description=N_("The file format: 1."))
     agreement: Agreement | None = Field(None, title=N_("Agreement"), description=N_(
         "The agreement the plan carries out; may be left out when its answers file is given "
@@ -164,7 +178,55 @@ def loads(text: str, source: str) -> tuple[Plan, str]:
         plan = Plan.model_validate(data, context={"catalogue": catalogue.load()})
     except ValidationError as exc:
         raise InputError(source, answers_module.problems(exc, lines, Plan)) from None
+    plan._source, plan._lines = source, lines
     return plan, text_digest(text)
+
+
+def review(plan: Plan, answers: Answers) -> list[Finding]:
+    """What to know of a plan against its agreement: an event in an area the agreement
+    does not name (XB030) — allowed only by the Parties' further agreement, under the
+    agreement's clause on other areas when it has one."""
+    from xbdocs import catalogue
+
+    cat = catalogue.load()
+    agreed = set(answers.areas)
+    other = None
+    if answers.amends is None:
+        numbers = assembler.clause_numbers(assembler.assemble(answers).documents["ru"])
+        other = numbers.get("areas.other")
+    found = []
+    for index, event in enumerate(plan.events):
+        if event.area is None or event.area in agreed:
+            continue
+        found.append(Finding("XB030", WARNING, f"events[{index}].area", Message(
+            "«{area}» is not among the agreement's areas ({areas}){clause}").format(
+                area=cat.areas[event.area].label.ru,
+                areas=", ".join(cat.areas[code].label.ru for code in answers.areas) or "—",
+                clause=_("; its clause {number} allows other areas only by the Parties' "
+                         "mutual agreement: record it, or add the area by an amendment"
+                         ).format(number=other) if other else _(
+                    "; add the area to the agreement by an amendment first"))))
+    return [f.located(plan._source, plan._lines) for f in found]
+
+
+@cache
+def _state_bodies() -> tuple[str, ...]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "plan_executors.yaml")
+                          .read_text(encoding="utf-8"))
+    return tuple(word.lower() for word in data["state_bodies"])
+
+
+def is_partys(body: str, party_name: str) -> bool:
+    """Whether a responsible body is the party's own (plan_executors.yaml): its name names
+    the party's own territory — the first named in the party's name, so a district's unit
+    is its, the region's ministry is not — and no state's body."""
+    text = body.lower()
+    if any(word in text for word in _state_bodies()):
+        return False
+    named = [word for word in party_name.split()[1:] if word[:1].isupper()]
+    if not named:
+        return True
+    return named[0][:max(4, len(named[0]) - 3)].lower() in text
 
 
 def _titles(answers: Answers) -> dict[str, str]:
@@ -196,6 +258,9 @@ def view(plan: Plan, answers: Answers, lang: str, titles: dict[str, str]) -> dic
                      "when": module.period(periods.parse(event.when)),
                      "russian": _side(event.russian, default["russian"], lang),
                      "kazakh": _side(event.kazakh, default["kazakh"], lang),
+                     # A body that is not a party's takes part by its own consent.
+                     "russian_agreed": _agreed(event.russian, answers.parties.russian),
+                     "kazakh_agreed": _agreed(event.kazakh, answers.parties.kazakh),
                      "result": event.result[lang]})
     years = plan.years
     signers = {}
@@ -208,6 +273,12 @@ def view(plan: Plan, answers: Answers, lang: str, titles: dict[str, str]) -> dic
     return {"plan": {"agreement_title": titles[lang], "first": years.first,
                      "last": years.last, "rows": rows, "date": plan.approval.date,
                      **signers}}
+
+
+def _agreed(given: BilingualAnswer | None, party: Any) -> bool:
+    """Whether an event's responsible body (given in the plan; the coordinating unit by
+    default is the party's own) is not the party's: the plan marks it «(по согласованию)»."""
+    return given is not None and not is_partys(given.ru, party.name.ru)
 
 
 def _side(given: BilingualAnswer | None, unit: BilingualAnswer | None, lang: str) -> str:
