@@ -84,6 +84,32 @@ def test_facts_command(run, tmp_path):
     assert bad.code == 2 and "KEY=VALUE" in bad.err
 
 
+def test_a_build_on_one_computer_uses_the_facts_recorded_there(run, tmp_path, monkeypatch):
+    """`xbdocs facts set` on a clerk's own computer (its default register), then `build`
+    and `check` use what was recorded, as the department's server does: the address is
+    printed, the fact and the party are no longer flagged."""
+    monkeypatch.delenv("XBDOCS_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home"))
+    before = run("check", SAMPLE, "--stage", "approval")
+    assert before.code == 0 and "tracks.municipal.addressees.government" in before.out
+    assert not (tmp_path / "home" / "xbdocs").exists()  # nothing made for a check
+    assert run("facts", "set", GOVERNMENT, "--field", f"address={ADDRESS}", "--source",
+               "официальный сайт").code == 0
+    assert run("facts", "set", "parties.altai-uglovsky-district", "--field",
+               "name_ru=Администрация Угловского района Алтайского края", "--source",
+               "устав района").code == 0
+    after = run("check", SAMPLE, "--stage", "approval")
+    assert "the department's verified facts are used" in after.err
+    assert "tracks.municipal.addressees.government" not in after.out
+    assert "altai-uglovsky-district" in before.out and "altai-uglovsky-district" not in after.out
+    assert "abai-borodulikha-district-akimat" in after.out  # not recorded: still flagged
+    built = run("build", SAMPLE, "--stage", "approval", "-o", tmp_path / "out")
+    assert built.code == 0, built.err
+    request = zipfile.ZipFile(tmp_path / "out" / "approval-request.docx").read(
+        "word/document.xml").decode("utf-8")
+    assert "656038" in request
+
+
 def test_the_admin_verifies_a_fact_in_the_browser_and_others_may_not(tmp_path):
     accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
     accounts.add("admin1", "admin", password=PASSWORD, by="setup")
@@ -149,13 +175,29 @@ def test_a_party_verified_by_the_department_is_printed_and_no_longer_flagged(tmp
     assert "parties.altai-uglovsky-district" in page
 
 
-def test_the_notes_name_the_profile_as_the_clerk_knows_it(facts, tmp_path):
-    """The department's profile keeps the shipped file's name: a note still says
-    «altai-krai.yaml: tracks…», not a digest."""
+def test_every_note_names_a_fact_the_department_can_record(facts, tmp_path):
+    """A check sheet's note tells the clerk what to check, with whom, and how to record it
+    — by the name `xbdocs facts set` takes — never a file inside the installed package
+    («поставьте «verified: true» в … altai-krai.yaml» once; issue 24). Every name a note
+    gives is one `facts set` accepts."""
+    from xbdocs import profile as profile_module
+
     facts.set(GOVERNMENT, {"address": ADDRESS}, "сайт", by="petrov")
     path = facts.profile_file(tmp_path / "profiles")
     assert path.name == "altai-krai.yaml"
-    package = xbdocs.render_package(SAMPLE.read_text("utf-8"), stage="approval",
+    package = xbdocs.render_package(SAMPLE.read_text("utf-8"), stage="all",
                                     count_sheets=False, profile=str(path))
-    places = [item.place for item in package.unverified if item.place.endswith("_act")]
-    assert places and all(p.startswith("altai-krai.yaml:") for p in places)
+    assert package.unverified
+    known = {p.place for p in profile_module.fact_places()}
+    for item in package.unverified:
+        note = item.fix_in("ru")
+        assert ".yaml" not in note and "verified: true" not in note, note
+        assert f"xbdocs facts set {item.place}" in note, note
+        if item.place.startswith("parties."):
+            facts.set(item.place, {"name_ru": "Проверенное имя"}, "устав", by="petrov")
+        else:
+            assert item.place in known, item.place
+    sheet = zipfile.ZipFile(io.BytesIO(package.files["check-sheet.docx"])).read(
+        "word/document.xml").decode("utf-8")
+    assert "xbdocs facts set tracks.municipal.regional_act" in sheet
+    assert ".yaml" not in sheet and "verified: true" not in sheet

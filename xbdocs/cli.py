@@ -12,7 +12,8 @@ import functools
 import gc
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -232,8 +233,59 @@ def _options(stage: str, profile_path: Path | None, letterhead: Path | None, mak
              make_pdf: bool, no_sheet_count: bool, templates_dir: Path | None):
     from xbdocs.build import Options
 
-    return Options(stage, profile_path, templates_dir, letterhead, make_zip,
-                   not no_sheet_count, make_pdf)
+    return Options(stage, _department_profile(profile_path), templates_dir, letterhead,
+                   make_zip, not no_sheet_count, make_pdf)
+
+
+@contextlib.contextmanager
+def _department_catalogue() -> Iterator[None]:
+    """The catalogue with the parties and neighbours the department verified in its
+    register (xbdocs facts set parties.… / neighbours.…), for a build or check on one
+    computer as on the department's server; the shipped one when there are none."""
+    from xbdocs.registry.store import default_location
+
+    location = default_location()
+    if "://" not in location and not Path(location).is_file():
+        yield
+        return
+    from xbdocs import catalogue
+    from xbdocs.registry.facts import Facts
+    from xbdocs.registry.store import open_register
+
+    verified = Facts(open_register(location)).parties()
+    if not verified:
+        yield
+        return
+    with catalogue.using(catalogue.with_parties(catalogue.shipped(), verified)):
+        yield
+
+
+def _department_profile(profile_path: Path | None) -> Path | None:
+    """The profile a build on one computer uses: a profile file given stands as given; a
+    shipped one (the default, or by its id) with the facts the department verified in its
+    register (xbdocs facts set) put in — as the department's server builds — when the
+    register exists and holds some. The register is not made, nor its libraries loaded,
+    for a clerk who never recorded a fact."""
+    from xbdocs import profile as profile_module
+    from xbdocs.registry.store import default_location
+
+    location = default_location()
+    given = str(profile_path) if profile_path is not None else profile_module.DEFAULT_PROFILE
+    if "://" not in location and not Path(location).is_file():
+        return profile_path
+    if profile_module.find(given).parent != profile_module.PROFILES_DIR:
+        return profile_path  # a file of the department's own
+    from xbdocs import diskcache
+    from xbdocs.registry.facts import Facts
+    from xbdocs.registry.store import open_register
+
+    folder = diskcache.subfolder("department-profiles") or Path(
+        tempfile.mkdtemp(prefix="xbdocs-profile-"))
+    made = Facts(open_register(location)).profile_file(folder, given)
+    if made is None:
+        return profile_path
+    say(_("the department's verified facts are used (xbdocs facts list)"), err=True)
+    return made
 
 
 @cli.command(help=N_("Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS "
@@ -256,8 +308,9 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
     options = dataclasses.replace(_options(stage, profile_path, letterhead, make_zip, make_pdf,
                                            no_sheet_count, templates_dir),
                                   consolidated=consolidated)
-    loaded, text = load_with_text(answers)
-    result = build_answers(loaded, answers.name, outdir, options, force, _today(), text)
+    with _department_catalogue():
+        loaded, text = load_with_text(answers)
+        result = build_answers(loaded, answers.name, outdir, options, force, _today(), text)
     for warning in result.warnings:
         say(_("warning: {message}").format(message=warning), err=True)
     for path in result.written:
@@ -351,9 +404,11 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     from xbdocs import profile
     from xbdocs.package import review
 
-    loaded = answers_module.load(answers)
-    _report(review(loaded, stage=stage, today=_today(), profile=profile.load(profile_path)),
-            output_format)
+    with _department_catalogue():
+        loaded = answers_module.load(answers)
+        _report(review(loaded, stage=stage, today=_today(),
+                       profile=profile.load(_department_profile(profile_path))),
+                output_format)
 
 
 @cli.command(help=N_(

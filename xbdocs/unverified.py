@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xbdocs.deadlines import rule_text
@@ -42,9 +41,9 @@ class Unverified:
     what: str
     value: str
     source: str
-    #: Where to set ``verified: true`` once checked (a message id with ``{place}``).
+    #: How to verify it and record it (a message id with ``{place}``).
     fix: str
-    #: The file and key the fix is made in, for ``fix``.
+    #: The fact's name as the department records it (xbdocs facts list), for ``fix``.
     place: str
 
     def comment(self, lang: str = "ru") -> str:
@@ -65,7 +64,8 @@ class Unverified:
         """The note as ``xbdocs check`` prints it, in the interface language."""
         source = plain_source(self.source)
         value = f" «{_short(self.value)}»" if self.value else ""
-        return _("not verified: {what}{value}{source}; to verify it, see {place}").format(
+        return _("not verified: {what}{value}{source}; when checked, record it: xbdocs facts "
+                 "set {place}").format(
             what=_(self.what), value=value,
             source=f" ({source.rstrip('.')})" if source else "", place=self.place)
 
@@ -83,18 +83,27 @@ ADDRESSEE = N_("the addressee of a letter")
 DEADLINE = N_("a deadline")
 REFUSAL = N_("the grounds for refusal")
 REGISTER = N_("the fields of the register")
-FIX_PROFILE = N_("To make it verified, check it against the act and set «verified: true» "
-                 "in the profile: {place}.")
-FIX_CATALOGUE = N_("To make it verified, check it against the body's own documents and set "
-                   "«verified: true» in the catalogue entry {place}, or describe the party "
-                   "in the answers file.")
+#: How a clerk makes a fact verified: against what, with whom, and where it is recorded —
+#: the department's facts (the server's «Facts» page, or `xbdocs facts set` on one
+#: computer), never a file inside the installed package. ``{place}`` is the fact's name as
+#: `xbdocs facts list` shows it.
+FIX_PROFILE = N_("To verify it, check it against the act itself (the region's legal "
+                 "department has it) and record it with its source as the department's fact "
+                 "{place}: on the department's server, on the «Facts» page; on one computer, "
+                 "xbdocs facts set {place} --source «…».")
+FIX_CATALOGUE = N_("To verify it, check the official name in Russian and Kazakh against the "
+                   "body's own documents (its charter or regulation; ask the body) and record "
+                   "it with its source as the department's fact {place}: on the "
+                   "department's server, on the «Facts» page; on one computer, xbdocs facts "
+                   "set {place} --field name_ru=… --field name_kk=… --source «…». "
+                   "Or describe the party in the answers.")
 
 
 def party(entry: KnownParty) -> Unverified | None:
     """A catalogue party's name, when it is not verified."""
     if entry.verified:
         return None
-    return Unverified(PARTY, entry.name.ru, entry.source, FIX_CATALOGUE, entry.id)
+    return Unverified(PARTY, entry.name.ru, entry.source, FIX_CATALOGUE, f"parties.{entry.id}")
 
 
 def fact(what: str, value: str, verified: bool, source: str, place: str) -> Unverified | None:
@@ -127,8 +136,8 @@ def _nominative(act) -> str:
 
 
 def place_in(profile: Profile, track: str) -> str:
-    """Where a track's facts stand, as a clerk finds them: the profile's file name."""
-    return f"{Path(profile.path).name}: tracks.{track}"
+    """The name of a track's facts as the department records them (xbdocs facts list)."""
+    return f"tracks.{track}"
 
 
 def in_profile(profile: Profile, track: str) -> list[Unverified]:
