@@ -95,3 +95,53 @@ def test_interview_in_a_real_terminal(tmp_path):
     data = yaml.safe_load((tmp_path / "a.yaml").read_text(encoding="utf-8"))
     assert data["parties"]["kazakh"]["catalogue"] == "abai-borodulikha-district-akimat"
     assert (tmp_path / "out" / "agreement.ru.docx").is_file()
+
+
+def test_line_editing_history_and_completion_in_a_real_terminal(tmp_path):
+    """Issue 24 §9: arrow keys move in the line (they typed «^[[D»), Up brings back an
+    answer given, Tab completes a catalogue name from a part of it; Ctrl-C's hint repeats
+    the options given (§11)."""
+    if shutil.which("tmux") is None:
+        pytest.fail("XBDOCS_REQUIRE_TERMINAL=1 but tmux is missing")
+    command = (f"{shlex.quote(sys.executable)} -m xbdocs interview -o a.yaml --build out "
+               "--ui-lang ru")
+    screen = Screen(f"xbdocs-test-{os.getpid()}-edit", tmp_path, command)
+
+    def literal(text: str) -> None:
+        subprocess.run([*screen.tmux, "send-keys", "-t", screen.name, "-l", text], check=True)
+
+    try:
+        screen.wait_for("1. Какое соглашение")
+        literal("1y")
+        screen.key("Left")
+        screen.key("Delete")      # the «y» after the cursor: «1» is left
+        screen.key("Enter")
+        screen.wait_for("2. Российская сторона")
+        literal("угл")
+        time.sleep(0.5)
+        screen.key("Tab")         # the one name that holds «угл»
+        screen.wait_for("> Администрация Угловского района Алтайского края")
+        screen.key("Enter")
+        screen.wait_for("3. ИНН")
+        for line in ("", "Петрова Елена Викторовна", "глава Угловского района"):
+            screen.type(line)
+        screen.wait_for("6. Должность подписанта")
+        screen.key("Up")          # the last answer, to edit into the Kazakh one
+        text = screen.wait_for("по-казахски\n> глава Угловского района")
+        assert "^[[" not in text
+        screen.key("C-u")
+        screen.type("Углов ауданының басшысы")
+        text = screen.wait_for("7. На основании чего действует подписант")
+        assert "Закон Республики Казахстан" not in text.split("7. На основании")[1]
+        time.sleep(0.3)
+        screen.key("C-c")
+        text = " ".join(screen.wait_for("EXIT=1").split())
+        assert "xbdocs interview -o a.yaml --resume --build out --ui-lang ru" in text
+        assert "Traceback" not in text
+    finally:
+        screen.close()
+    draft = store.FileDraftStore().load(str(tmp_path / "a.yaml"))
+    assert draft.values["parties"]["russian"]["catalogue"] == "altai-uglovsky-district"
+    assert draft.values["track"] == "municipal"
+    assert draft.values["parties"]["russian"]["signatory"]["position"] == {
+        "ru": "глава Угловского района", "kk": "Углов ауданының басшысы"}
