@@ -268,3 +268,29 @@ def test_layout_keeps_what_belongs_together(built):
     assert gap.find(f"{W}pPr/{W}keepNext") is not None
     assert closing.find(f"{W}pPr/{W}keepNext") is not None
     assert "Совершено" in "".join(closing.itertext())
+
+
+def test_a_tables_subheading_row_is_kept_with_the_rows_below():
+    """A plan's area heading (a row with one filled cell) is never alone at a page foot."""
+    import io
+
+    from lxml import etree
+
+    from xbdocs import writer
+    from xbdocs.model import Block, Document, Paragraph, Run
+
+    def row(*texts):
+        return [Paragraph([Run(t)] if t else [], "cell") for t in texts]
+
+    table = Block("events", "table", rows=[row("№", "Мероприятие", "Срок"),
+                                            row("", "Экономика", ""),
+                                            row("1", "Бизнес-форум", "2027"),
+                                            row("", "Культура и искусство", "")])
+    data = writer.write(Document("ru", [table]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    rows = root.find(f".//{W}tbl").findall(f"{W}tr")
+    kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in r.iter(f"{W}p"))
+            for r in rows]
+    # the heading row kept with the next; the header row, an event and a last row not
+    assert kept == [False, True, False, False]

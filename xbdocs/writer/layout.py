@@ -176,6 +176,11 @@ class Layout:
             for cell in row.iterchildren(TC):
                 if cell.find(P) is None:
                     _SUB(cell, P)
+            if 0 < index < len(block.rows) - 1 and _is_subheading(cells):
+                # A row with one filled cell heads the rows below it (a plan's area): never
+                # alone at the foot of a page.
+                for paragraph in row.iter(P):
+                    keep_with_next(paragraph)
         if parent.tag == TC:
             _SUB(parent, P)  # a cell must end with a paragraph
 
@@ -219,6 +224,11 @@ class Layout:
                 self.paragraph(cell, paragraph, role="signature")
             if cell.find(P) is None:
                 _SUB(cell, P)
+
+
+def _is_subheading(cells: list[Paragraph]) -> bool:
+    """A table row with one filled cell of several: a heading of the rows below it."""
+    return len(cells) > 1 and sum(1 for cell in cells if cell.text.strip()) == 1
 
 
 #: CT_PPrBase's children that come before ``w:framePr`` (ECMA-376 Part 1, 17.3.1.26).
