@@ -146,6 +146,21 @@ def test_no_message_shows_the_password_of_a_url(run, db, url):
     assert "s3cr3t" not in where.err + where.out and "Traceback" not in where.err
 
 
+def test_a_database_error_is_told_in_the_users_words(run, tmp_path):
+    """SQLite's and PostgreSQL's errors are English whatever the language («file is not a
+    database»); the clerk reads what it means and what to do, in Russian."""
+    not_a_register = tmp_path / "notes.sqlite3"
+    not_a_register.write_text("мои заметки\n" * 50, encoding="utf-8")
+    result = run("registry", "--db", not_a_register, "list", lang="ru")
+    assert result.code == 1
+    assert "не удаётся открыть реестр: файл не является реестром" in result.err
+    assert "file is not a database" not in result.err
+    refused = run("registry", "--db", "postgresql+psycopg://clerk:pw@127.0.0.1:1/x", "list",
+                  lang="ru")
+    assert refused.code == 1 and "сервер базы данных не отвечает" in refused.err
+    assert "Connection refused" not in refused.err and ":pw@" not in refused.err
+
+
 # --- 4. YAML that would eat the machine -------------------------------------------------------
 
 #: 370 bytes that safe_load expanded for 164 s into 2.3 GB.

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, selectinload
 from xbdocs.answers import Answers
 from xbdocs.errors import InputError, RegistryError, printable, problem
 from xbdocs.findings import Finding, line_of
-from xbdocs.i18n import Message, MessageText, _
+from xbdocs.i18n import N_, Message, MessageText, _
 from xbdocs.output import ANSWERS, MANIFEST
 from xbdocs.registry import due, statuses, steps
 from xbdocs.registry import procedure as procedure_module
@@ -649,10 +649,43 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _short(exc: BaseException, url: str) -> str:
-    """A database error in one line, without the password of ``url``."""
+#: What a database's own error means, in the user's words (SQLite's and PostgreSQL's
+#: messages are English whatever the language: «file is not a database»).
+_EXPLAINED = (
+    (re.compile(r"file is not a database", re.I),
+     N_("the file is not a register (not an SQLite database); give the register's own file, "
+        "or a new file name for a new register")),
+    (re.compile(r"unable to open database file", re.I),
+     N_("the file cannot be opened: check that its folder exists and that you may write "
+        "in it")),
+    (re.compile(r"readonly database|read-only", re.I),
+     N_("you may not write in it: ask whoever keeps the register for write access")),
+    (re.compile(r"database is locked", re.I),
+     N_("another program is writing in it just now; try again in a minute")),
+    (re.compile(r"malformed|disk image", re.I),
+     N_("the database file is damaged; restore it from the last backup (docs/server.md)")),
+    (re.compile(r"disk I/O error|no space left", re.I),
+     N_("the disk could not be read or written (is it full?)")),
+    (re.compile(r"password authentication failed|no password supplied", re.I),
+     N_("the database server refused the user name or the password")),
+    (re.compile(r'database "[^"]*" does not exist', re.I),
+     N_("the database server has no database of that name")),
+    (re.compile(r"connection refused|could not connect|connection to server .* failed|"
+                r"timeout expired|server closed the connection", re.I),
+     N_("the database server does not answer: is it running, and are its address and "
+        "port right?")),
+)
+
+
+def _short(exc: BaseException, url: str) -> MessageText:
+    """A database error in one line, without the password of ``url``: in the user's words
+    when it is one of the errors a person meets (:data:`_EXPLAINED`)."""
     orig = getattr(exc, "orig", None)
-    lines = str(orig if orig is not None else exc).splitlines() or [type(exc).__name__]
+    text = str(orig if orig is not None else exc)
+    for pattern, meaning in _EXPLAINED:
+        if pattern.search(text):
+            return Message(meaning)
+    lines = text.splitlines() or [type(exc).__name__]
     return printable(masked(lines[0], url), 160)
 
 
@@ -756,9 +789,10 @@ def open_register(location: str | None = None) -> Register:
     url = url_of(location or default_location())
     where = printable(describe(url), 200)
 
-    def fail(error: str) -> RegistryError:
+    def fail(error: MessageText) -> RegistryError:
+        shown = error if isinstance(error, Message) else printable(masked(error, url), 160)
         return RegistryError(Message("{where}: cannot open the register: {error}").format(
-            where=where, error=printable(masked(error, url), 160)))
+            where=where, error=shown))
 
     try:
         made = make_url(url)
