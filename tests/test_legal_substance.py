@@ -148,11 +148,17 @@ def test_an_optional_approval_on_the_kazakh_side(write_answers, tmp_path):
     the answers may add the line where the district's practice needs it."""
     data = _with_partner(approved_by={"ru": "акимат области Абай",
                                       "kk": "Абай облысының әкімдігі"})
-    note = docx_text(_built(write_answers, tmp_path, data, "approval") / "explanatory-note.docx")
+    outdir = _built(write_answers, tmp_path, data, "approval")
+    note = docx_text(outdir / "explanatory-note.docx")
     assert "Согласование с казахстанской стороны: акимат области Абай." in note
+    russian, kazakh = (docx_text(outdir / "agreement.ru.docx"),
+                       docx_text(outdir / "agreement.kk.docx"))
+    assert russian.rstrip().endswith("М.П.\nСогласовано: акимат области Абай")
+    assert kazakh.rstrip().endswith("М.О.\nКелісілді: Абай облысының әкімдігі")
     plain = docx_text(_built(write_answers, tmp_path / "plain", sample(
         "uglovsky-borodulikha-municipal"), "approval") / "explanatory-note.docx")
     assert "Согласование с казахстанской стороны" not in plain
+    assert "Согласовано:" not in docx_text(tmp_path / "plain" / "out" / "agreement.ru.docx")
 
 
 def test_a_russian_party_has_no_kazakh_approval():

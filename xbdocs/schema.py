@@ -407,8 +407,9 @@ class Party(Model):
         description=N_(
             "A Kazakh party only, where its practice needs it: the body the agreement is "
             "agreed with, in the nominative («акимат области Абай», «Министерство иностранных "
-            "дел Республики Казахстан»); the explanatory note names it. No rule requiring it "
-            "was found (Law of the RK No. 148)."))
+            "дел Республики Казахстан»); «Согласовано: …» under the party's signature, and the "
+            "explanatory note names it. No rule requiring it was found (Law of the RK No. "
+            "148)."))
 
     _side: str = PrivateAttr("")
     _verified: bool = PrivateAttr(True)
