@@ -59,3 +59,19 @@ def test_a_stage_is_typed_in_russian_and_its_id_still_works(run, tmp_path):
     assert "«подпись»" in refused.err and "согласование, регистрация" in refused.err
     assert "approval" not in refused.err
     assert "[ПАРАМЕТРЫ]" in refused.err  # the usage line in Russian
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("LANG", "en_US.UTF-8", "ru"),  # an English system: Russian, the documented default
+    ("LANG", "kk_KZ.UTF-8", "kk"),
+    ("LC_ALL", "C.UTF-8", "ru"),
+    ("LANG", "ru_RU.UTF-8", "ru"),
+])
+def test_the_interview_speaks_russian_unless_the_locale_is_kazakh(monkeypatch, variable, value,
+                                                                   expected):
+    from xbdocs import i18n
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, value)
+    assert i18n.locale_language() == expected

@@ -79,12 +79,15 @@ def language(lang: str) -> Iterator[None]:
 
 
 def locale_language() -> str:
-    """The interface language the environment's locale asks for (kk, en), else Russian."""
+    """The interface language the environment's locale asks for: Kazakh for a Kazakh
+    locale, else Russian, the documented default — a clerk's computer set up in English
+    (common on Windows and in virtual machines) does not mean the clerk reads English;
+    English is chosen by --lang or XBDOCS_LANG."""
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
             code = value.split("_")[0].split(".")[0].lower()
-            return code if code in UI_LANGUAGES else DEFAULT_LANGUAGE
+            return "kk" if code == "kk" else DEFAULT_LANGUAGE
     return DEFAULT_LANGUAGE
 
 
