@@ -294,3 +294,14 @@ def test_a_tables_subheading_row_is_kept_with_the_rows_below():
             for r in rows]
     # the heading row kept with the next; the header row, an event and a last row not
     assert kept == [False, True, False, False]
+
+
+def test_titles_and_signatures_are_not_hyphenated(built):
+    from lxml import etree
+
+    styles = etree.fromstring(part(built, "uglovsky-borodulikha-municipal",
+                                   "explanatory-note", "word/styles.xml").encode())
+    by_id = {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
+    for style in ("XBTitle", "XBSubject", "XBAside", "XBSignature", "XBSignatureName"):
+        assert by_id[style].find(f"{W}pPr/{W}suppressAutoHyphens") is not None, style
+    assert by_id["XBBody"].find(f"{W}pPr/{W}suppressAutoHyphens") is None

@@ -219,9 +219,26 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
     paragraph_style("XB Gap", align=WD_ALIGN_PARAGRAPH.LEFT, before=size, keep_next=True)
     paragraph_style("XB Signature Name", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
     paragraph_style("XB Right", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
+    for name in ("XB Title", "Heading 1", "XB Subject", "XB Aside", "XB Signature",
+                 "XB Signature Name", "XB Dateline", "XB Right", "XB Note"):
+        _no_hyphens(styles[name])
     settings = doc.settings.element
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.append(OxmlElement("w:autoHyphenation"))
+
+
+def _no_hyphens(item) -> None:
+    """Words of a title, a heading, an addressee or a signature are not hyphenated (only
+    running text is, to close the gaps of justified lines)."""
+    ppr = item.element.get_or_add_pPr()
+    if ppr.find(qn("w:suppressAutoHyphens")) is None:
+        ppr.insert_element_before(
+            OxmlElement("w:suppressAutoHyphens"),
+            "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+            "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing",
+            "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+            "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+            "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _page_setup(doc, style: PageStyle, page_numbers: str = "foot") -> None:
