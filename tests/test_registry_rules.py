@@ -41,6 +41,13 @@ LINES = {
                                  s.SIGNED, s.FILED, s.REGISTERED, s.IN_FORCE),
     ("orenburg", "municipal"): (s.DRAFT, s.NOTICE_SENT, s.SENT_FOR_APPROVAL, s.APPROVED,
                                 s.SIGNED, s.FILED, s.REGISTERED, s.IN_FORCE),
+    # Issue 23 §5: the same steps, every one unverified (their profiles say so).
+    ("omsk", "municipal"): (s.DRAFT, s.NOTICE_SENT, s.SENT_FOR_APPROVAL, s.APPROVED,
+                            s.SIGNED, s.FILED, s.REGISTERED, s.IN_FORCE),
+    ("samara", "municipal"): (s.DRAFT, s.NOTICE_SENT, s.SENT_FOR_APPROVAL, s.APPROVED,
+                              s.SIGNED, s.FILED, s.REGISTERED, s.IN_FORCE),
+    ("saratov", "municipal"): (s.DRAFT, s.NOTICE_SENT, s.SENT_FOR_APPROVAL, s.APPROVED,
+                               s.SIGNED, s.FILED, s.REGISTERED, s.IN_FORCE),
 }
 #: The sample each track's entry is made from, and what it may pass over to take effect:
 #: the regional sample takes effect on signing (its own clause), so filing and registration
