@@ -31,7 +31,8 @@ KEYS = {
     "agreement.ru.pdf": ["СОГЛАШЕНИЕ", "Статья 1. Предмет Соглашения", "М.П."],
     "agreement.kk.pdf": ["КЕЛІСІМ", "1-бап. Келісімнің нысанасы", "М.О."],
     "registration-application.pdf": ["О регистрации соглашения", "Приложение:"],
-    "register-card.pdf": ["РЕГИСТРАЦИОННАЯ КАРТОЧКА"],
+    "register-card.pdf": ["ПРОЕКТ РЕГИСТРАЦИОННОЙ КАРТОЧКИ"],
+    "certified-copy.pdf": ["КОПИЯ", "Верно", "(подпись)", "(қолы)", "Всего в копии"],
 }
 
 
@@ -113,3 +114,33 @@ def test_a_rebuild_without_pdf_removes_the_old_pdfs(package, tmp_path, run):
     assert sorted(p.name for p in outdir.iterdir()) == [
         "agreement.kk.docx", "agreement.ru-kk.docx", "agreement.ru.docx", "built-from.yaml",
         "check-sheet.docx", "manifest.json"]
+
+
+def _pages(pdf) -> list[str]:
+    """The text of each page, as LibreOffice laid it out."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[ \t]+", " ", page) for page in text.split("\f") if page.strip()]
+
+
+def test_rendered_pages_keep_what_belongs_together(package):
+    """Issue 23, as a reader sees the pages: no page of the agreement or its copy holds the
+    signatures or the certification alone; page numbers only from the second page; a
+    letter's executor is the last thing on its last page, under the signature."""
+    for name in ("agreement.ru.pdf", "agreement.kk.pdf", "agreement.ru-kk.pdf",
+                 "certified-copy.pdf"):
+        pages = _pages(package / name)
+        last = pages[-1]
+        assert "М.П." in last or "М.О." in last, name
+        assert re.search(r"\d\.\d", last) or "Совершено" in last or "жасалды" in last, (
+            name, "the signatures alone on a page")
+        assert not re.match(r"\s*1\s*\n", pages[0]), (name, "a number on page 1")
+        for number, page in enumerate(pages[1:], 2):
+            assert page.lstrip().startswith(str(number)), (name, number)
+    copy = _pages(package / "certified-copy.pdf")
+    assert "КОПИЯ" in copy[0] and "Верно" in copy[-1] and "М.П." in copy[-1]
+    letter = _pages(package / "registration-application.pdf")[-1]
+    lines = [line.strip() for line in letter.splitlines() if line.strip()]
+    assert lines[-1].startswith("+7") or re.match(r"[\d\s()+-]+$", lines[-1]), lines[-2:]
+    assert lines.index(next(line for line in lines if line.startswith("Приложение:"))) < \
+        len(lines) - 3
