@@ -44,6 +44,7 @@ def test_every_party_says_where_it_came_from():
             # A former name says when it ended, how sure we are and where it came from.
             assert isinstance(former["verified"], bool) and former["source"], item
             assert former.get("municipal_kind") in (None, *cat.municipal_kinds), item
+            assert former.get("region") in (None, *cat.regions), item
         assert item["region"] in cat.regions, item
         assert item["level"] in ("regional", "district", "city"), item
 

@@ -206,3 +206,26 @@ def test_okrugs_are_dated_and_unverified():
         assert not cat.parties[party_id].former_names, party_id
 
 
+
+
+def test_a_district_before_the_abai_region_was_formed(write_answers, tmp_path):
+    """The Abai region was formed from part of the East Kazakhstan region in 2022 (domain.md
+    §4): an agreement of 2019 with the Borodulikha district names it in the East
+    Kazakhstan region, as it was then; one of 2027, in the Abai region."""
+    outdir = _built(write_answers, tmp_path,
+                    _in_year(sample("uglovsky-borodulikha-municipal"), 2019))
+    russian, kazakh, note = (docx_text(outdir / "agreement.ru.docx"),
+                             docx_text(outdir / "agreement.kk.docx"),
+                             docx_text(outdir / "explanatory-note.docx"))
+    assert "акимат Бородулихинского района Восточно-Казахстанской области (Республика " \
+           "Казахстан)" in russian
+    assert "области Абай" not in russian
+    assert "Шығыс Қазақстан облысы Бородулиха ауданының әкімдігі" in kazakh
+    assert "Абай облысы" not in kazakh
+    assert "(Республика Казахстан, Восточно-Казахстанская область)" in note
+    today = docx_text(_built(write_answers, tmp_path / "2027",
+                             sample("uglovsky-borodulikha-municipal")) / "agreement.ru.docx")
+    assert "акимат Бородулихинского района области Абай (Республика Казахстан)" in today
+    cat = catalogue.load()
+    assert not cat.parties["abai-region-akimat"].existed.holds(dt.date(2022, 6, 7))
+    assert cat.parties["abai-region-akimat"].existed.holds(dt.date(2022, 6, 8))

@@ -101,6 +101,9 @@ class DatedName:
     verified: bool
     source: str
     municipal_kind: str | None = None
+    #: The region it belonged to then, when another (a district of the East Kazakhstan
+    #: region before the Abai region was formed from it in 2022).
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,7 @@ def shipped() -> Catalogue:
             former_names=tuple(DatedName(
                 until=former["until"], name=_bilingual(former, "parties.yaml"),
                 verified=bool(former.get("verified", False)), source=str(former["source"]),
-                municipal_kind=former.get("municipal_kind"))
+                municipal_kind=former.get("municipal_kind"), region=former.get("region"))
                 for former in item.get("former_names") or ()),
             municipal_kind=item.get("municipal_kind"),
         )

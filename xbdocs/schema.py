@@ -1099,6 +1099,9 @@ class Answers(Model):
             known = cat.parties.get(party.catalogue or "")
             if known is not None and known.former_names:
                 object.__setattr__(party, "name", _model(known.name_on(self.dated)))
+                former = known.former_on(self.dated)
+                if former is not None and former.region:
+                    object.__setattr__(party, "region", former.region)
         # On the municipal track an area beyond a district's own powers is worded as
         # assistance within the Parties' powers (the catalogue says which, and why).
         municipal = self.track == "municipal"
