@@ -253,6 +253,10 @@ def _party_gone(known: KnownParty, cat: Catalogue, day: dt.date) -> Message:
         if successor is not None else "")
 
 
+#: What a law is cited for (acts.yaml: laws, role), as a message says it.
+_ROLES = {"municipal-powers": N_("a municipal district's powers")}
+
+
 def cited_laws(text: str, cat: Catalogue) -> list[Law]:
     """The catalogue's laws a text cites by number («№ 131-ФЗ»)."""
     return [law for law in cat.laws
@@ -297,7 +301,8 @@ def _laws_in_force(answers: Answers, cat: Catalogue, profile: Profile,
             found.append(Finding("XB027", WARNING, path, Message(
                 "cites the Federal Law № {number}, which is not in force on {date} for what "
                 "it is cited for ({role}; in force {period}){successor}").format(
-                    number=law.number, date=_on(day), role=law.role,
+                    number=law.number, date=_on(day),
+                    role=_(_ROLES[law.role]) if law.role in _ROLES else law.role,
                     period=_period(law.in_force),
                     successor=_("; cite the Federal Law № {number} instead").format(
                         number=successor.number) if successor is not None else "")))
