@@ -17,6 +17,15 @@ from xbdocs.interview import flow, store, terminal
 from xbdocs.interview.engine import Interview
 from xbdocs.interview.flow import Invalid
 
+
+def _(msgid: str) -> str:
+    """A message as the interview shows it now (Russian, once it is translated)."""
+    return i18n._(msgid)
+
+#: The messages said while the checks and the build run, in the interface's language
+#: (read when the test runs: the fixture chose Russian).
+_CHECKING = "Checking the answers as «xbdocs check» does…"
+_BUILDING = "Building the documents into {folder}; this takes a few seconds…"
 #: What the approval stage adds to MUNICIPAL, after the place of signing.
 FILING = ["Орлова Ирина Сергеевна", "+7 (38579) 2-21-43", "1.12.2026",
           "01-15/54", "20.11.2026", "", "", "Развитие торговли", "ярмарки", "", ""]
@@ -141,7 +150,7 @@ def test_after_the_build_the_deadlines_and_what_next(tmp_path):
                         "--build", str(out))
     assert result.exit_code == 0, result.output
     after = result.output.split(f"записано: {tmp_path / 'answers.yaml'}")[1]
-    assert f"Building the documents into {out}" in after
+    assert _(_BUILDING).format(folder=out) in after
     assert "сроки:" in after
     assert "Уведомление о намерении провести переговоры" in after.split("сроки:")[1]
     assert (f"xbdocs interview --from {tmp_path / 'answers.yaml'} --stage registration "
@@ -300,8 +309,9 @@ def test_the_approval_warnings_are_printed_once_and_grouped(tmp_path):
     headings = re.findall(r"\n  ([^\n—]+):\n    — ", warned)
     assert len(headings) == 1, warned
     assert "\n    — срок «Уведомление о намерении" in warned
-    assert "Checking the answers" in output.split("Ваши ответы:")[-1]
-    assert output.index("Building the documents") < output.index("agreement.ru.docx")
+    assert _(_CHECKING) in output.split("Ваши ответы:")[-1]
+    building = _(_BUILDING).format(folder=tmp_path / "out")
+    assert output.index(building) < output.index("agreement.ru.docx")
 
 
 def test_a_warning_is_not_repeated_after_a_fix(tmp_path):
@@ -316,7 +326,7 @@ def test_a_warning_is_not_repeated_after_a_fix(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Из-за этого документы не примут:" in result.output
     assert result.output.count("запись каталога «altai-uglovsky-district»") == 1
-    assert result.output.count("Checking the answers") == 2
+    assert result.output.count(_(_CHECKING)) == 2
 
 
 def test_grouping_by_what_the_warnings_begin_with(capsys):
@@ -330,3 +340,41 @@ def test_grouping_by_what_the_warnings_begin_with(capsys):
                                        "  — запись каталога «в» не сверена\n")
     assert terminal._common_head(["одно"]) == ""
     assert terminal._common_head(["а: б", "в: г"]) == ""
+
+
+# --- §12: what is plainly not the answer -----------------------------------------------------
+
+
+def test_text_plainly_typed_at_the_wrong_question_is_refused(tmp_path):
+    script = list(MUNICIPAL)
+    at = script.index("Петрова Елена Викторовна")
+    script[at:at + 3] = ["Развитие связей.", "Петрова Елена Викторовна",
+                         "?", "глава Угловского района",
+                         "глава Угловского района", "Углов ауданының басшысы"]
+    result = _interview(tmp_path, script)
+    assert result.exit_code == 0, result.output
+    assert _("«{text}» does not read as a person's full name: surname, name and patronymic, "
+             "each with a capital letter").format(text="Развитие связей.") in result.output
+    assert _("«{text}» has no letters: words are expected here").format(text="?") \
+        in result.output
+    assert _("«{text}» is the Russian text again; the Kazakh one is needed here").format(
+        text="глава Угловского района") in result.output
+    data = yaml.safe_load((tmp_path / "answers.yaml").read_text(encoding="utf-8"))
+    assert data["parties"]["russian"]["signatory"]["position"] == {
+        "ru": "глава Угловского района", "kk": "Углов ауданының басшысы"}
+
+
+@pytest.mark.parametrize("name", ["Петрова Елена Викторовна", "Мамедов Эльдар Рашид оглы",
+                                  "Орлова И.С.", "Салтыков-Щедрин Михаил Евграфович",
+                                  "Жұмабаев Ерлан Серікұлы"])
+def test_names_as_people_write_them_are_taken(name):
+    session = flow.Session({}, "agreement", catalogue.load())
+    assert flow.validate(flow.BY_ID["russian-signatory-ru"], name, session) == name
+
+
+@pytest.mark.parametrize("name", ["Развитие связей.", "Иванов", "?", "петрова елена",
+                                  "Петрова Елена 2"])
+def test_what_is_not_a_name_is_refused(name):
+    session = flow.Session({}, "agreement", catalogue.load())
+    with pytest.raises(Invalid):
+        flow.validate(flow.BY_ID["executor-name"], name, session)

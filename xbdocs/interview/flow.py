@@ -1,7 +1,8 @@
 """The interview's questions: which field of the answers each one fills, in what order, and
 when it is asked. Their texts, choices and validation come from the schema
 (:mod:`xbdocs.schema`), so the interview checks an answer exactly as the answers file is
-checked; this module adds only the order, the conditions and the defaults a clerk expects.
+checked; this module adds the order, the conditions and the defaults a clerk expects, and
+refuses a text plainly typed at the wrong question (:func:`_plausible`).
 
 Answers arrive here as structured values (a list of area ids, a party id, a bool); how a
 clerk types them («1 3 5-7», «да») is the business of the door that reads them
@@ -529,7 +530,45 @@ def validate(question: Question, value: Any, session: Session) -> Any:
         return [_item(item) for item in _list(value)]
     if kind == "lines":
         return schema_value(question.path, _list(value), session)
-    return schema_value(question.path, value, session)
+    checked = schema_value(question.path, value, session)
+    if isinstance(checked, str) and checked:
+        _plausible(question.path, checked, session)
+    return checked
+
+
+#: Fields of a person's full name: surname, name, patronymic.
+_PERSON = ("signatory.name.ru", "signatory.name.kk", "executor.name")
+#: Fields that are words (a body, a post, a unit, a place): never a line of signs alone.
+_WORDS = (".name.ru", ".name.kk", ".position.ru", ".position.kk", "_unit.ru", "_unit.kk",
+          ".place.ru", ".place.kk", "approval.document", "purpose")
+#: Kazakh fields that cannot read as the Russian one does (a post, a unit, a body's name:
+#: Kazakh grammar puts their words otherwise). A person's or a place's name can.
+_NOT_RUSSIAN = (".position.kk", "_unit.kk", "russian.name.kk", "kazakh.name.kk")
+#: Words of a name written lower case: the patronymic's «son of», «daughter of».
+_NAME_PARTICLES = frozenset({"оглы", "кызы", "улы", "ұлы", "қызы", "гызы", "уулу"})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
+
+
+def _plausible(path: str, text: str, session: Session) -> None:
+    """Refuse what is plainly not the answer (a text typed at the wrong question): a
+    person's name that is not words with capitals («Развитие связей.»), a post or a body's
+    name with no letters («?»), a Kazakh post or unit that is the Russian text again."""
+    if path.endswith(_PERSON):
+        words = text.split()
+        capitals = [w for w in words if w[:1].isupper()]
+        if len(capitals) < 2 or not all(
+                (_NAME_WORD.fullmatch(w) and (w[:1].isupper() or w.lower() in _NAME_PARTICLES))
+                or _INITIALS.fullmatch(w) for w in words):
+            raise Invalid(_("«{text}» does not read as a person's full name: surname, name "
+                            "and patronymic, each with a capital letter").format(text=text))
+    elif path.endswith(_WORDS) and not any(char.isalpha() for char in text):
+        raise Invalid(_("«{text}» has no letters: words are expected here").format(text=text))
+    if path.endswith(_NOT_RUSSIAN):
+        russian = session.get(path[:-3] + ".ru")
+        if isinstance(russian, str) and russian.strip().casefold() == text.casefold():
+            raise Invalid(_("«{text}» is the Russian text again; the Kazakh one is needed "
+                            "here").format(text=text))
 
 
 def _one_of(value: Any, options: list[str]) -> str:
