@@ -164,7 +164,8 @@ def test_unverified_values_are_commented_in_the_documents(tmp_path):
     application = _comments(tmp_path / "registration-application.docx")
     assert "Не проверено: адресат письма." in application
     assert "Не проверено: акт субъекта." in application
-    assert "altai-krai.yaml: tracks.municipal.regional_act" in application
+    assert "xbdocs facts set tracks.municipal.regional_act" in application
+    assert ".yaml" not in application  # never a file inside the installed package
     assert "Не проверено: официальное наименование стороны." in application
     assert "[P]" not in application and "domain.md" not in application
     agreement = _comments(tmp_path / "agreement.ru.docx")
@@ -176,8 +177,9 @@ def test_unverified_values_are_commented_in_the_documents(tmp_path):
     sheet = docx_text(tmp_path / "check-sheet.docx")
     assert "ЧТО ПРОВЕРИТЬ ПЕРЕД ОТПРАВКОЙ" in sheet
     for value in ("Адресат письма", "Акт субъекта", "Срок", "registration-application.docx",
-                  "verified: true"):
+                  "xbdocs facts set tracks.municipal.addressees.government"):
         assert value in sheet, value
+    assert "verified: true" not in sheet and "altai-krai.yaml" not in sheet
 
 
 def test_a_verified_party_has_no_comment(tmp_path, write_answers):

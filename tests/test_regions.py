@@ -196,13 +196,14 @@ def test_the_catalogue_lists_a_regions_new_districts(region):
 
 def test_the_catalogue_lists_them_by_region_with_the_option():
     """`xbdocs catalogue list --kind party --region ID` (issue 23 §5)."""
-    if "--region" not in cli("catalogue", "list", "--help").out:
-        pytest.skip("xbdocs catalogue list has no --region option yet (xbdocs/cli.py)")
     for region, districts in NEW_DISTRICTS.items():
         result = cli("catalogue", "list", "--kind", "party", "--region", region)
         assert result.code == 0, result.err
         ids = {line.split()[0] for line in result.out.splitlines() if line.strip()}
         assert districts <= ids
+        assert all(catalogue.load().parties[i].region == region for i in ids)
+    unknown = cli("catalogue", "list", "--region", "nowhere")
+    assert unknown.code == 2 and "«nowhere» is not a region of the catalogue" in unknown.err
 
 
 def test_the_akimats_across_from_a_new_district():

@@ -460,12 +460,21 @@ CATALOGUE_KINDS = ("party", "area", "form", "region", "act")
 @catalogue_group.command("list", help=N_("List the catalogue's entries with their ids."))
 @click.option("--kind", type=click.Choice(CATALOGUE_KINDS), help=N_("Only entries of this kind."))
 @click.option("--near", help=N_("Only parties and regions next to this party or region (an id)."))
+@click.option("--region", help=N_("Only the parties of this region (an id: xbdocs catalogue list "
+                                  "--kind region)."))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help=N_("How to print the findings."))
-def catalogue_list(kind: str | None, near: str | None, output_format: str) -> None:
+def catalogue_list(kind: str | None, near: str | None, region: str | None,
+                   output_format: str) -> None:
     from xbdocs import catalogue
 
-    entries = catalogue.entries(catalogue.load(), kind, near)
+    cat = catalogue.load()
+    if region is not None and region not in cat.regions:
+        raise click.BadParameter(_("«{id}» is not a region of the catalogue (xbdocs catalogue "
+                                   "list --kind region)").format(id=printable(region, 60)),
+                                 param_hint="'--region'")
+    entries = [e for e in catalogue.entries(cat, kind, near)
+               if region is None or e.region == region]
     if output_format == "json":
         click.echo(dump_json([entry.as_dict() for entry in entries]))
         return

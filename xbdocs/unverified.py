@@ -153,7 +153,9 @@ def in_profile(profile: Profile, track: str) -> list[Unverified]:
              fact(REGISTER, "", item.register_fact.verified,
                   item.register_fact.source, f"{base}.register_fields")]
     found += [addressee(a, f"{base}.addressees.{a.id}") for a in item.addressees.values()]
-    found += [step(s, f"{base}.steps[{s.id}]") for s in item.steps if s.deadline]
+    # Every step, with its deadline or without one: a step whose very existence is not
+    # verified (Saratov's notice) is as much to check as a deadline.
+    found += [step(s, f"{base}.steps[{s.id}]") for s in item.steps]
     return [f for f in found if f is not None]
 
 
