@@ -165,12 +165,14 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
     styles = doc.styles
     normal = _normal_style(styles, style, size)
     existing = {s.name for s in styles}
+    defined: set[str] = set()  # the styles set up here (not a letterhead's own)
 
     def paragraph_style(name: str, *, align, bold: bool = False, first_line: float = 0,
                         before: float = 0, after: float = 0, keep_next: bool = False,
                         left: float = 0, font_size: float | None = None):
         if keep_existing and name in existing and name != "Heading 1":
             return styles[name]
+        defined.add(name)
         if name in existing:
             item = styles[name]
         else:
@@ -221,7 +223,8 @@ def _add_styles(doc, style: PageStyle, size: float, line_width_mm: float,
     paragraph_style("XB Right", align=WD_ALIGN_PARAGRAPH.RIGHT, after=size / 2)
     for name in ("XB Title", "Heading 1", "XB Subject", "XB Aside", "XB Signature",
                  "XB Signature Name", "XB Dateline", "XB Right", "XB Note"):
-        _no_hyphens(styles[name])
+        if name in defined:  # a letterhead's own style of that name stays as it is
+            _no_hyphens(styles[name])
     settings = doc.settings.element
     if settings.find(qn("w:autoHyphenation")) is None:
         settings.append(OxmlElement("w:autoHyphenation"))
