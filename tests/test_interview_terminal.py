@@ -378,3 +378,13 @@ def test_what_is_not_a_name_is_refused(name):
     session = flow.Session({}, "agreement", catalogue.load())
     with pytest.raises(Invalid):
         flow.validate(flow.BY_ID["executor-name"], name, session)
+
+
+def test_a_line_editor_that_fails_gives_way_to_plain_lines(monkeypatch):
+    import io
+
+    shell = terminal.Terminal(line_editing=False)
+    shell.editor = _Editor(OSError("the console went away"))
+    shell.stdin = io.StringIO("угл\n1\n")
+    assert shell.ask(">", ["Администрация Угловского района"]) == "угл"
+    assert shell.editor is None and shell.ask(">") == "1"

@@ -145,6 +145,10 @@ class Terminal:
             raise Stopped(False) from None
         except EOFError:  # Ctrl-D
             raise Stopped(True) from None
+        except Exception:  # the terminal failed under the editor: plain lines from now on
+            self.editor = None
+            click.echo()
+            return self._read(prompt)
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.pasted.extend(lines[1:])  # several lines pasted: the next answers
         return lines[0]
