@@ -87,16 +87,14 @@ REGISTER = N_("the fields of the register")
 #: the department's facts (the server's «Facts» page, or `xbdocs facts set` on one
 #: computer), never a file inside the installed package. ``{place}`` is the fact's name as
 #: `xbdocs facts list` shows it.
-FIX_PROFILE = N_("To verify it, check it against the act itself (the region's legal "
-                 "department has it) and record it with its source as the department's fact "
-                 "{place}: on the department's server, on the «Facts» page; on one computer, "
-                 "xbdocs facts set {place} --source «…».")
-FIX_CATALOGUE = N_("To verify it, check the official name in Russian and Kazakh against the "
-                   "body's own documents (its charter or regulation; ask the body) and record "
-                   "it with its source as the department's fact {place}: on the "
-                   "department's server, on the «Facts» page; on one computer, xbdocs facts "
-                   "set {place} --field name_ru=… --field name_kk=… --source «…». "
-                   "Or describe the party in the answers.")
+FIX_PROFILE = N_("To verify it, check it against the act (the region's legal department has "
+                 "it) and record it with its source: on the department's server, on the "
+                 "«Facts» page; on one computer, xbdocs facts set {place} --source «…».")
+FIX_CATALOGUE = N_("To verify it, check the official names in Russian and Kazakh against the "
+                   "body's own documents (its charter or regulation) and record them with "
+                   "their source: on the department's server, on the «Facts» page; on one "
+                   "computer, xbdocs facts set {place} --field name_ru=… --field name_kk=… "
+                   "--source «…». Or describe the party in the answers.")
 
 
 def party(entry: KnownParty) -> Unverified | None:
