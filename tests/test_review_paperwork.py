@@ -302,3 +302,20 @@ def test_titles_and_signatures_are_not_hyphenated(built):
     for style in ("XBTitle", "XBSubject", "XBAside", "XBSignature", "XBSignatureName"):
         assert by_id[style].find(f"{W}pPr/{W}suppressAutoHyphens") is not None, style
     assert by_id["XBBody"].find(f"{W}pPr/{W}suppressAutoHyphens") is None
+
+
+@pytest.mark.parametrize(("party", "lines"), [
+    ("altai-uglovsky-district", ["АДМИНИСТРАЦИЯ УГЛОВСКОГО РАЙОНА АЛТАЙСКОГО КРАЯ"]),
+    ("altai-mikhaylovsky-district", ["АДМИНИСТРАЦИЯ МИХАЙЛОВСКОГО РАЙОНА",
+                                     "АЛТАЙСКОГО КРАЯ"]),
+])
+def test_the_letterhead_breaks_before_the_region_when_it_does_not_fit(tmp_path, party, lines):
+    """A name that fits stays on one line; a longer one is broken before the region, so
+    «КРАЯ» is never left alone on the second line (issue 24 item 16)."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text((SAMPLES / "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+                       .replace("altai-uglovsky-district", party), encoding="utf-8")
+    build(answers, tmp_path / "out", stage="approval", today=TODAY, count_sheets=False)
+    with zipfile.ZipFile(tmp_path / "out" / "approval-request.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "</w:t><w:br/><w:t>".join(lines) + "</w:t>" in body

@@ -157,6 +157,7 @@ def environment(templates_dir: Path) -> sandbox.GuardedEnvironment:
     env.filters["upper"] = keeps_note(env.filters["upper"])
     env.filters["listing"] = languages.listing
     env.filters["post_lines"] = keeps_note(languages.post_lines)
+    env.filters["heading_lines"] = keeps_note(languages.heading_lines)
     # A tab as a value, not a constant: Jinja would fold a constant «{{ "\t" }}» at
     # compile time, through ``finalize``, into one render's token.
     env.globals["tab"] = "\t"

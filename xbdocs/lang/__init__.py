@@ -66,6 +66,23 @@ def post_lines(post: str) -> str:
 
 
 _COMPOUND_POST = re.compile(r",\s+(?=[А-ЯЁӘҒҚҢӨҰҮҺІ])")
+#: The region at the end of a body's name: «Алтайского края», «Саратовской области»,
+#: «Республики Алтай», «… автономного округа».
+_REGION_AT_END = re.compile(r"\s+((?:\S+\s+(?:края|области|округа|облысы)|"
+                            r"республики\s+\S+))$", re.I)
+
+
+def heading_lines(name: str, width: int = 48) -> str:
+    """A body's name as a letterhead sets it: on one line when it fits (``width``
+    characters in capitals), else broken before its region («АДМИНИСТРАЦИЯ МИХАЙЛОВСКОГО
+    РАЙОНА» / «АЛТАЙСКОГО КРАЯ»), so that no word — «КРАЯ» — is left alone on the line
+    the page breaks it onto."""
+    if len(name) <= width:
+        return name
+    found = _REGION_AT_END.search(name)
+    if found and found.start() > 0:
+        return f"{name[:found.start()]}\n{found.group(1)}"
+    return name
 
 
 def listing(items) -> str:
