@@ -11,11 +11,13 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from stdnum.ru import inn as ru_inn
 from stdnum.ru import ogrn as ru_ogrn
 
 from xbdocs import deadlines, unverified
+from xbdocs import profile as profile_module
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue, KnownParty, Law, Period
 from xbdocs.findings import ERROR, WARNING, Finding
@@ -487,6 +489,33 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
     return due, listing, found
 
 
+def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[Finding]:
+    """The paperwork goes to the Russian party's own region: a profile of another region
+    (the default, the Altai Krai's, for a Novosibirsk district) would address the request
+    to another region's Government and cite its act."""
+    russian = answers.parties.russian
+    if russian.region == profile.region:
+        return []
+    party_region = cat.regions.get(russian.region)
+    profile_region = cat.regions.get(profile.region)
+    own = [p.stem for p in profile_module.shipped() if _region_of(p) == russian.region]
+    advice = (Message("use --profile {id}").format(id=own[0]) if own else Message(
+        "no profile for it ships with xbdocs: give its procedure as a profile file "
+        "(--profile FILE; xbdocs profiles show {id} shows what one holds)").format(
+            id=profile.id))
+    return [Finding("XB031", ERROR, "parties.russian", Message(
+        "the filing profile «{profile}» is the procedure of {profile_region}, but the "
+        "Russian party is of {party_region}; {advice}").format(
+            profile=profile.id,
+            profile_region=profile_region.name.ru if profile_region else profile.region,
+            party_region=party_region.name.ru if party_region else russian.region,
+            advice=advice))]
+
+
+def _region_of(path: Path) -> str:
+    return profile_module.load(path).region
+
+
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
           today: dt.date, agreement: Answers | None = None,
           numbers: dict[str, str] | None = None) -> list[Finding]:
@@ -504,6 +533,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
             "{profile}: the profile has no «{track}» track").format(
                 profile=profile.path, track=answers.track)))
     elif stage != "agreement":
+        found += _profile_region(answers, cat, profile)
         found += schedule(answers, track, today)[2]
         found += [Finding("XB012", WARNING, "", note.line())
                   for note in unverified.in_profile(profile, answers.track)]
