@@ -202,7 +202,8 @@ def test_russian_pages_commands_run(page, run, tmp_path, monkeypatch):
 
 def test_batch_table_in_russian_docs_builds_what_it_says(run, tmp_path, monkeypatch):
     """The table of docs/ru/paket.md, saved as it says, builds its first row and reports both
-    mistakes of its second, each by row and column."""
+    mistakes of its second, each by row and column; the report's header is the one the page
+    shows."""
     text = (RU / "paket.md").read_text(encoding="utf-8")
     table = re.search(r"^```csv\n(.*?)^```", text, re.S | re.M)[1]
     monkeypatch.chdir(tmp_path)
@@ -215,5 +216,7 @@ def test_batch_table_in_russian_docs_builds_what_it_says(run, tmp_path, monkeypa
     for line in shown.splitlines():
         if line.startswith("не собрано"):
             assert line in result.out + result.err, line
+    report = (tmp_path / "paket-tablica" / "batch-report.csv").read_text(encoding="utf-8-sig")
+    assert f"```text\n{report.splitlines()[0]}\n```" in text  # the header the page shows
     assert (tmp_path / "paket-tablica" / "uglovsky" / "agreement.ru-kk.docx").exists()
     assert not (tmp_path / "paket-tablica" / "loktevsky").exists()
