@@ -202,7 +202,8 @@ def test_a_package_is_recorded_once_and_only_with_its_own_answers(run, location,
 
 @pytest.mark.parametrize("args, message", [
     (["set", "7", "signed"], "no agreement № 7 in the register"),
-    (["set", "1", "sealed"], "status: «sealed» is not one; expected one of: draft,"),
+    (["set", "1", "sealed"], "status: «sealed» is not one; expected one of: draft, notice of "
+                             "negotiations sent, sent for approval,"),
     (["set", "1", "signed", "--date", "31.02.2027"], "Invalid value for '--date'"),
     (["set", "x", "signed"], "'x' is not a valid integer"),
     (["due", "--within", "soon"], "expected a number of days, as 60d, 8w or 2m"),

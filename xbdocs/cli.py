@@ -24,8 +24,8 @@ from xbdocs.i18n import (
     UI_LANGUAGES,
     Message,
     _,
+    choice_of,
     help_text,
-    in_language,
     locale_language,
     set_language,
     translate_click,
@@ -113,26 +113,12 @@ class Named(click.ParamType):
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        text = _folded(str(value))
-        names = {key: {_folded(key), *(_folded(in_language(lang, msgid))
-                                       for lang in UI_LANGUAGES)}
-                 for key, msgid in self.names.items()}
-        for key, forms in names.items():
-            if text in forms:
-                return key
-        # The start of a word of one name only («уведомление» for «направлено уведомление
-        # о переговорах»): what a clerk types without quotes.
-        started = {key for key, forms in names.items()
-                   if len(text) >= 3 and any(f" {text}" in f" {form}" for form in forms)}
-        if len(started) == 1:
-            return started.pop()
+        chosen = choice_of(str(value), self.names)
+        if chosen is not None:
+            return chosen
         self.fail(_("«{value}» is not one of: {names}").format(
             value=printable(str(value), 60),
             names=", ".join(_(name) for name in self.names.values())), param, ctx)
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
 
 
 def _localize(command: click.Command) -> None:
@@ -724,7 +710,6 @@ def registry_import(ctx: click.Context, source: Path, by: str | None,
               default="text", show_default=True, help=N_("How to print them."))
 @click.pass_context
 def registry_list(ctx: click.Context, output_format: str) -> None:
-    from xbdocs.registry import statuses
 
     entries = _register(ctx).all()
     if output_format == "json":
@@ -762,7 +747,6 @@ def _planned(entry):
     still be: shown as planned, never as the day it was signed."""
     import datetime as dt
 
-    from xbdocs.registry import statuses
     from xbdocs.registry.due import planned_signing
 
     if isinstance(entry.signed_on, dt.date) or entry.status in statuses.FINAL:
@@ -775,7 +759,7 @@ def _planned(entry):
 @click.argument("agreement_id", metavar="ID", type=int)
 @click.pass_context
 def registry_show(ctx: click.Context, agreement_id: int) -> None:
-    from xbdocs.registry import due, statuses
+    from xbdocs.registry import due
 
     register = _register(ctx)
     e = register.get(agreement_id)
@@ -826,7 +810,7 @@ def _history_line(entry, change) -> str:
     """One row of an entry's history as a clerk reads it: a step with its date, number
     and note; an undo with the step it takes back and why; a notice, a version, an
     amendment. A step taken back is marked so (it stays in the history)."""
-    from xbdocs.registry import models, statuses
+    from xbdocs.registry import models
 
     def day(value) -> str:
         import datetime as dt
@@ -880,7 +864,7 @@ def _iso_day(value) -> str:
     "procedure at a time (its profile's track). Impossible moves are refused with the steps "
     "missing; so are dates after today or before the last step."))
 @click.argument("agreement_id", metavar="ID", type=int)
-@click.argument("status", metavar="STATUS", type=Named(statuses.LABELS))
+@click.argument("status", metavar="STATUS")
 @click.option("--date", "on", callback=_parse_date, help=N_(
     "The date of the step (19.09.2012 or 2012-09-19; default: today)."))
 @click.option("--number", default="", help=N_("The number of its document."))
@@ -889,9 +873,9 @@ def _iso_day(value) -> str:
 @click.pass_context
 def registry_set(ctx: click.Context, agreement_id: int, status: str, on, number: str,
                  note: str, by: str | None) -> None:
-    from xbdocs.registry import statuses
 
-    entry = _register(ctx).move(agreement_id, status, on, number, note, by, _today())
+    entry = _register(ctx).move(agreement_id, statuses.typed(status), on, number, note, by,
+                                _today())
     say(_("№ {id}: {status}").format(id=entry.id, status=statuses.label(entry.status)))
 
 
@@ -904,7 +888,6 @@ def registry_set(ctx: click.Context, agreement_id: int, status: str, on, number:
 @click.option("--by", help=N_("Who records it (default: the system user)."))
 @click.pass_context
 def registry_undo(ctx: click.Context, agreement_id: int, reason: str, by: str | None) -> None:
-    from xbdocs.registry import statuses
 
     undone = _register(ctx).undo(agreement_id, reason, by)
     say(_("№ {id}: «{step}» taken back; now «{status}»").format(

@@ -109,6 +109,26 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _language(_current.get()).own.ngettext(singular, plural, n)
 
 
+def choice_of(text: str, names: dict[str, str]) -> str | None:
+    """The id a person means by ``text``, among ``names`` (id → the msgid of its name): the
+    id itself, its name in any language of the interface («подписано», «қол қойылды»), or
+    the start of a word of one name only («уведомление» for «направлено уведомление о
+    переговорах») — case and ё ignored; None when none or several fit."""
+    typed = _folded(text)
+    forms = {key: {_folded(key), *(_folded(in_language(lang, msgid)) for lang in UI_LANGUAGES)}
+             for key, msgid in names.items()}
+    for key, known in forms.items():
+        if typed in known:
+            return key
+    started = {key for key, known in forms.items()
+               if len(typed) >= 3 and any(f" {typed}" in f" {form}" for form in known)}
+    return started.pop() if len(started) == 1 else None
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it yet: help texts are fixed at
     import, and translated when shown, in the language chosen by then."""

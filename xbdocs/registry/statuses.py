@@ -12,7 +12,7 @@ is kept here, beside the statuses, so that a caller knowing no profile asks the 
 from __future__ import annotations
 
 from xbdocs.errors import printable
-from xbdocs.i18n import N_, Message, MessageText, _
+from xbdocs.i18n import N_, Message, MessageText, _, choice_of
 
 DRAFT = "draft"
 NOTICE_SENT = "notice-sent"
@@ -43,6 +43,13 @@ LABELS = {
 STATUSES = tuple(LABELS)
 #: Where an agreement's life ends; nothing follows.
 FINAL = (EXPIRED, TERMINATED)
+
+
+def typed(text: str) -> str:
+    """The status a person typed: its id, its name in any language of the interface
+    («подписано»), or the start of a word of one name («уведомление»); the text as it is
+    when none fits (the move then refuses it, listing the names)."""
+    return choice_of(text, LABELS) or text
 
 
 def label(status: str) -> str:

@@ -100,7 +100,8 @@ def refusal(entry: Agreement, current: str, last: dt.date | None, step: Step,
     if status not in statuses.STATUSES:
         return "status", Message("status: «{status}» is not one; expected one of: {names}"
                                  ).format(status=printable(status, 40),
-                                          names=", ".join(statuses.STATUSES))
+                                          names=", ".join(statuses.label(s)
+                                                          for s in statuses.STATUSES))
     moved = _move_refusal(current, status, procedure, who, agreement, passing_over)
     if moved is not None:
         return "status", moved
