@@ -22,8 +22,9 @@ from tests.test_web_accounts import login
 from tests.web_forms import form_fields
 from xbdocs import answers as answers_module
 from xbdocs import i18n
+from xbdocs.errors import StalePlan
 from xbdocs.registry.accounts import Accounts
-from xbdocs.registry.plans import Plans, StalePlan
+from xbdocs.registry.plans import Plans
 from xbdocs.registry.store import open_register
 from xbdocs.web.app import create_app
 
@@ -203,7 +204,7 @@ def test_a_save_from_a_stale_revision_is_refused_and_nothing_is_lost(server):
     stale = _post(clerk, agreement, mine)
     assert stale.status_code == 409
     assert 'role="alert"' in stale.text
-    assert "changed by someone else" in stale.text or "изменён другим" in stale.text
+    assert "changed by someone else" in stale.text or "изменил другой пользователь" in stale.text
     assert _form(stale.text)["events.0.event.ru"] == "Правка специалиста"  # kept on the page
     kept = yaml.safe_load(clerk.get(f"/register/{agreement}/plan.yaml").text)
     assert kept["events"][0]["event"]["ru"] == "Правка юриста"  # the other's save stands

@@ -162,3 +162,11 @@ class TemplateError(XbdocsError):
 
 class OutputError(XbdocsError):
     """An output file cannot be written, or would overwrite one without --force."""
+
+
+class StalePlan(RegistryError):
+    """A plan of joint events saved by someone else after the revision a save was made
+    from (the department server's plan form): nothing is saved over it."""
+
+    def __init__(self) -> None:
+        super().__init__(Message("the plan was changed by someone else; nothing was saved"))

@@ -13,18 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from xbdocs.errors import RegistryError
-from xbdocs.i18n import Message
+from xbdocs.errors import StalePlan
 from xbdocs.registry.accounts import Accounts
 from xbdocs.registry.models import AgreementPlan
 from xbdocs.registry.store import Register
-
-
-class StalePlan(RegistryError):
-    """The plan was saved by someone else after the revision a save was made from."""
-
-    def __init__(self) -> None:
-        super().__init__(Message("the plan was changed by someone else; nothing was saved"))
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from xbdocs import i18n, plans
-from xbdocs.errors import InputError, XbdocsError
+from xbdocs.errors import InputError, StalePlan, XbdocsError
 from xbdocs.registry.models import Agreement
-from xbdocs.registry.plans import KeptPlan, Plans, StalePlan
+from xbdocs.registry.plans import KeptPlan, Plans
 from xbdocs.web.common import (
     Page,
     State,

@@ -208,8 +208,8 @@ def _plan(request: Request, state: State, agreement_id: str, form: Any,
     be edited in the plan's form), built with the agreement's answers and sent back as a ZIP
     of its documents; its problems, with their lines, on the agreement's page otherwise."""
     from xbdocs import plans
+    from xbdocs.errors import StalePlan
     from xbdocs.inputs import MAX_TEXT_BYTES
-    from xbdocs.registry.plans import StalePlan
     from xbdocs.web import plans as plan_pages
 
     entry = _entry(state, agreement_id)
