@@ -50,7 +50,8 @@ def _report(outdir: Path) -> dict[str, dict]:
     statuses = {"skipped: built before from the same inputs": "skipped",
                 "not built: stopped": "not-built"}
     with open(outdir / "batch-report.csv", encoding="utf-8-sig", newline="") as stream:
-        rows = [{key.lower(): value for key, value in row.items()}
+        rows = [{("status" if key == "Outcome" else key.lower()): value
+                 for key, value in row.items()}
                 for row in csv.DictReader(stream, delimiter=";")]
     return {row["item"]: {**row, "status": statuses.get(row["status"], row["status"])}
             for row in rows}

@@ -71,10 +71,10 @@ def test_each_item_in_order_and_the_report(folder, tmp_path):
                                                     "[XB021]"]
     assert all(o.seconds > 0 for o in summary.outcomes) and summary.seconds > 0
     report = _report(summary.report)
-    assert list(report[0]) == ["Item", "Source", "Status", "Field", "Messages", "Warnings",
+    assert list(report[0]) == ["Item", "Source", "Outcome", "Field", "Messages", "Warnings",
                                "Seconds"]
     assert [row["Item"] for row in report] == [PAVLODAR, "bad", MUNICIPAL]
-    assert report[1]["Status"] == "failed" and report[1]["Field"] == "term.years"
+    assert report[1]["Outcome"] == "failed" and report[1]["Field"] == "term.years"
     assert report[2]["Messages"] == "\n".join(municipal.messages)
     assert report[2]["Warnings"] == "5"
     assert report[0]["Seconds"] == f"{pavlodar.seconds:.3f}"
@@ -134,7 +134,7 @@ def test_ctrl_c_between_items_reports_the_rest_as_not_built(folder, tmp_path):
         (PAVLODAR, runner.BUILT), ("bad", runner.NOT_BUILT), (MUNICIPAL, runner.NOT_BUILT)]
     assert summary.counts[runner.NOT_BUILT] == 2
     assert sorted(p.name for p in out.iterdir()) == [PAVLODAR, runner.REPORT]
-    assert [row["Status"] for row in _report(out / runner.REPORT)] == [
+    assert [row["Outcome"] for row in _report(out / runner.REPORT)] == [
         "built", "not built: stopped", "not built: stopped"]
 
 
@@ -166,10 +166,10 @@ def test_the_report_is_written_whole_over_the_last_one(tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads Cyrillic with the mark
     assert _report(path) == [
-        {"Item": "a", "Source": "list.csv:2", "Status": "failed", "Field": "term.years",
+        {"Item": "a", "Source": "list.csv:2", "Outcome": "failed", "Field": "term.years",
          "Messages": "first line\nsecond; line, «quoted»", "Warnings": "0",
          "Seconds": "1.235"},
-        {"Item": "b", "Source": "list.csv:3", "Status": "not built: stopped", "Field": "",
+        {"Item": "b", "Source": "list.csv:3", "Outcome": "not built: stopped", "Field": "",
          "Messages": "", "Warnings": "0", "Seconds": "0.000"}]
     assert sorted(p.name for p in tmp_path.iterdir()) == [runner.REPORT]  # no temporary left
 

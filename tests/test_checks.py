@@ -256,3 +256,16 @@ def test_a_kazakh_name_typed_by_hand_is_checked(kk_name, warned):
     found = {f.code: f for f in checks.check(answers.parse(data, {}), catalogue.load(),
                                              profile.load(), "agreement", TODAY)}
     assert ("XB022" in found) is warned
+
+
+def test_letters_without_the_senders_address_are_warned_of(run):
+    """GOST R 7.0.97-2016: a letter carries its sender's postal address; the regional
+    sample gives none (the letterhead xbdocs sets would have none), the municipal one does."""
+    regional = run("check", SAMPLES / "altai-pavlodar-2012.yaml", "--stage", "approval")
+    assert "parties.russian.address: the letters would go without the sender's postal " \
+        "address" in regional.out and "[XB032]" in regional.out
+    municipal = run("check", SAMPLES / "uglovsky-borodulikha-municipal.yaml", "--stage",
+                    "approval")
+    assert "[XB032]" not in municipal.out
+    agreement = run("check", SAMPLES / "altai-pavlodar-2012.yaml")
+    assert "[XB032]" not in agreement.out  # no letters at the agreement stage

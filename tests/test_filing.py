@@ -331,7 +331,11 @@ tracks:
          deadline: {days: 5, unit: calendar, relation: after, event: signing},
          verified: false, source: assumed}
 """, encoding="utf-8")
-    result = _build(MUNICIPAL, tmp_path / "out", profile_path=custom)
+    # An Omsk district's answers: a profile of another region is refused (XB031).
+    omsk = tmp_path / "omsk-answers.yaml"
+    omsk.write_text(MUNICIPAL.read_text("utf-8").replace(
+        "altai-uglovsky-district", "omsk-isilkulsky-district"), encoding="utf-8")
+    result = _build(omsk, tmp_path / "out", profile_path=custom)
     request = docx_text(tmp_path / "out" / "approval-request.docx")
     assert "Губернатору Омской области" in request
     application = docx_text(tmp_path / "out" / "registration-application.docx")

@@ -103,7 +103,7 @@ def _russian(capsys, *args):
 def test_help_is_russian_by_default(capsys):
     code, out, _err = _russian(capsys, "build", "--help")
     assert code == 0
-    assert "Использование: xbdocs build [OPTIONS] ANSWERS" in out
+    assert "Использование: xbdocs build [ПАРАМЕТРЫ] ANSWERS" in out
     assert "Папка для документов." in out and "Показать эту справку и выйти." in out
     assert "Folder for the documents" not in out
     _code, out, _err = _russian(capsys, "--help")

@@ -96,11 +96,16 @@ def test_a_csv_past_its_limits_is_one_clean_error(tmp_path, content, message):
         list(tables.csv_rows(path))
 
 
-def test_a_csv_row_is_cut_to_the_header(tmp_path):
+def test_blank_rows_are_left_out_and_a_row_longer_than_the_header_is_named(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_bytes(b"\r\n\r\na;b\r\n1;2;3;4\r\n;;\r\n5\r\n")
+    path.write_bytes(b"\r\n\r\na;b\r\n1;2\r\n;;\r\n5\r\n")
     # Blank rows are left out, whatever their place; the header is the first non-blank one.
     assert list(tables.csv_rows(path)) == [(3, ["a", "b"]), (4, ["1", "2"]), (6, ["5"])]
+    # A row with more cells than the header had a «;» inside a cell not in quotes: read on,
+    # its cells would be answers in the wrong fields (issue 24).
+    path.write_bytes(b"a;b\r\n1;2;3;4\r\n")
+    with pytest.raises(BatchError, match="row 2: 4 cells where the header has 2"):
+        list(tables.csv_rows(path))
 
 
 # --- reading: XLSX ------------------------------------------------------------------------------

@@ -512,6 +512,16 @@ def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[
             advice=advice))]
 
 
+def _sender_address(answers: Answers) -> list[Finding]:
+    """A letter carries its sender's postal address (GOST R 7.0.97-2016, the reference
+    data of the organisation): without one, the letterhead xbdocs sets has none."""
+    if answers.parties.russian.address is not None:
+        return []
+    return [Finding("XB032", WARNING, "parties.russian.address", Message(
+        "the letters would go without the sender's postal address: give it (index, region, "
+        "settlement, street), or build with --letterhead on the department's own letterhead"))]
+
+
 def _region_of(path: Path) -> str:
     return profile_module.load(path).region
 
@@ -533,7 +543,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
             "{profile}: the profile has no «{track}» track").format(
                 profile=profile.path, track=answers.track)))
     elif stage != "agreement":
-        found += _profile_region(answers, cat, profile)
+        found += _profile_region(answers, cat, profile) + _sender_address(answers)
         found += schedule(answers, track, today)[2]
         found += [Finding("XB012", WARNING, "", note.line())
                   for note in unverified.in_profile(profile, answers.track)]

@@ -163,7 +163,7 @@ def csv_rows(path: Path, data: bytes | None = None,
             raise BatchError(Message("{path}: row {row}: not readable as CSV ({error})").format(
                 path=_where(path), row=number, error=printable(str(exc), 80))) from None
         row, number, length = number, number + 1, 0
-        if not header and len(cells) > width:
+        if not header and len(cells) > width and any(not _empty(cell) for cell in cells):
             raise _split_row(path, row, len(cells), width)
         cells = _csv_cells(path, row, cells, width, encoding)
         if not cells:

@@ -276,7 +276,7 @@ FAILURES_KEPT = 100
 #: The report's columns and its statuses as a person reads them, in the language of the
 #: messages; «;»-separated with a byte order mark, as the register's CSV, so a Russian Excel
 #: opens it in columns.
-COLUMNS = [N_("Item"), N_("Source"), N_("Status"), N_("Field"), N_("Messages"),
+COLUMNS = [N_("Item"), N_("Source"), N_("Outcome"), N_("Field"), N_("Messages"),
            N_("Warnings"), N_("Seconds")]
 STATUS_NAMES = {BUILT: N_("built"), SKIPPED: N_("skipped: built before from the same inputs"),
                 FAILED: N_("failed"), NOT_BUILT: N_("not built: stopped")}
