@@ -1,7 +1,8 @@
 """The department server under load, and under faults (issue 22).
 
     python bench/server.py [--clerks 50] [--lawyers 5] [--seconds 120] [--workers 2]
-                           [--think 1.0] [--db postgresql+psycopg://…] [--faults]
+                           [--think 1.0] [--ramp 10] [--db postgresql+psycopg://…]
+                           [--faults]
 
 Starts PostgreSQL (``.ci/postgres``, unless ``--db`` names one; a fresh database either way)
 and ``xbdocs serve --accounts --workers N`` over it; makes the users with ``xbdocs users``;
@@ -80,6 +81,13 @@ class Stats:
                 (self.fault_errors if self.faulting else self.errors)[error] += 1
 
 
+def _mark(name: str, number: int) -> str:
+    """A word made of the clerk's name and the draft's number, letters only («Жвбг»)."""
+    letters = "абвгдежзик"
+    digits = "".join(c for c in f"{name}{number}" if c.isdigit())
+    return "Ж" + "".join(letters[int(d)] for d in digits)
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0
@@ -150,7 +158,9 @@ def clerk(base: str, name: str, district: str, stats: Stats, stop: float) -> Non
             text = page.text
             for question in TEXTS:
                 if f'name="q-{question}"' in text:
-                    value = f"{answers[question]} {name}-{number}"  # each text its own
+                    # Each text its own, and still an answer the interview takes (a
+                    # name of capitalised words: no digits).
+                    value = f"{answers[question]} {_mark(name, number)}"
                     sent = {**form_fields(text), f"q-{question}": value}
                     if me.call("field saved (HTMX)", "POST", f"{address}/field/{question}",
                                data=sent, headers={"HX-Request": "true"}) is not None:
@@ -331,6 +341,9 @@ def main() -> None:
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--think", type=float, default=1.0, help=(
         "seconds a person takes between two requests, on average (0: hammer)"))
+    parser.add_argument("--ramp", type=float, default=10.0, help=(
+        "seconds over which the people arrive (0: all in the same second — 55 logins at "
+        "once, each an argon2 hash, is a burst no department has)"))
     args = parser.parse_args()
     db, folder = start_postgres(args.db)
     data = Path(tempfile.mkdtemp(prefix="xbdocs-bench-server-"))
@@ -350,15 +363,21 @@ def main() -> None:
             faults(process, stats, folder, args.seconds / 3, args.seconds))))
     print(f"{args.clerks} clerks and {args.lawyers} lawyers for {args.seconds:.0f} s on "
           f"{base} ({args.workers} workers, PostgreSQL; about {args.think:g} s between a "
-          f"person's requests); {os.cpu_count()} cores")
+          f"person's requests; arriving over {args.ramp:g} s); {os.cpu_count()} cores")
     for thread in threads:
         thread.start()
+        time.sleep(args.ramp / len(threads))
     for thread in threads:
         thread.join(args.seconds + 600)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     lost = check(db, data, stats)
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(30)
+    if folder:  # the PostgreSQL started here goes with the run (it was left running)
+        bin_dir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+        as_user = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", f"{folder}/db", "stop",
+                        "-m", "fast"], check=False, capture_output=True)
     print(f"requests {sum(len(v) for v in stats.client.values())}; drafts with saves "
           f"{len(stats.saved)}; agreements moved {len(stats.moves)} "
           f"({sum(len(v) for v in stats.moves.values())} moves); load {load}")
