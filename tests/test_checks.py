@@ -269,3 +269,24 @@ def test_letters_without_the_senders_address_are_warned_of(run):
     assert "[XB032]" not in municipal.out
     agreement = run("check", SAMPLES / "altai-pavlodar-2012.yaml")
     assert "[XB032]" not in agreement.out  # no letters at the agreement stage
+
+
+@pytest.mark.parametrize(("years", "shown"), [(1, "1 год"), (3, "3 года"), (5, "5 лет"),
+                                              (2, "2 года")])
+def test_a_term_in_years_is_agreed_in_russian(run, write_answers, years, shown):
+    """«срок действия соглашения (лет: 3)» and «3 лет» once (issue 24 item 5): the number
+    of years agreed with its noun, in the language of the messages."""
+    data = sample("uglovsky-borodulikha-municipal")
+    data["term"] = {"years": years, "notice_months": 12 * years}
+    result = run("check", write_answers(data), lang="ru")
+    assert f"должен быть короче срока действия соглашения ({shown})" in result.out
+    assert "лет: " not in result.out
+
+
+def test_a_stage_is_named_in_the_users_language(run, write_answers):
+    data = sample("uglovsky-borodulikha-municipal")
+    del data["filing"]["executor"]
+    result = run("check", write_answers(data), "--stage", "approval", lang="ru")
+    assert "обязателен для этапа «согласование»" in result.out or \
+        "этапа «согласование»" in result.out
+    assert "«approval»" not in result.out

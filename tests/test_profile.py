@@ -179,7 +179,7 @@ def test_a_profile_without_the_lists_of_facts(tmp_path):
     path.write_text(text.split("    refusal_grounds:")[0], encoding="utf-8")
     track = profile.load(path).tracks["municipal"]
     assert track.refusal_grounds == () and track.register_fields == profile.REGISTER_FIELDS
-    assert track.refusal_fact.source == "not given in the profile"
+    assert track.refusal_fact.source == "не указано в профиле"  # data the documents quote: Russian
     assert not track.register_fact.verified
 
 

@@ -21,9 +21,10 @@ from xbdocs import profile as profile_module
 from xbdocs.answers import Answers, Outgoing
 from xbdocs.catalogue import Catalogue, KnownParty, Law, Period
 from xbdocs.findings import ERROR, WARNING, Finding
-from xbdocs.i18n import N_, Message, _
+from xbdocs.i18n import N_, Message, Years, _
 from xbdocs.profile import Profile, TrackProfile
 from xbdocs.schema import Change
+from xbdocs.stages import STAGE_NAMES
 from xbdocs.template_context import added_number, amendment_data
 
 MUNICIPAL_LEVELS = ("district", "city")
@@ -173,8 +174,8 @@ def _terms(answers: Answers) -> list[Finding]:
     term = answers.term
     if term is not None and term.notice_months >= term.years * 12:
         found.append(Finding("XB005", ERROR, "term.notice_months", Message(
-            "the notice period ({months} months) must be shorter than the term ({years} "
-            "years)").format(months=term.notice_months, years=term.years)))
+            "the notice period ({months} months) must be shorter than the term ({years})"
+        ).format(months=term.notice_months, years=Years(term.years))))
     # XB006 (renewal period not given) is retired: the documented default applies.
     for index, area in enumerate(answers.custom_areas):
         found.append(Finding("XB004", WARNING, f"custom_areas[{index}]", Message(
@@ -451,7 +452,8 @@ def stage_requirements(answers: Answers, stage: str) -> list[Finding]:
                    ("filing.approval.number", filing.approval.number),
                    ("filing.approval.date", filing.approval.date)]
     return [Finding("XB003", ERROR, path, Message("required for the «{stage}» stage").format(
-        stage=stage)) for path, value in needed if value in (None, "")]
+        stage=Message(STAGE_NAMES.get(stage, stage)))) for path, value in needed
+        if value in (None, "")]
 
 
 def schedule(answers: Answers, track: TrackProfile, today: dt.date

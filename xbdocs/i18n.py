@@ -157,6 +157,24 @@ def translate_click() -> None:
                 _current.get()).click.ngettext(singular, plural, n)
 
 
+class Years:
+    """A number of years agreed with its noun when shown, in the language of the moment:
+    «1 год», «3 года», «5 лет» (a message's «лет: 3» or «3 лет» once)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: object) -> None:
+        self.n = n
+
+    def __str__(self) -> str:
+        if not isinstance(self.n, int):
+            return str(self.n)
+        return ngettext("{n} year", "{n} years", self.n).format(n=self.n)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 class Message:
     """A message translated when it is shown, not when it is made.
 

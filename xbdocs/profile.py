@@ -34,7 +34,7 @@ from xbdocs import catalogue
 from xbdocs import schema as schema_module
 from xbdocs.errors import InputError, printable
 from xbdocs.findings import Finding
-from xbdocs.i18n import N_, Message, _
+from xbdocs.i18n import N_, Message, _, in_language
 from xbdocs.inputs import read_text, text_digest
 from xbdocs.schema import (
     TRACKS,
@@ -170,7 +170,11 @@ class Fact(Section):
 
 def _not_given() -> Fact:
     """The fact behind a list the profile leaves out: unverified, and saying so."""
-    return Fact.model_construct(text="", verified=False, source=_("not given in the profile"))
+    # A source is data the documents quote (the check sheet, Word comments): in Russian, as
+    # every profile's sources are, whatever the language of the interface («Not given in
+    # the profile» was printed in a Russian check sheet under --lang en).
+    return Fact.model_construct(text="", verified=False,
+                                source=in_language("ru", N_("not given in the profile")))
 
 
 class Addressee(Section):

@@ -22,7 +22,7 @@ from typing import Any
 
 from xbdocs import schema
 from xbdocs.catalogue import Catalogue
-from xbdocs.i18n import N_, _, help_text
+from xbdocs.i18n import N_, Years, _, help_text
 from xbdocs.yamlread import check_text, describe, not_one_of
 
 #: Common practice (domain.md §3): 5 years, renewed for 5, notice 6 months before expiry.
@@ -661,8 +661,9 @@ def shown(question: Question, session: Session) -> str:
     if question.kind == "term":
         term = session.get("term")
         term = term if isinstance(term, dict) else {}
-        return _("{years} years, renewal {renewal}, notice {months} months").format(
-            years=term.get("years"), renewal=term.get("renewal_years") or _("off"),
+        renewal = term.get("renewal_years")
+        return _("{years}, renewal: {renewal}, notice {months} months before").format(
+            years=Years(term.get("years")), renewal=Years(renewal) if renewal else _("off"),
             months=term.get("notice_months"))
     if question.kind == "party" and value is None and session.notes.get(
             f"manual.{question.path.split('.')[1]}"):
