@@ -144,3 +144,19 @@ def test_russian_messages_name_things_in_russian(capsys, tmp_path):
     assert code == 1
     assert "а не регион [XB002]" in out and "regional" not in out.split("[")[0]
     assert "ИНН 2225066566" in out and "INN" not in out
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_question_asked_as_a_question_ends_with_a_question_mark(lang):
+    """«Какое соглашение», «Кто координирует работу» were asked without «?» (issue 24
+    item 5); the labels that are names of fields («Дата подписания») stay as they are."""
+    import re
+
+    from xbdocs.interview import flow
+
+    asking = re.compile(r"(^|\s)(Какое|Кто|сколько|чего|Қандай|кім|неше)(\s|$|,)")
+    with i18n.language(lang):
+        labels = [str(flow.label(q)).strip() for q in flow.QUESTIONS]
+    asked = [text for text in labels if asking.search(text)]
+    assert len(asked) >= 4
+    assert all(text.endswith("?") for text in asked), asked
