@@ -156,7 +156,7 @@ def test_a_question_asked_as_a_question_ends_with_a_question_mark(lang):
 
     asking = re.compile(r"(^|\s)(Какое|Кто|сколько|чего|Қандай|кім|неше)(\s|$|,)")
     with i18n.language(lang):
-        labels = [str(flow.label(q)).strip() for q in flow.QUESTIONS]
+        labels = [str(flow.title(q)).strip() for q in flow.QUESTIONS]
     asked = [text for text in labels if asking.search(text)]
     assert len(asked) >= 4
     assert all(text.endswith("?") for text in asked), asked
