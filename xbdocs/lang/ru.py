@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import get_month_names
@@ -242,30 +243,59 @@ def territory(body: str) -> str | None:
 @remembered
 def territory_nominative(genitive: str) -> str | None:
     """«Угловского района Алтайского края» → «Угловский район Алтайского края»: the leading
-    noun phrase in the nominative, what follows it as it is; None if it cannot be read."""
+    noun phrase in the nominative — its adjectives agreed with its noun («Карасукский
+    муниципальный округ», not «… муниципальное округ»), capitals kept after a hyphen
+    («Александрово-Гайский») — what follows it as it is; None if it cannot be read."""
     words = genitive.split()
-    result: list[str] = []
+    adjectives: list[tuple[str, Any]] = []
     for index, word in enumerate(words):
-        parse = next((p for p in _morph().parse(word) if "gent" in p.tag), None)
-        if parse is None:
+        options = [p for p in _morph().parse(word) if "gent" in p.tag]
+        if not options:
             return None
-        form = parse.inflect({"nomn"})
-        if form is None:
+        adjective = next((p for p in options if p.tag.POS in ("ADJF", "PRTF")), None)
+        # «Дергачевского» may be known as a surname (a noun): before the head noun, a word
+        # in «-ого/-его» is an adjective.
+        chosen = adjective if adjective is not None and word.lower().endswith(
+            ("ого", "его")) and index + 1 < len(words) else options[0]
+        if chosen.tag.POS != "NOUN":
+            adjectives.append((word, chosen))
+            continue
+        noun = chosen.inflect({"nomn"})
+        if noun is None:
             return None
-        text = form.word.capitalize() if word[:1].isupper() else form.word
-        result.append(text)
-        if parse.tag.POS == "NOUN":
-            rest = words[index + 1:]
-            following = next((p for p in _morph().parse(rest[0]) if "gent" in p.tag), None) \
-                if rest and rest[0][:1].isupper() else None
-            if following is not None and following.tag.POS == "NOUN" and (
-                    "Geox" in following.tag or "Name" in following.tag):
-                form = following.inflect({"nomn"})  # «города Рубцовска» → «город Рубцовск»
-                if form is not None:
-                    result.append(form.word.capitalize())
-                    rest = rest[1:]
-            return " ".join(result + rest)
+        agree = {"nomn", chosen.tag.number or "sing"}
+        if chosen.tag.number != "plur" and chosen.tag.gender:
+            agree.add(chosen.tag.gender)
+        result = []
+        for original, parse in adjectives:
+            form = parse.inflect(agree) or parse.inflect({"nomn"})
+            if form is None:
+                return None
+            result.append(_cased(original, form.word))
+        result.append(_cased(word, noun.word))
+        rest = words[index + 1:]
+        following = next((p for p in _morph().parse(rest[0]) if "gent" in p.tag), None) \
+            if rest and rest[0][:1].isupper() else None
+        if following is not None and following.tag.POS == "NOUN" and (
+                "Geox" in following.tag or "Name" in following.tag):
+            form = following.inflect({"nomn"})  # «города Рубцовска» → «город Рубцовск»
+            if form is not None:
+                result.append(_cased(rest[0], form.word))
+                rest = rest[1:]
+        return " ".join(result + rest)
     return None
+
+
+def _cased(original: str, word: str) -> str:
+    """``word`` with the capitals of ``original``, part by part of a hyphenated word, and
+    «е» where the original writes «е» (the dictionary's «Дергачёвский»)."""
+    if "ё" not in original.lower():
+        word = word.replace("ё", "е")
+    parts, cased = word.split("-"), original.split("-")
+    if len(parts) != len(cased):
+        return word.capitalize() if original[:1].isupper() else word
+    return "-".join(p.capitalize() if c[:1].isupper() else p for p, c in zip(parts, cased,
+                                                                          strict=True))
 
 
 @cache
