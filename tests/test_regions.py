@@ -319,3 +319,12 @@ def test_a_district_without_its_regions_profile_gets_the_agreement_not_the_paper
     other = cli("check", DATA / "aleksandrovo-gaysky-kaztalov-saratov.yaml", "--stage",
                 "approval", "--profile", "omsk")
     assert other.code == 1 and "use --profile saratov [XB031]" in other.out + other.err
+
+
+def test_the_note_agrees_the_border_with_the_region_of_any_gender(packages):
+    """«… муниципальное образование Омской области, граничащего …» (a feminine region and
+    a masculine participle): the participle goes with «субъекта», whatever the region."""
+    out, _err = packages["omsk"]
+    note = docx_text(out / "explanatory-note.docx")
+    assert "муниципальное образование Омской области — субъекта Российской Федерации, " \
+        "граничащего с Республикой Казахстан" in note
