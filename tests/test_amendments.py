@@ -155,6 +155,7 @@ def test_the_closing_clauses_and_signatures_are_the_agreement_s(built, name):
 def test_an_unchecked_kazakh_phrase_is_marked_and_listed(built):
     comments = _comments(built[TERM] / "amendment.kk.docx")
     assert "Не проверено" in comments and "kazakh_wording.extend-term" in comments
+    assert "verified: true" not in comments and ".yaml" not in comments  # no package path
     sheet = docx_text(built[TERM] / "check-sheet.docx")
     assert "Келісімнің қолданылу мерзімі" in sheet and "amendment.kk.docx" in sheet
     # the forms given by the brief are the house's own: no comment on them

@@ -137,8 +137,11 @@ def _party_view(party: Party, lang: str, cat: Catalogue, day: dt.date | None = N
 AMENDMENT_DATA = Path(__file__).parent / "data" / "amendments.yaml"
 #: What an unchecked Kazakh phrase is, and how to make it checked (a check sheet's line).
 WORDING = N_("a Kazakh wording")
-FIX_WORDING = N_("To make it verified, have it checked by a lawyer who drafts legal texts in "
-                 "Kazakh and set «verified: true» for it in {place}.")
+FIX_WORDING = N_("To verify it, have a lawyer who drafts legal texts in Kazakh check the "
+                 "wording, and tell whoever keeps xbdocs for the department the phrase "
+                 "{place} and the lawyer's answer.")
+#: What `xbdocs check` says of it (the phrases are xbdocs's own: not a department's fact).
+THEN_WORDING = N_("when checked, tell whoever keeps xbdocs for the department: {place}")
 
 
 @cache
@@ -156,7 +159,7 @@ def wording_note(phrase: str, text: str) -> unverified.Unverified | None:
     if entry.get("verified"):
         return None
     return unverified.Unverified(WORDING, text, entry.get("source", ""), FIX_WORDING,
-                                 f"xbdocs/data/{AMENDMENT_DATA.name}: kazakh_wording.{phrase}")
+                                 f"kazakh_wording.{phrase}", THEN_WORDING)
 
 
 @dataclass

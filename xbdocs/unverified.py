@@ -45,6 +45,8 @@ class Unverified:
     fix: str
     #: The fact's name as the department records it (xbdocs facts list), for ``fix``.
     place: str
+    #: What ``xbdocs check`` says to do once it is checked (a message id with ``{place}``).
+    then: str = N_("when checked, record it: xbdocs facts set {place}")
 
     def comment(self, lang: str = "ru") -> str:
         """The note as a comment in a document, in the document's language."""
@@ -64,10 +66,10 @@ class Unverified:
         """The note as ``xbdocs check`` prints it, in the interface language."""
         source = plain_source(self.source)
         value = f" «{_short(self.value)}»" if self.value else ""
-        return _("not verified: {what}{value}{source}; when checked, record it: xbdocs facts "
-                 "set {place}").format(
+        return _("not verified: {what}{value}{source}; {then}").format(
             what=_(self.what), value=value,
-            source=f" ({source.rstrip('.')})" if source else "", place=self.place)
+            source=f" ({source.rstrip('.')})" if source else "",
+            then=_(self.then).format(place=self.place))
 
 
 def _short(text: str, limit: int = 120) -> str:
