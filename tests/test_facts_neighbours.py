@@ -13,13 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.test_web_accounts import login
-from xbdocs.registry.accounts import Accounts
-from xbdocs.registry.store import open_register
-from xbdocs.web.app import create_app
+from tests.web_forms import department
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / \
     "uglovsky-borodulikha-municipal.yaml"
-PASSWORD = "correct horse battery"
 UGLOVSKY = "neighbours.altai-uglovsky-district"
 BORODULIKHA = "abai-borodulikha-district-akimat"
 BESKARAGAY = "abai-beskaragay-district-akimat"
@@ -30,13 +27,7 @@ NOT_KNOWN, DOES_NOT_BORDER = "is not known to border", "does not border"
 
 @pytest.fixture
 def server(tmp_path):
-    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
-    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
-    accounts.add("ivanova", "clerk", password=PASSWORD,
-                 municipalities=["altai-uglovsky-district"], by="admin1")
-    app = create_app(tmp_path / "data", today=dt.date(2026, 12, 3), accounts=accounts,
-                     server_names=("xbdocs.example.ru",))
-    return app, accounts
+    return department(tmp_path, dt.date(2026, 12, 3), lawyer=False, other_clerk=False)
 
 
 def _csrf(client) -> str:

@@ -11,7 +11,11 @@ import yaml
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from tests.test_interview import MUNICIPAL, _interview
+from tests.test_interview import (
+    MUNICIPAL,
+    _interview,
+    today,  # noqa: F401  (its day and Russian, autouse)
+)
 from xbdocs import catalogue, i18n
 from xbdocs.interview import flow, store, terminal
 from xbdocs.interview.engine import Interview
@@ -39,14 +43,6 @@ def _approval_script() -> list[str]:
     return script
 
 
-@pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setenv("XBDOCS_TODAY", "2026-11-27")
-    monkeypatch.delenv("LANG", raising=False)
-    monkeypatch.delenv("LC_ALL", raising=False)
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("en")
 
 
 # --- §9: line editing where there is a terminal, plain lines where there is none ----------

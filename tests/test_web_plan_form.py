@@ -19,29 +19,20 @@ import yaml
 from tests.conftest import SAMPLES, docx_text
 from tests.test_registry import location  # noqa: F401  (fixture)
 from tests.test_web_accounts import login
-from tests.web_forms import form_fields
+from tests.web_forms import department_accounts, form_fields
 from xbdocs import answers as answers_module
 from xbdocs import i18n
 from xbdocs.errors import StalePlan
-from xbdocs.registry.accounts import Accounts
 from xbdocs.registry.plans import Plans
 from xbdocs.registry.store import open_register
 from xbdocs.web.app import create_app
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def server(tmp_path):
     """The Угловский district's agreement in a real register; a clerk of its district, one
     of another, a lawyer of the region."""
-    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
-    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
-    accounts.add("ivanova", "clerk", password=PASSWORD,
-                 municipalities=["altai-uglovsky-district"], by="admin1")
-    accounts.add("sidorova", "clerk", password=PASSWORD,
-                 municipalities=["altai-rubtsovsky-district"], by="admin1")
-    accounts.add("petrov", "lawyer", password=PASSWORD, region="altai-krai", by="admin1")
+    accounts = department_accounts(tmp_path)
     answers = answers_module.load(SAMPLES / "uglovsky-borodulikha-municipal.yaml")
     added = accounts.register.add_answers(answers, "test", None, by="petrov")
     app = create_app(tmp_path / "data", today=dt.date(2027, 6, 1), accounts=accounts,

@@ -11,28 +11,16 @@ import pytest
 
 from tests.test_web_accounts import login
 from tests.test_web_interview import answer_all
-from tests.web_forms import UGLOVSKY
-from xbdocs.registry.accounts import Accounts
+from tests.web_forms import UGLOVSKY, department
 from xbdocs.registry.facts import Facts
-from xbdocs.registry.store import open_register
 from xbdocs.web import drafts
-from xbdocs.web.app import create_app
 
-PASSWORD = "correct horse battery"
 GOVERNMENT = "tracks.municipal.addressees.government"
 
 
 @pytest.fixture
 def server(tmp_path):
-    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
-    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
-    accounts.add("ivanova", "clerk", password=PASSWORD,
-                 municipalities=["altai-uglovsky-district"], by="admin1")
-    accounts.add("sidorova", "clerk", password=PASSWORD,
-                 municipalities=["altai-rubtsovsky-district"], by="admin1")
-    app = create_app(tmp_path / "data", today=dt.date(2027, 6, 1), accounts=accounts,
-                     server_names=("xbdocs.example.ru",))
-    return app, accounts
+    return department(tmp_path, dt.date(2027, 6, 1), lawyer=False)
 
 
 def _new(client, stage: str = "approval") -> str:

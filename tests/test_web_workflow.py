@@ -13,25 +13,12 @@ import pytest
 
 from tests.test_web_accounts import login
 from tests.test_web_interview import answer_all
-from tests.web_forms import UGLOVSKY, filled
-from xbdocs.registry.accounts import Accounts
-from xbdocs.registry.store import open_register
-from xbdocs.web.app import create_app
-
-PASSWORD = "correct horse battery"
+from tests.web_forms import UGLOVSKY, department, filled
 
 
 @pytest.fixture
 def app(tmp_path):
-    accounts = Accounts(open_register(str(tmp_path / "r.sqlite3")))
-    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
-    accounts.add("ivanova", "clerk", password=PASSWORD,
-                 municipalities=["altai-uglovsky-district"], by="admin1")
-    accounts.add("sidorova", "clerk", password=PASSWORD,
-                 municipalities=["altai-rubtsovsky-district"], by="admin1")
-    accounts.add("petrov", "lawyer", password=PASSWORD, region="altai-krai", by="admin1")
-    return create_app(tmp_path / "data", today=dt.date(2027, 6, 1), accounts=accounts,
-                      server_names=("xbdocs.example.ru",)), accounts
+    return department(tmp_path, dt.date(2027, 6, 1))
 
 
 def _revision(page: str) -> str:

@@ -91,3 +91,35 @@ def filled(page: str, answers: dict, go: str = "next") -> dict[str, list[str]]:
             sent[f"q-{question}"] = value if isinstance(value, list) else [value]
     sent["go"] = [go]
     return sent
+
+
+#: The password of every person :func:`department` makes.
+PASSWORD = "correct horse battery"
+
+
+def department_accounts(folder, *, lawyer: bool = True, other_clerk: bool = True):
+    """A department's register in ``folder`` with its people: admin1; ivanova, a clerk of
+    the Угловский district; sidorova, of the Рубцовский (``other_clerk``); petrov, a
+    lawyer of the Altai Krai (``lawyer``). The tests of the server share them."""
+    from xbdocs.registry.accounts import Accounts
+    from xbdocs.registry.store import open_register
+
+    accounts = Accounts(open_register(str(folder / "r.sqlite3")))
+    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
+    accounts.add("ivanova", "clerk", password=PASSWORD,
+                 municipalities=["altai-uglovsky-district"], by="admin1")
+    if other_clerk:
+        accounts.add("sidorova", "clerk", password=PASSWORD,
+                     municipalities=["altai-rubtsovsky-district"], by="admin1")
+    if lawyer:
+        accounts.add("petrov", "lawyer", password=PASSWORD, region="altai-krai", by="admin1")
+    return accounts
+
+
+def department(folder, today, **people):
+    """The department server's app over :func:`department_accounts`, and the accounts."""
+    from xbdocs.web.app import create_app
+
+    accounts = department_accounts(folder, **people)
+    return create_app(folder / "data", today=today, accounts=accounts,
+                      server_names=("xbdocs.example.ru",)), accounts
