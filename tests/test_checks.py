@@ -293,3 +293,16 @@ def test_a_stage_is_named_in_the_users_language(run, write_answers):
     assert "обязателен для этапа «согласование»" in result.out or \
         "этапа «согласование»" in result.out
     assert "«approval»" not in result.out
+
+
+def test_one_district_has_one_kazakh_name_in_the_agreement(run, write_answers):
+    """A Kazakh unit typed «Бородулихинский ауданының …» beside the party «… Бородулиха
+    ауданының әкімдігі» (issue 23 §3): warned of, with the party's form offered."""
+    data = sample("uglovsky-borodulikha-municipal")
+    data["coordination"]["kazakh_unit"]["kk"] = \
+        "Бородулихинский ауданының экономика және қаржы бөлімі"
+    result = run("check", write_answers(data))
+    assert "coordination.kazakh_unit.kk: «Бородулихинский ауданының» names the district " \
+        "otherwise than the party's name" in result.out
+    assert "write «Бородулиха ауданының» [XB033]" in result.out
+    assert "[XB033]" not in run("check", SAMPLES / "uglovsky-borodulikha-municipal.yaml").out

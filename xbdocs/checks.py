@@ -159,6 +159,36 @@ def _names(answers: Answers) -> list[Finding]:
         if not party.catalogue_id and kk.territory(party.name.kk) is None]
 
 
+#: A Kazakh district or city named before its noun: «Бородулиха ауданының», «Риддер қаласы».
+_KAZAKH_PLACE = re.compile(r"(\S+)\s+((аудан|қала)\S*)", re.I)
+
+
+def _kazakh_places(answers: Answers) -> list[Finding]:
+    """One district under one Kazakh name in an agreement: a Kazakh text typed in the
+    answers (the akim's post, the coordinating unit) that names the Kazakh party's district
+    otherwise than the party's own name («Бородулихинский ауданының» beside «Бородулиха
+    ауданының әкімдігі») is warned of, offering the name's form."""
+    kazakh = answers.parties.kazakh
+    own = _KAZAKH_PLACE.search(kazakh.name.kk or "")
+    if own is None:
+        return []
+    typed = [("parties.kazakh.signatory.position.kk", kazakh.signatory.position.kk)]
+    unit = answers.coordination.kazakh_unit if answers.coordination else None
+    if unit is not None:
+        typed.append(("coordination.kazakh_unit.kk", unit.kk))
+    found = []
+    for path, text in typed:
+        for named in _KAZAKH_PLACE.finditer(text or ""):
+            if named.group(3).lower() == own.group(3).lower() and \
+                    named.group(1).casefold() != own.group(1).casefold():
+                found.append(Finding("XB033", WARNING, path, Message(
+                    "«{typed}» names the district otherwise than the party's name «{name}»; "
+                    "one district has one name in the agreement: write «{form}»").format(
+                        typed=named.group(0), name=kazakh.name.kk,
+                        form=f"{own.group(1)} {named.group(2)}")))
+    return found
+
+
 def _powers(answers: Answers, cat: Catalogue) -> list[Finding]:
     """On the municipal track, areas beyond a municipal district's own powers."""
     if answers.track != "municipal":
@@ -536,6 +566,7 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
     (its clauses' numbers by block id) are the amended agreement's, when known."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
         _names(answers) + _akim_signs(answers) + _terms(answers) + _dates(answers) + \
+        _kazakh_places(answers) + \
         _catalogue_and_blanks(answers, cat) + _amendment(answers, cat, agreement, numbers) + \
         _dated_parties(answers, cat, today) + _laws_in_force(answers, cat, profile, today)
     found += stage_requirements(answers, stage)
