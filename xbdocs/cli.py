@@ -223,25 +223,37 @@ def _options(stage: str, profile_path: Path | None, letterhead: Path | None, mak
                    make_zip, not no_sheet_count, make_pdf)
 
 
+def _recorded_facts():
+    """The facts recorded in this computer's register (xbdocs facts set), or None when it
+    has no register: the register is not made, nor its libraries loaded, for a clerk who
+    never recorded a fact. Opened once per command (a build asks for the profile and the
+    catalogue, each of which would open it and check its schema)."""
+    from xbdocs.registry.store import default_location
+
+    location = default_location()
+    if "://" not in location and not Path(location).is_file():
+        return None
+    meta = click.get_current_context().find_root().meta
+    if "xbdocs.facts" not in meta:
+        from xbdocs.registry.facts import Facts
+        from xbdocs.registry.store import open_register
+
+        meta["xbdocs.facts"] = Facts(open_register(location))
+    return meta["xbdocs.facts"]
+
+
 @contextlib.contextmanager
 def _department_catalogue() -> Iterator[None]:
     """The catalogue with the parties and neighbours the department verified in its
     register (xbdocs facts set parties.… / neighbours.…), for a build or check on one
     computer as on the department's server; the shipped one when there are none."""
-    from xbdocs.registry.store import default_location
-
-    location = default_location()
-    if "://" not in location and not Path(location).is_file():
-        yield
-        return
-    from xbdocs import catalogue
-    from xbdocs.registry.facts import Facts
-    from xbdocs.registry.store import open_register
-
-    verified = Facts(open_register(location)).parties()
+    facts = _recorded_facts()
+    verified = facts.parties() if facts is not None else {}
     if not verified:
         yield
         return
+    from xbdocs import catalogue
+
     with catalogue.using(catalogue.with_parties(catalogue.shipped(), verified)):
         yield
 
@@ -250,24 +262,20 @@ def _department_profile(profile_path: Path | None) -> Path | None:
     """The profile a build on one computer uses: a profile file given stands as given; a
     shipped one (the default, or by its id) with the facts the department verified in its
     register (xbdocs facts set) put in — as the department's server builds — when the
-    register exists and holds some. The register is not made, nor its libraries loaded,
-    for a clerk who never recorded a fact."""
+    register exists and holds some."""
     from xbdocs import profile as profile_module
-    from xbdocs.registry.store import default_location
 
-    location = default_location()
     given = str(profile_path) if profile_path is not None else profile_module.DEFAULT_PROFILE
-    if "://" not in location and not Path(location).is_file():
-        return profile_path
     if profile_module.find(given).parent != profile_module.PROFILES_DIR:
         return profile_path  # a file of the department's own
+    facts = _recorded_facts()
+    if facts is None:
+        return profile_path
     from xbdocs import diskcache
-    from xbdocs.registry.facts import Facts
-    from xbdocs.registry.store import open_register
 
     folder = diskcache.subfolder("department-profiles") or Path(
         tempfile.mkdtemp(prefix="xbdocs-profile-"))
-    made = Facts(open_register(location)).profile_file(folder, given)
+    made = facts.profile_file(folder, given)
     if made is None:
         return profile_path
     say(_("the department's verified facts are used (xbdocs facts list)"), err=True)
