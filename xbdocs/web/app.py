@@ -377,14 +377,15 @@ def _checked(state: State, stored: Any, stage: str,
     package: its findings are the review's (tests/test_doors_agree.py); answers with
     errors, which do not render, are reviewed on their own. Kept by what they come from
     (:attr:`State.reviews`): 50 of a review's 60 ms are this render."""
-    text, cat = state.answers_text(stored), catalogue.load()
+    text, cat, profile = state.answers_text(stored), catalogue.load(), state.profile()
     key = hashlib.sha256("\0".join((
         text, stage, state.today.isoformat(), i18n.current_language(),
-        str(state.profile()), str(id(cat)))).encode()).hexdigest()
+        str(profile), str(id(cat)))).encode()).hexdigest()
     # The catalogue is kept with the result: its id is only its while it lives.
-    kept_cat, checked = state.reviews.get(key, lambda: (cat, _check(state, text, stage)))
+    kept_cat, checked = state.reviews.get(
+        key, lambda: (cat, _check(state, text, stage, profile)))
     if kept_cat is not cat:
-        checked = _check(state, text, stage)
+        checked = _check(state, text, stage, profile)
     if "problems" in checked:
         return {"findings": _findings(checked["problems"], interview), "has_errors": True,
                 "unverified": [], "clauses": []}
@@ -394,16 +395,18 @@ def _checked(state: State, stored: Any, stage: str,
             "clauses": checked["clauses"]}
 
 
-def _check(state: State, text: str, stage: str) -> dict[str, Any]:
+def _check(state: State, text: str, stage: str, profile: str | None) -> dict[str, Any]:
     """What :func:`_checked` shows, before the interview's numbering is put on it."""
     try:
         try:
             package = state.render_package(text, stage=stage, today=state.today,
-                                            count_sheets=False, lang=i18n.current_language())
+                                            count_sheets=False, lang=i18n.current_language(),
+                                            profile=profile)
             findings, unverified = package.findings, _unverified(package)
             clauses = workflow.clauses(package) if state.accounts is not None else []
         except FindingsError:
-            findings, unverified = state.review(text, stage=stage, today=state.today), []
+            findings = state.review(text, stage=stage, today=state.today, profile=profile)
+            unverified = []
             clauses = []
     except InputError as exc:  # an interview not finished: what its answers lack
         return {"problems": list(exc.problems)}

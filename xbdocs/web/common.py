@@ -251,16 +251,22 @@ class State:
         return str(path) if path else None
 
     def render_package(self, answers: str, **options: Any) -> Any:
-        """:func:`xbdocs.render_package` with this server's profile."""
+        """:func:`xbdocs.render_package` with this server's profile (``profile=`` when the
+        caller has it already)."""
         import xbdocs
 
-        return xbdocs.render_package(answers, profile=self.profile(), **options)
+        if "profile" not in options:
+            options["profile"] = self.profile()
+        return xbdocs.render_package(answers, **options)
 
     def review(self, answers: str, **options: Any) -> Any:
-        """:func:`xbdocs.review` with this server's profile."""
+        """:func:`xbdocs.review` with this server's profile (``profile=`` when the caller
+        has it already)."""
         import xbdocs
 
-        return xbdocs.review(answers, profile=self.profile(), **options)
+        if "profile" not in options:
+            options["profile"] = self.profile()
+        return xbdocs.review(answers, **options)
 
     @staticmethod
     def answers_text(stored: Stored) -> str:
