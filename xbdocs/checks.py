@@ -41,6 +41,14 @@ class StepDeadline:
     verified: bool
     past: bool
 
+    def line(self) -> str:
+        """The deadline as `xbdocs build` and the interview print it, in the interface's
+        language: «  25.02.2027  Запрос … — 10 дн. … (не проверено)»."""
+        when = self.date.strftime("%d.%m.%Y") if self.date else _("not known yet")
+        flags = "" if self.verified else _(" (unverified)")
+        past = _(" — PASSED") if self.past else ""
+        return f"  {when}  {self.title} — {self.rule}{flags}{past}"
+
 
 def kz_bin_is_valid(number: str) -> bool:
     """The check digit of a Kazakh BIN/IIN (12 digits; python-stdnum has no kz module)."""

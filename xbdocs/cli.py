@@ -312,10 +312,7 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
     if stage != "agreement" and result.deadlines:
         say(_("deadlines:"))
         for due in result.deadlines:
-            when = due.date.strftime("%d.%m.%Y") if due.date else _("not known yet")
-            flags = "" if due.verified else _(" (unverified)")
-            past = _(" — PASSED") if due.past else ""
-            say(f"  {when}  {due.title} — {due.rule}{flags}{past}")
+            say(due.line())
 
 
 @cli.command(help=N_(

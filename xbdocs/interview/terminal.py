@@ -282,10 +282,7 @@ def _built(terminal: Terminal, result: BuildResult, stage: str, answers: Path,
     if stage != "agreement" and result.deadlines:
         terminal.say(_("deadlines:"))
         for due in result.deadlines:
-            when = due.date.strftime("%d.%m.%Y") if due.date else _("not known yet")
-            flags = "" if due.verified else _(" (unverified)")
-            past = _(" — PASSED") if due.past else ""
-            terminal.say(printable(f"  {when}  {due.title} — {due.rule}{flags}{past}", 300))
+            terminal.say(printable(due.line(), 300))
     terminal.say()
     folder_, answers_ = _quoted(folder), _quoted(answers)
     register = (_("The register keeps the agreement from now on:"),

@@ -157,11 +157,12 @@ class Facts:
         facts = {f.place: _shown(f) for f in self.all(profile_id)}
         if not facts:
             return None
+        shipped = profile_module.find(profile_id)
         digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode())
-        digest.update(profile_module.find(profile_id).read_bytes())
-        # The file keeps the profile's own name (the check sheet's notes say where a fact
-        # is: «altai-krai.yaml: tracks…»); its folder is named by the digest.
-        path = folder / digest.hexdigest()[:16] / f"{profile_module.find(profile_id).stem}.yaml"
+        digest.update(shipped.read_bytes())
+        # The file keeps the profile's own name (the manifest and XB027's paths name it);
+        # its folder is named by the digest.
+        path = folder / digest.hexdigest()[:16] / f"{shipped.stem}.yaml"
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
             system.write_atomic(path, profile_module.with_facts(profile_id, facts).encode())
