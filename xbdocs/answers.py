@@ -97,9 +97,9 @@ def loads(text: str, source: str = "answers.yaml") -> Answers:
 def as_text(data: dict[str, Any]) -> str:
     """Answers held as data (a table row, a register entry) written as an answers file: the
     text their digest is of."""
-    import yaml
+    from xbdocs.yamlread import dumped
 
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return dumped(data)
 
 
 def from_data(data: dict[str, Any], source: str,

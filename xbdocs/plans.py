@@ -458,10 +458,3 @@ def _flat(data: dict[str, Any], prefix: str, skip: tuple[str, ...]) -> dict[str,
         elif value is not None and not isinstance(value, list):
             flat[path] = str(value)
     return flat
-
-
-def as_yaml(data: dict[str, Any]) -> str:
-    """The plan file's text for a form's data (the stored plan, the file downloaded)."""
-    import yaml
-
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -50,7 +50,7 @@ from xbdocs.schema import (
     problem,
 )
 from xbdocs.stages import FILING_STAGES
-from xbdocs.yamlread import check_text, describe, load_yaml, unknown_key
+from xbdocs.yamlread import check_text, describe, dumped, load_yaml, unknown_key
 
 PROFILES_DIR = Path(__file__).parent / "data" / "profiles"
 DEFAULT_PROFILE = "altai-krai"
@@ -510,7 +510,6 @@ def with_facts(profile_id: str, facts: dict[str, dict[str, Any]]) -> str:
     fields as given, ``verified: true`` and the source with who verified it and when. The
     text is read back by :func:`load` like any profile file, so a fact that makes it
     invalid is refused there (:class:`InputError` naming the field)."""
-    import yaml
 
     data = _shipped_data(profile_id)
     for place, fact in facts.items():
@@ -524,7 +523,7 @@ def with_facts(profile_id: str, facts: dict[str, dict[str, Any]]) -> str:
                 node[key] = value
         node["verified"] = True
         node["source"] = str(fact.get("source") or "")
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return dumped(data)
 
 
 def _node_at(data: Any, place: str) -> dict | None:

@@ -16,6 +16,12 @@ from xbdocs.findings import Finding
 from xbdocs.i18n import Message, MessageText
 from xbdocs.inputs import MAX_TEXT_BYTES
 
+
+def dumped(data: Any) -> str:
+    """YAML as xbdocs writes it for a person (an answers file, a plan, a profile with the
+    department's facts): keys in their own order, letters as they are, lines of 100."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
 MAX_TEXT = 2000
 #: Deeper than any answers file or profile needs (the deepest today is 5).
 MAX_DEPTH = 20

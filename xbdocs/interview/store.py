@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from xbdocs import output, schema
 from xbdocs.catalogue import Catalogue
 from xbdocs.errors import InputError, printable
@@ -26,6 +24,7 @@ from xbdocs.i18n import Message, _, help_text
 from xbdocs.inputs import read_text
 from xbdocs.interview.flow import BY_ID, Session
 from xbdocs.stages import STAGES
+from xbdocs.yamlread import dumped
 
 DRAFT_VERSION = 1
 #: How deep a draft's values may nest: the answers go five keys deep
@@ -208,8 +207,7 @@ def answers_yaml(values: dict[str, Any]) -> str:
         if key not in data:
             continue
         lines.append(f"# {help_text(info.description or key)}")
-        lines.append(yaml.safe_dump({key: data[key]}, allow_unicode=True, sort_keys=False,
-                                    width=100).rstrip())
+        lines.append(dumped({key: data[key]}).rstrip())
         lines.append("")
     return "\n".join(lines)
 

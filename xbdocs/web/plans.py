@@ -36,6 +36,7 @@ from xbdocs.web.common import (
     language_of,
     revision_of,
 )
+from xbdocs.yamlread import dumped
 
 HEADER = plans.form_fields(plans.Plan, skip=plans.FORM_SKIP)
 EVENT = plans.form_fields(plans.Event)
@@ -175,7 +176,7 @@ def _save(request: Request, state: State, kept: Plans, place_of: Place, entry: A
           revision: int) -> Response:
     """Check the whole plan with the plan file's reader and keep it, or show the form
     again as typed: its problems beside their inputs, or the plan changed meanwhile."""
-    text = plans.as_yaml(plans.form_data(header, events, entry.id))
+    text = dumped(plans.form_data(header, events, entry.id))
     try:
         plans.loads(text, f"plan-{entry.id}.yaml")
     except InputError as exc:
