@@ -11,7 +11,6 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from stdnum.ru import inn as ru_inn
 from stdnum.ru import ogrn as ru_ogrn
@@ -538,7 +537,8 @@ def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[
         return []
     party_region = cat.regions.get(russian.region)
     profile_region = cat.regions.get(profile.region)
-    own = [p.stem for p in profile_module.shipped() if _region_of(p) == russian.region]
+    own = [path.stem for path in profile_module.shipped()
+           if profile_module.load(path).region == russian.region]
     advice = (Message("use --profile {id}").format(id=own[0]) if own else Message(
         "no profile for it ships with xbdocs: give its procedure as a profile file "
         "(--profile FILE; xbdocs profiles show {id} shows what one holds)").format(
@@ -560,10 +560,6 @@ def _sender_address(answers: Answers) -> list[Finding]:
     return [Finding("XB032", WARNING, "parties.russian.address", Message(
         "the letters would go without the sender's postal address: give it (index, region, "
         "settlement, street), or build with --letterhead on the department's own letterhead"))]
-
-
-def _region_of(path: Path) -> str:
-    return profile_module.load(path).region
 
 
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
