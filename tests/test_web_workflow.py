@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -250,3 +251,41 @@ def test_a_lawyer_comments_on_a_clause_of_a_document(app):
         "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(
             lawyer.get(review).text), "about": "c:../../etc/passwd", "comment": "x"})
     assert bad.status_code == 400
+
+
+def test_an_acceptance_renders_only_what_this_worker_has_not_checked(app, tmp_path,
+                                                                      monkeypatch):
+    """The lawyer accepts what the review page just showed as building: that worker's kept
+    review says so and the package is not rendered again; another worker (a fresh app over
+    the same register and drafts: its memo empty) renders it before accepting."""
+    import xbdocs
+    from xbdocs.web.app import create_app
+
+    app, accounts = app
+    clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
+    text = (Path(__file__).resolve().parent.parent / "samples" /
+            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    renders = []
+    real = xbdocs.render_package
+    monkeypatch.setattr(xbdocs, "render_package",
+                        lambda *a, **k: renders.append(k.get("stage")) or real(*a, **k))
+    other_worker = login(create_app(tmp_path / "data", today=dt.date(2027, 6, 1),
+                                    accounts=accounts, server_names=("xbdocs.example.ru",)),
+                         "petrov")
+    for number, accepting in enumerate((lawyer, other_worker)):
+        changed = text.replace("Петрова", "Петрова" if number == 0 else "Петренко")
+        review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                             "stage": "approval"},
+                            files={"answers": ("a.yaml", changed.encode(), "text/yaml")},
+                            follow_redirects=False).headers["location"]
+        draft = review.split("/")[2]
+        clerk.post(f"/draft/{draft}/submit", data={
+            "csrf_token": clerk.cookies.get("xbdocs_csrf"),
+            "revision": _revision(clerk.get(review).text)})
+        page = lawyer.get(review).text     # the review, kept by the first worker
+        renders.clear()
+        accepting.post(f"/draft/{draft}/verdict", data={
+            "csrf_token": accepting.cookies.get("xbdocs_csrf"), "revision": _revision(page),
+            "action": "accept"}, follow_redirects=False)
+        assert renders == ([] if number == 0 else ["approval"])
+        assert re.search(r'href="/register/(\d+)"', lawyer.get(review).text)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -378,12 +377,8 @@ def _checked(state: State, stored: Any, stage: str,
     errors, which do not render, are reviewed on their own. Kept by what they come from
     (:attr:`State.reviews`): 50 of a review's 60 ms are this render."""
     text, cat, profile = state.answers_text(stored), catalogue.load(), state.profile()
-    key = hashlib.sha256("\0".join((
-        text, stage, state.today.isoformat(), i18n.current_language(),
-        str(profile), str(id(cat)))).encode()).hexdigest()
-    # The catalogue is kept with the result: its id is only its while it lives.
-    kept_cat, checked = state.reviews.get(
-        key, lambda: (cat, _check(state, text, stage, profile)))
+    kept_cat, checked = state.reviews.get(state.review_key(text, stage, profile, cat),
+                                          lambda: (cat, _check(state, text, stage, profile)))
     if kept_cat is not cat:
         checked = _check(state, text, stage, profile)
     if "problems" in checked:
@@ -404,15 +399,16 @@ def _check(state: State, text: str, stage: str, profile: str | None) -> dict[str
                                             profile=profile)
             findings, unverified = package.findings, _unverified(package)
             clauses = workflow.clauses(package) if state.accounts is not None else []
+            built = True
         except FindingsError:
             findings = state.review(text, stage=stage, today=state.today, profile=profile)
-            unverified = []
-            clauses = []
+            unverified, clauses, built = [], [], False
     except InputError as exc:  # an interview not finished: what its answers lack
         return {"problems": list(exc.problems)}
     except XbdocsError as exc:  # answers that read but cannot be checked
         raise Page(422, i18n._("The package cannot be built"), exc.lines()) from None
-    return {"findings": findings, "unverified": unverified, "clauses": clauses}
+    return {"findings": findings, "unverified": unverified, "clauses": clauses,
+            "built": built}
 
 
 def _unverified(package: xbdocs.RenderedPackage) -> list[dict[str, Any]]:

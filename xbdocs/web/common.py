@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import contextvars
 import datetime as dt
+import hashlib
 import secrets
 import threading
 from collections.abc import Callable
@@ -81,6 +82,11 @@ class Memo:
     def __init__(self, size: int) -> None:
         self.size, self._kept = size, collections.OrderedDict[str, Any]()
         self._lock = threading.Lock()
+
+    def peek(self, key: str) -> Any:
+        """What is kept by ``key``, or None: for a caller that can do without it."""
+        with self._lock:
+            return self._kept.get(key)
 
     def get(self, key: str, make: Callable[[], Any]) -> Any:
         with self._lock:
@@ -249,6 +255,20 @@ class State:
 
         path = Facts(self.accounts.register).profile_file(self.data_dir / "profiles")
         return str(path) if path else None
+
+    def review_key(self, text: str, stage: str, profile: str | None, cat: Catalogue) -> str:
+        """The key of a review in :attr:`reviews`: everything its findings come from. The
+        catalogue by its identity, so the memo keeps the catalogue with the result (an id
+        is only its object's while the object lives)."""
+        return hashlib.sha256("\0".join((
+            text, stage, self.today.isoformat(), i18n.current_language(), str(profile),
+            str(id(cat)))).encode()).hexdigest()
+
+    def builds(self, text: str, stage: str, profile: str | None, cat: Catalogue) -> bool:
+        """Whether a review of these answers, kept in :attr:`reviews`, rendered the package
+        with no error: an acceptance then need not render it again."""
+        kept = self.reviews.peek(self.review_key(text, stage, profile, cat))
+        return kept is not None and kept[0] is cat and bool(kept[1].get("built"))
 
     def render_package(self, answers: str, **options: Any) -> Any:
         """:func:`xbdocs.render_package` with this server's profile (``profile=`` when the

@@ -14,7 +14,6 @@ lawyer reviews what is there, never an older text.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -184,18 +183,22 @@ def clauses(package: Any) -> list[dict[str, Any]]:
 
 
 def _accept(request: Request, state: State, stored: Stored, revision: int) -> None:
-    """Accept the draft: its answers become (a new version of) a register entry."""
+    """Accept the draft: its answers become (a new version of) a register entry. Only
+    answers whose package builds are accepted; the review the lawyer has just read says so
+    when this worker keeps it (:meth:`State.builds`), else the package is rendered."""
     from xbdocs import answers as answers_module
+    from xbdocs import catalogue
+    from xbdocs import profile as profile_module
 
-    text = state.answers_text(stored)
+    text, stage, profile = state.answers_text(stored), stored.draft.stage, state.profile()
     try:
         answers = answers_module.loads(text, "built-from.yaml")
-        package = state.render_package(text, stage=stored.draft.stage, today=state.today,
-                                        count_sheets=False, lang=i18n.current_language())
-        profile = json.loads(package.files["manifest.json"]).get("profile", {}).get("id")
+        if not state.builds(text, stage, profile, catalogue.load()):
+            state.render_package(text, stage=stage, today=state.today, count_sheets=False,
+                                 lang=i18n.current_language(), profile=profile)
         person = current_person.get()
         added = state.accounts.register.add_answers(  # type: ignore[union-attr]
-            answers, f"xbdocs serve: {stored.id}", profile,
+            answers, f"xbdocs serve: {stored.id}", profile_module.load(profile).id,
             by=person.username if person else None)
     except XbdocsError as exc:
         raise Page(422, i18n._("The draft cannot be accepted"), exc.lines()) from None
