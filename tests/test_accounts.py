@@ -13,7 +13,7 @@ import pytest
 from xbdocs.errors import AccountError
 from xbdocs.registry import accounts as accounts_module
 from xbdocs.registry.accounts import Accounts
-from xbdocs.registry.models import User, WebSession
+from xbdocs.registry.models import AuditEntry, User, WebSession
 from xbdocs.registry.store import open_register
 
 UGLOVSKY = "altai-uglovsky-district"
@@ -103,6 +103,32 @@ def test_logout_ends_the_session(accounts):
     _person, token = accounts.login("ivanova", PASSWORD, "10.0.0.5")
     accounts.logout(token)
     assert accounts.session_person(token) is None
+
+
+def test_ended_sessions_and_old_attempts_are_forgotten_at_a_login(accounts, monkeypatch):
+    """Neither the sessions nor the throttle's attempts grow without end: a login forgets
+    the user's ended (logged out, idle, too old) sessions and attempts older than a day;
+    another user's live session stays, and the audit keeps every login."""
+    _person, first = accounts.login("ivanova", PASSWORD, "10.0.0.5")
+    accounts.logout(first)
+    _person, idle = accounts.login("ivanova", PASSWORD, "10.0.0.5")
+    _person, _other = accounts.login("petrov", PASSWORD, "10.0.0.6")
+    with pytest.raises(AccountError):
+        accounts.login("ivanova", "wrong", "10.0.0.7")
+    later = dt.datetime.now(dt.UTC) + accounts_module.KEEP_ATTEMPTS + dt.timedelta(hours=1)
+    monkeypatch.setattr(accounts_module, "_now", lambda: later)
+    _person, fresh = accounts.login("ivanova", PASSWORD, "10.0.0.5")
+    with accounts.register.session() as session:
+        kept = {row.user_id for row in session.query(WebSession)}
+        users = {u.username: u.id for u in session.query(User)}
+        attempts = session.query(accounts_module.LoginAttempt).count()
+    assert kept == {users["ivanova"], users["petrov"]}   # ivanova's fresh one, petrov's
+    assert accounts.session_person(fresh).username == "ivanova"
+    assert accounts.session_person(idle) is None and accounts.session_person(first) is None
+    assert attempts == 1   # the attempt just made; the day-old four are gone
+    with accounts.register.session() as session:
+        logins = session.query(AuditEntry).filter_by(action="login").count()
+    assert logins == 4
 
 
 @pytest.mark.parametrize(("role", "kwargs", "message"), [

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,8 @@ from xbdocs.registry.store import Register
 IDLE = dt.timedelta(hours=2)
 LONGEST = dt.timedelta(hours=12)
 WINDOW = dt.timedelta(minutes=15)
+#: How long a login attempt is kept (a day: the throttle reads only its window of them).
+KEEP_ATTEMPTS = dt.timedelta(days=1)
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 30
 MIN_PASSWORD = 10
@@ -253,6 +255,7 @@ class Accounts:
                 refused = True
             else:
                 refused = False
+                _prune(session, user.id, now)
                 token = secrets.token_urlsafe(32)
                 session.add(WebSession(token_sha256=_digest(token), user_id=user.id,
                                        created_at=now, seen_at=now, address=address,
@@ -336,11 +339,13 @@ class Accounts:
             return None
         now = _now()
         with self.register.session() as session:
-            row = session.scalar(select(WebSession).where(
-                WebSession.token_sha256 == _digest(token)))
-            if row is None or row.ended:
+            # One query for the session and its user: every page of the server asks it.
+            found = session.execute(select(WebSession, User).outerjoin(
+                User, User.id == WebSession.user_id).where(
+                    WebSession.token_sha256 == _digest(token))).first()
+            if found is None or found[0].ended:
                 return None
-            user = session.get(User, row.user_id)
+            row, user = found
             created, seen = _utc(row.created_at), _utc(row.seen_at)
             if user is None or user.disabled or created < _utc(user.sessions_valid_after) \
                     or now - seen > IDLE or now - created > LONGEST:
@@ -417,3 +422,14 @@ class _Dummy:
 
 
 _DUMMY = _Dummy()
+
+
+def _prune(session: Session, user_id: int, now: dt.datetime) -> None:
+    """Forget what can no longer matter, at a login: the user's sessions that have ended
+    (logged out, idle, too old) and everyone's login attempts older than the throttle's
+    window, so neither table grows without end. The audit trail keeps every login and
+    logout; it is never pruned."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id, or_(
+        WebSession.ended.is_(True), WebSession.seen_at < now - IDLE,
+        WebSession.created_at < now - LONGEST)))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP_ATTEMPTS))
