@@ -67,6 +67,8 @@ class Stats:
         self.think = 0.0
         self.saved: dict[str, dict[str, str]] = defaultdict(dict)   # draft → field → value
         self.moves: dict[int, list[str]] = defaultdict(list)        # agreement → statuses
+        #: What an error page said, by the error (its first).
+        self.error_pages: dict[str, str] = {}
         self.lock = threading.Lock()
 
     def add(self, kind: str, response: httpx.Response | None, took: float,
@@ -79,6 +81,13 @@ class Stats:
                 self.client[kind].append(took * 1000)
             if error:
                 (self.fault_errors if self.faulting else self.errors)[error] += 1
+
+
+def _said(page: str) -> str:
+    """An error page's own words (its items, else its text), briefly."""
+    items = re.findall(r"<li[^>]*>(.*?)</li>", page, re.S)
+    text = " · ".join(items) if items else page
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())[:300]
 
 
 def _mark(name: str, number: int) -> str:
@@ -128,6 +137,10 @@ class Person:
             return None
         self.stats.add(kind, response, took,
                        f"{kind}: {response.status_code}" if bad else "")
+        if bad:
+            with self.stats.lock:   # what the page said, once per kind of error
+                self.stats.error_pages.setdefault(f"{kind}: {response.status_code}",
+                                           _said(response.text))
         if response.status_code == 303 and response.headers.get("location", "").startswith(
                 "/login"):
             self.login()
@@ -390,7 +403,7 @@ def main() -> None:
         print(f"  errors while faulting {sum(stats.fault_errors.values())}: "
               f"{dict(stats.fault_errors.most_common(6))}")
     for message, count in stats.errors.most_common(8):
-        print(f"  {count} × {message}")
+        print(f"  {count} × {message}: «{stats.error_pages.get(message, '')}»")
     for line in lost[:10]:
         print("  lost:", line)
     print(f"{'':26} {'server p95':>11} {'median':>8} {'client p95':>11}")
