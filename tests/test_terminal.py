@@ -127,7 +127,8 @@ def test_line_editing_history_and_completion_in_a_real_terminal(tmp_path):
             screen.type(line)
         screen.wait_for("6. Должность подписанта")
         screen.key("Up")          # the last answer, to edit into the Kazakh one
-        text = screen.wait_for("по-казахски\n> глава Угловского района")
+        text = screen.wait_for("по-казахски\n[Углов ауданының басшысы] > глава Угловского "
+                               "района")
         assert "^[[" not in text
         screen.key("C-u")
         screen.type("Углов ауданының басшысы")

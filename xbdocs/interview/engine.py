@@ -480,6 +480,8 @@ class Interview:
             question = flow.BY_ID[question_id]
             if question_id not in given or not question.when(self.session):
                 continue
+            if self._stale_offer(question, given[question_id]):
+                continue
             try:
                 self._take(question, given[question_id])
             except Invalid as exc:
@@ -488,6 +490,22 @@ class Interview:
                     self.session.done.remove(question_id)
         self.save()
         return refused
+
+    def _stale_offer(self, question: Question, value: Any) -> bool:
+        """A page sent back with the value it offered that no longer holds (the Kazakh post
+        offered for the usual Russian post, the Russian post written otherwise on the same
+        page since): not taken, so the page asks for it again, empty — once; sent so again,
+        it is the clerk's own answer."""
+        session, note = self.session, f"offer.{question.id}"
+        if question.keeps is None or question.id in session.done or \
+                question.keeps(session, value):
+            session.notes.pop(note, None)
+            return False
+        if session.notes.get(note) == value:
+            session.notes.pop(note)
+            return False
+        session.notes[note] = value
+        return True
 
     def _take(self, question: Question, value: Any) -> None:
         session = self.session

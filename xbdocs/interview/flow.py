@@ -15,14 +15,16 @@ written file and the schema all speak of the same keys.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xbdocs import schema
-from xbdocs.catalogue import Catalogue
+from xbdocs.catalogue import Bilingual, Catalogue
 from xbdocs.i18n import N_, Years, _, help_text
+from xbdocs.interview import posts
 from xbdocs.yamlread import check_text, describe, not_one_of
 
 #: Common practice (domain.md §3): 5 years, renewed for 5, notice 6 months before expiry.
@@ -91,6 +93,10 @@ class Question:
     after: tuple[str, ...] = ()
     #: The text when the schema's title is not the whole question.
     text: str | None = None
+    #: Whether an answer already there is offered again when the question is asked again
+    #: (None: always): a Kazakh post offered for the Russian one is not, once the Russian
+    #: post was changed.
+    keeps: Callable[[Session, Any], bool] | None = None
 
 
 def _side(side: str) -> str:
@@ -131,8 +137,12 @@ def _party_questions(side: str) -> list[Question]:
                  lambda s: gender_from_name(s.get(f"{signatory}.name.kk") or
                                             s.get(f"{signatory}.name.ru") or "") is None,
                  after=(f"{side}-signatory-ru", f"{side}-signatory-kk")),
-        Question(f"{side}-post-ru", f"{signatory}.position.ru", "text", after=(who,)),
-        Question(f"{side}-post-kk", f"{signatory}.position.kk", "text", after=(who,)),
+        Question(f"{side}-post-ru", f"{signatory}.position.ru", "text", after=(who,),
+                 default=lambda s: _post_offered(s, side, "ru")),
+        Question(f"{side}-post-kk", f"{signatory}.position.kk", "text",
+                 after=(who, f"{side}-post-ru"),
+                 default=lambda s: _post_offered(s, side, "kk"),
+                 keeps=lambda s, value: not _post_contradicted(s, side, value)),
         Question(f"{side}-acts-on", f"{signatory}.acts_on", "choice", after=(who,),
                  default=lambda s: DEFAULT_ACT[side]),
         Question(f"{side}-preview", signatory, "preview",
@@ -304,6 +314,66 @@ def _approval_document(session: Session) -> str:
 
         return f"распоряжение Правительства {ru.inflect_phrase(entry.name.ru, 'genitive').text}"
     return ""
+
+
+def _usual_post(session: Session, side: str) -> posts.Post | None:
+    """The usual post of the signatory of the party of ``side`` (data/posts.yaml): from the
+    catalogue party's name and kind on the day of signing when it is answered (an edited
+    agreement of 2012 keeps the name of its day), else today's; from the name the clerk
+    typed for a party described by hand."""
+    base, cat = f"parties.{side}", session.cat
+    country = "RU" if side == "russian" else "KZ"
+    known = cat.parties.get(session.get(f"{base}.catalogue") or "")
+    if known is not None:
+        day = _signing_day(session)
+        former = known.former_on(day)
+        party = posts.Party(known.country, (former.region if former else None) or known.region,
+                            known.level, known.kind_on(day), known.name_on(day))
+    else:
+        name = session.get(f"{base}.name")
+        if not _manual(side)(session) or not isinstance(name, dict) or \
+                not all(isinstance(name.get(lang), str) for lang in ("ru", "kk")):
+            return None
+        party = posts.Party(country, session.get(f"{base}.region"), session.get(f"{base}.level"),
+                            None, Bilingual(name["ru"], name["kk"]))
+    if party.country == "RU" and party.level == "district" and party.kind is None:
+        party = replace(party, kind="municipal-district")  # as the agreement takes it
+    return posts.usual(party, cat)
+
+
+def _signing_day(session: Session) -> dt.date | None:
+    day = session.get("signing.date")
+    if isinstance(day, dt.date):
+        return day
+    try:
+        return dt.date.fromisoformat(day) if isinstance(day, str) else None
+    except ValueError:
+        return None
+
+
+def _same(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _post_offered(session: Session, side: str, lang: str) -> str | None:
+    """The usual post in ``lang``; the Kazakh one only while the Russian post is not
+    answered or is the usual one — a Russian post written otherwise needs its own Kazakh."""
+    usual = _usual_post(session, side)
+    if usual is None:
+        return None
+    if lang == "ru":
+        return usual.ru
+    russian = session.get(f"parties.{side}.signatory.position.ru")
+    return usual.kk if not russian or _same(str(russian), usual.ru) else None
+
+
+def _post_contradicted(session: Session, side: str, kazakh: Any) -> bool:
+    """The Kazakh post is the one offered for the usual Russian post, and the Russian post
+    now reads otherwise."""
+    usual = _usual_post(session, side)
+    russian = session.get(f"parties.{side}.signatory.position.ru")
+    return (usual is not None and usual.kk is not None and isinstance(kazakh, str)
+            and _same(kazakh, usual.kk) and bool(russian) and not _same(str(russian), usual.ru))
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -483,6 +553,9 @@ def default(question: Question, session: Session) -> Any:
         return None
     if question.kind == "party":
         return current
+    if current is not None and question.keeps is not None and \
+            question.id not in session.done and not question.keeps(session, current):
+        current = None
     if current is None and question.default is not None:
         current = question.default(session)
     return None if current == "" else current
