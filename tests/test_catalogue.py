@@ -113,3 +113,12 @@ def test_catalogue_show(run):
     assert missing.code == 1 and "did you mean «altai-uglovsky-district»" in missing.err
     far = run("catalogue", "list", "--near", "nowhere")
     assert far.code == 1 and "is not a party or a region" in far.err
+
+
+def test_a_party_named_an_okrug_is_of_that_kind():
+    """A Russian party whose name says «муниципального округа» is one (municipal_kind):
+    the agreement's wording of its powers follows the kind, not the name."""
+    named = [p for p in catalogue.load().parties.values()
+             if p.country == "RU" and "муниципального округа" in p.name.ru]
+    assert named
+    assert [p.id for p in named if p.municipal_kind != "municipal-okrug"] == []
