@@ -75,3 +75,48 @@ def test_the_build_adds_only_the_sheet_count_notice(tmp_path):
     extra = [f.code for f in rendered.findings if f not in review(
         loaded, stage="approval", today=TODAY)]
     assert extra == ([] if office.soffice() else ["XB019"])
+
+
+def _comments(data: bytes) -> set[str]:
+    """The texts of a DOCX's Word comments."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "word/comments.xml" not in archive.namelist():
+            return set()
+        root = etree.fromstring(archive.read("word/comments.xml"))
+    return {"".join(comment.itertext()) for comment in root}
+
+
+@pytest.mark.parametrize("name, stage", CASES)
+def test_the_notes_of_the_laws_cited_agree_at_every_door(name, stage):
+    """A law a document cites without a verified day (131-FZ → 33-FZ): the package's list
+    of unverified values (collect), the files it says the note stands in, the Word comments
+    of the files and `check`'s lines name the same notes — and none where nothing cites a
+    law."""
+    from xbdocs import unverified
+    from xbdocs.package import render_package
+
+    expected = _expected(name, stage)
+    if any(f.severity == ERROR for f in expected):
+        return
+    package = render_package(SAMPLES / f"{name}.yaml", stage=stage, today=TODAY,
+                             count_sheets=False, lang="en")
+    laws = [note for note in package.unverified if unverified.is_law(note)]
+    commented = {file: _comments(data) for file, data in package.files.items()
+                 if file.endswith(".docx")}
+    for note in laws:
+        where = [file for file, texts in commented.items() if note.comment() in texts]
+        assert where and package.places[note] == where, (note.place, where)
+    assert not [text for texts in commented.values() for text in texts
+                if "laws." in text and text not in {note.comment() for note in laws}]
+    assert [f.text for f in expected if f.code == "XB012" and "laws." in f.text] == [
+        note.line() for note in laws]
+    # The one template citing a law by its role: the explanatory note, on the municipal
+    # track (the samples are dated, none with the day verified).
+    cites = "explanatory-note.docx" in package.files and \
+        answers.load(SAMPLES / f"{name}.yaml").track == "municipal"
+    assert bool(laws) == cites, (name, stage)

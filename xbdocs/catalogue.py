@@ -281,13 +281,19 @@ def using(cat: Catalogue) -> Iterator[None]:
         _department.reset(token)
 
 
+#: How the keys of the days of laws begin among a department's facts of the catalogue
+#: (``laws.fz-33-2025``: the day that law takes effect in its role, and the source).
+LAWS = "laws."
+
+
 def with_parties(cat: Catalogue, facts: dict[str, dict]) -> Catalogue:
-    """``cat`` with what a department verified (or corrected) of its parties and regions
-    (:meth:`xbdocs.registry.facts.Facts.parties`): for a party id with a ``source``, its
+    """``cat`` with what a department verified (or corrected) of its parties, regions and
+    laws (:meth:`xbdocs.registry.facts.Facts.parties`): for a party id with a ``source``, its
     official names (``name_ru``/``name_kk`` when given) — the party is then verified; for a
     party's or a region's id with ``neighbours``, those ids across the border — its
-    neighbours are then verified, so a pairing outside them is an error (checks, XB001).
-    Unknown ids are left out."""
+    neighbours are then verified, so a pairing outside them is an error (checks, XB001); for
+    ``laws.<id>``, the day that law takes effect (:func:`with_law_days`). Unknown ids are
+    left out."""
     parties, regions = dict(cat.parties), dict(cat.regions)
     for item_id, fact in facts.items():
         party, region = parties.get(item_id), regions.get(item_id)
@@ -302,7 +308,35 @@ def with_parties(cat: Catalogue, facts: dict[str, dict]) -> Catalogue:
             parties[item_id] = dataclasses.replace(party, **near)
         elif region is not None and near:
             regions[item_id] = dataclasses.replace(region, **near)
-    return dataclasses.replace(cat, parties=parties, regions=regions)
+    days = {key[len(LAWS):]: fact for key, fact in facts.items() if key.startswith(LAWS)}
+    return dataclasses.replace(cat, parties=parties, regions=regions,
+                               laws=with_law_days(cat.laws, days))
+
+
+def with_law_days(laws: tuple[Law, ...], days: dict[str, dict]) -> tuple[Law, ...]:
+    """``laws`` with the days the department verified, by law id (``from``: an ISO date;
+    ``source``): that law takes effect in its role on the day, and the law it replaces
+    (``replaced_by``) is in force until the day before — both then verified, with the
+    department's source. The one fact settles the transition, so a document on either side
+    of it cites the law of its day and is no longer flagged."""
+    changed = []
+    for law in laws:
+        own, successor = days.get(law.id), days.get(law.replaced_by or "")
+        start, end, source = law.in_force.start, law.in_force.end, law.source
+        if own is not None:
+            start, source = dt.date.fromisoformat(own["from"]), own.get("source") or source
+        if successor is not None:
+            end = dt.date.fromisoformat(successor["from"]) - dt.timedelta(days=1)
+            source = successor.get("source") or source
+        if own is None and successor is None:
+            changed.append(law)
+            continue
+        # Verified once the day its note names is (unverified.law: the day the law taking
+        # over takes effect); a law's other bound was never in doubt.
+        verified = law.verified or (law.replaced_by or law.id) in days
+        changed.append(dataclasses.replace(law, in_force=Period(start, end),
+                                           verified=verified, source=source))
+    return tuple(changed)
 
 
 @cache

@@ -431,6 +431,7 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
         inventories[step.id] = [i for i in inventories[step.id]
                                 if i.file not in (f"{d}.docx" for d in LETTERS)]
     citing: list[tuple[str, str, list[InventoryItem]]] = []
+    copying: list[dict] = []
     for step in steps:
         attachments = inventories[step.id]
         for document in step.documents:
@@ -442,6 +443,7 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
                     citing.append((document, step.id, attachments))
             elif document == CERTIFIED_COPY:
                 documents.certified_copy(context)
+                copying.append(context)
     found: list[Finding] = []
     if count_sheets and office.soffice():
         with tempfile.TemporaryDirectory(prefix="xbdocs-sheets-") as scratch:
@@ -453,6 +455,11 @@ def _filing(documents: _Documents, agreement: dict[str, str], due: dict,
             documents.render(document, f"{document}.docx",
                              documents.context(agreement, due, step_id, attachments),
                              letter=True)
+        # The copy's certification states its own sheets («Всего в копии 5 л.»): the
+        # number takes the blank's place on the same line, so the count stays true.
+        for context in copying:
+            documents.certified_copy({**context,
+                                      "copy_sheets": counts.get(f"{CERTIFIED_COPY}.docx")})
     elif count_sheets:
         found.append(Finding("XB019", WARNING, "", Message(
             "LibreOffice is not installed, so the sheet counts in the inventory and the "
@@ -574,11 +581,15 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     counting: list[Finding] = []
     if stage != "agreement":
         counting = _filing(documents, agreement, due, options.count_sheets)
-    notes = unverified_module.collect(answers, profile, catalogue.load(), stage)
-    notes += [note for note in dict.fromkeys(
-        n for carried in documents.notes.values() for n in carried)
-        if isinstance(note, unverified_module.Unverified) and note.what == WORDING
-        and note not in notes]  # the unchecked Kazakh phrases of an amendment's texts
+    carried = list(dict.fromkeys(n for held in documents.notes.values() for n in held))
+    notes = unverified_module.collect(answers, profile, catalogue.load(), stage, carried)
+    notes += [note for note in carried
+              if isinstance(note, unverified_module.Unverified) and note.what == WORDING
+              and note not in notes]  # the unchecked Kazakh phrases of an amendment's texts
+    # What `check` says of a cited law not verified, as it says of the profile's facts
+    # (XB012, checks.check): only a rendering knows which law a document cites.
+    cited = [Finding("XB012", WARNING, "", note.line())
+             for note in notes if unverified_module.is_law(note)]
     places = documents.places(notes)
     if notes:
         documents.check_sheet(places)
@@ -602,7 +613,7 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     if options.make_zip:
         files[PACKAGE_ZIP] = _zip(dict(files))
-    every = sorted([*findings, *documents.doubts, *counting],
+    every = sorted([*findings, *cited, *documents.doubts, *counting],
                    key=lambda f: (f.severity != ERROR, f.code))
     return RenderedPackage(files, every, places, documents.deadlines, stage, documents.titles,
                            manifest, i18n.current_language(), dict(documents.models))

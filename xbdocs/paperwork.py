@@ -155,6 +155,8 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
             "expected_results": list(filing.expected_results),
         },
         "attachments": attachments,
+        # The certified copy's own sheets, once LibreOffice has counted them (else blank).
+        "copy_sheets": None,
         "register_fields": list(track.register_fields),
         "registrar": _registrar(track),
         "expiry": _expiry(answers),
@@ -162,16 +164,19 @@ def context(answers: Answers, profile: Profile, track: TrackProfile, letterhead:
     }
 
 
-def laws(day: dt.date | None) -> dict[str, str | None]:
+def laws(day: dt.date | None) -> dict[str, Field | None]:
     """The laws a document cites by role (acts.yaml: laws), each the one in force on the
     document's day — its letter's date, else the agreement's — as the text after «по …»
-    (in the dative): 131-FZ for a district's powers until 31.12.2026, 33-FZ from 2027."""
+    (in the dative): 131-FZ for a district's powers until 31.12.2026, 33-FZ from 2027. A law
+    whose day of taking over is not verified carries its note (a comment where it is
+    printed, a line of the check sheet)."""
     cat = catalogue.load()
-    cited = {}
+    cited: dict[str, Field | None] = {}
     for role in dict.fromkeys(law.role for law in cat.laws):
         law = cat.law_for(role, day)
-        cited[role.replace("-", "_")] = languages.ru.citation(
-            law.kind, law.date, law.number, law.title, case="dative") if law else None
+        cited[role.replace("-", "_")] = Field(
+            languages.ru.citation(law.kind, law.date, law.number, law.title, case="dative"),
+            f"{catalogue.LAWS}{law.id}", note=unverified.law(law)) if law else None
     return cited
 
 

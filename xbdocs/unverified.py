@@ -10,26 +10,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
+from xbdocs.catalogue import LAWS
 from xbdocs.deadlines import rule_text
+from xbdocs.errors import MAX_LINE
 from xbdocs.i18n import N_, _, in_language
 from xbdocs.lang import ru
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from xbdocs.answers import Answers
-    from xbdocs.catalogue import Catalogue, KnownParty
+    from xbdocs.catalogue import Catalogue, KnownParty, Law
     from xbdocs.profile import Addressee, Profile, Step
 
 #: Developer marks in sources (domain.md's certainty tags, file and section names) that say
 #: nothing to a clerk.
 _TAG = re.compile(r"\s*\[(?:V|S|P|\?)(?: [^\]]*)?\]")
 _INTERNAL = re.compile(r"(?:domain\.md|seed-article\.txt)(?:\s*§\s*\d+)?(?:[^:;]*)?:\s*")
+#: The same file named in brackets among other sources («(domain.md §1; вмо.рф …)») or alone
+#: («(domain.md §2)»).
+_CITED_FILE = re.compile(r"\s*\(\s*(?:domain\.md|seed-article\.txt)(?:\s*§\s*\d+)?\s*\)"
+                         r"|(?<=\()\s*(?:domain\.md|seed-article\.txt)(?:\s*§\s*\d+)?\s*;\s*")
 
 
 def plain_source(source: str) -> str:
     """A source as a clerk reads it: without the developers' tags and file names."""
-    text = _INTERNAL.sub("", _TAG.sub("", source)).strip(" ;:,")
+    text = _CITED_FILE.sub("", _INTERNAL.sub("", _TAG.sub("", source))).strip(" ;:,")
     return text[:1].upper() + text[1:] if text else ""
 
 
@@ -63,13 +71,24 @@ class Unverified:
         return in_language(lang, self.fix).format(place=self.place)
 
     def line(self) -> str:
-        """The note as ``xbdocs check`` prints it, in the interface language."""
-        source = plain_source(self.source)
+        """The note as ``xbdocs check`` prints it, in the interface language: on one line
+        of the terminal, the source shortened when the whole would not fit — never what to
+        do, which ends the line (the check sheet has the source whole)."""
+        source = plain_source(self.source).rstrip(".")
         value = f" «{_short(self.value)}»" if self.value else ""
-        return _("not verified: {what}{value}{source}; {then}").format(
-            what=_(self.what), value=value,
-            source=f" ({source.rstrip('.')})" if source else "",
-            then=_(self.then).format(place=self.place))
+
+        def shown(source: str) -> str:
+            return _("not verified: {what}{value}{source}; {then}").format(
+                what=_(self.what), value=value, source=f" ({source})" if source else "",
+                then=_(self.then).format(place=self.place))
+
+        over = len(shown(source)) - LINE
+        return shown(_short(source, max(len(source) - over, 40)) if over > 0 else source)
+
+
+#: How long a line of ``xbdocs check`` may be to be printed whole (the line less
+#: «предупреждение: » and the code).
+LINE = MAX_LINE - 30
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -99,6 +118,23 @@ FIX_CATALOGUE = N_("To verify it, check the official names in Russian and Kazakh
                    "--source «…». Or describe the party in the answers.")
 
 
+#: What a law a document cites by its role is (acts.yaml: laws), by role; what is not
+#: checked is the day one law takes over the role from the other.
+LAW_ROLES = {"municipal-powers": N_("the law on the municipality's powers on the document's "
+                                    "date, and the day of the change to the new law")}
+LAW = N_("the law cited in the document, and the day it takes effect")
+#: How a clerk verifies the day a law takes effect. The department records it as a fact
+#: (``laws.<id>``, field ``from``) on one computer; the server's «Facts» page does not list
+#: laws, so for the server whoever keeps xbdocs runs the command against its register.
+FIX_LAW = N_("To verify it, check the day against the official publication of the law "
+             "(pravo.gov.ru), its article on entry into force, and record the day with its "
+             "source: on one computer, xbdocs facts set {place} --field from=DD.MM.YYYY "
+             "--source «…»; for the department's server, whoever keeps xbdocs for the "
+             "department runs the same command with the server's register (XBDOCS_DB).")
+#: What `xbdocs check` says to do once the day is checked.
+THEN_LAW = N_("when checked, record the day: xbdocs facts set {place} --field from=DD.MM.YYYY")
+
+
 def party(entry: KnownParty) -> Unverified | None:
     """A catalogue party's name, when it is not verified."""
     if entry.verified:
@@ -123,6 +159,22 @@ def step(entry: Step, place: str) -> Unverified | None:
     value = (f"{entry.title}: {rule_text(entry.deadline, 'ru')}" if entry.deadline
              else entry.title)
     return fact(DEADLINE, value, entry.verified, entry.source, place)
+
+
+def law(entry: Law) -> Unverified | None:
+    """A law a document cites by its role, when the day it takes over the role is not
+    verified. The place is the day the law taking over takes effect (``laws.<its id>``): one
+    fact settles both the old law's last day and the new one's first."""
+    if entry.verified:
+        return None
+    value = ru.citation(entry.kind, entry.date, entry.number, case="nominative")
+    return Unverified(LAW_ROLES.get(entry.role, LAW), value, entry.source, FIX_LAW,
+                      f"{LAWS}{entry.replaced_by or entry.id}", THEN_LAW)
+
+
+def is_law(note: object) -> TypeGuard[Unverified]:
+    """Whether a note a document carries is a cited law's (:func:`law`)."""
+    return isinstance(note, Unverified) and note.place.startswith(LAWS)
 
 
 def _nominative(act) -> str:
@@ -159,14 +211,17 @@ def in_profile(profile: Profile, track: str) -> list[Unverified]:
     return [f for f in found if f is not None]
 
 
-def collect(answers: Answers, profile: Profile, cat: Catalogue, stage: str
-            ) -> list[Unverified]:
-    """Every unchecked value a build of ``stage`` uses: the parties from the catalogue, and
-    on a filing stage the profile's facts."""
+def collect(answers: Answers, profile: Profile, cat: Catalogue, stage: str,
+            carried: Iterable[object] = ()) -> list[Unverified]:
+    """Every unchecked value a build of ``stage`` uses: the parties from the catalogue, on a
+    filing stage the profile's facts, and the laws the documents cite. Which law a document
+    cites, if any, only its rendering knows (its template, its date): ``carried`` are the
+    notes the rendered documents carry, of which the laws' are kept."""
     found = [party(cat.parties[p.catalogue_id]) for p in answers.both_parties
              if p.catalogue_id and p.catalogue_id in cat.parties]
     if stage != "agreement" and answers.track in profile.tracks:
         found += in_profile(profile, answers.track)
+    found += [note for note in carried if is_law(note)]
     unique: list[Unverified] = []
     for item in found:
         if item is not None and item not in unique:

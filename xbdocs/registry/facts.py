@@ -1,7 +1,8 @@
 """The department's own facts (``xbdocs facts``, the admin's page): what the shipped
 filing profile leaves unverified or blank — an addressee's post and address, the region's
 act's date and number — and what the catalogue leaves unverified — a party's official
-names, a Russian border district's or region's neighbours across the border — verified by
+names, a Russian border district's or region's neighbours across the border, the day a law
+xbdocs cites takes effect (131-FZ giving way to 33-FZ) — verified by
 someone of the department, with the source and the day. Kept in the register's database;
 the server renders with the profile these make (:meth:`Facts.profile_file`) and the
 catalogue (:meth:`Facts.parties`), so the documents, their Word comments and the check
@@ -22,6 +23,7 @@ from sqlalchemy import select
 
 from xbdocs import profile as profile_module
 from xbdocs import system
+from xbdocs.catalogue import LAWS
 from xbdocs.errors import InputError, printable
 from xbdocs.i18n import Message
 from xbdocs.registry.accounts import Accounts
@@ -36,6 +38,9 @@ MAX_SOURCE = 500
 CATALOGUE, PARTIES, NEIGHBOURS = "catalogue", "parties.", "neighbours."
 PARTY_FIELDS = ("name_ru", "name_kk")
 NEIGHBOUR_FIELDS = ("neighbours",)
+#: ``laws.fz-33-2025``: the day a law xbdocs cites (acts.yaml: laws) takes effect in its
+#: role — and the law it replaces is in force until the day before.
+LAW_FIELDS = ("from",)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ class Facts:
             on: dt.date | None = None, address: str = "",
             profile_id: str = profile_module.DEFAULT_PROFILE) -> DepartmentFact:
         """Verify (and complete) a fact of the profile, a party's official name
-        (``parties.<id>``) or a Russian border district's or region's neighbours
-        (``neighbours.<id>``, field ``neighbours``: catalogue ids): each field checked as
+        (``parties.<id>``), a Russian border district's or region's neighbours
+        (``neighbours.<id>``, field ``neighbours``: catalogue ids) or the day a law takes
+        effect (``laws.<id>``, field ``from``): each field checked as
         any text the documents print (neighbours: as Kazakh ids of the catalogue), the
         source required, and a profile fact read back in the profile as the build reads it
         — so nothing is kept that would break a document."""
@@ -84,6 +90,9 @@ class Facts:
             return self._keep(CATALOGUE, place, checked, source_text, by, on, address)
         if place.startswith(NEIGHBOURS):
             return self._keep(CATALOGUE, place, {"neighbours": _neighbours(place, fields)},
+                              source_text, by, on, address)
+        if place.startswith(LAWS):
+            return self._keep(CATALOGUE, place, {"from": _law_day(place, fields)},
                               source_text, by, on, address)
         if place not in {p.place for p in profile_module.fact_places(profile_id)}:
             raise InputError.one("facts", Message("{place}: not a fact of the profile; "
@@ -116,9 +125,10 @@ class Facts:
         return row
 
     def parties(self) -> dict[str, dict[str, Any]]:
-        """The parties (and regions) the department verified, for
+        """What the department verified of the catalogue, for
         :func:`xbdocs.catalogue.with_parties`: a party's names with the source as the
-        documents' notes quote it; a party's or a region's ``neighbours`` (catalogue ids)."""
+        documents' notes quote it; a party's or a region's ``neighbours`` (catalogue ids);
+        under ``laws.<id>`` the day a law takes effect (``from``) with its source."""
         found: dict[str, dict[str, Any]] = {}
         for row in self.all(CATALOGUE):
             if row.place.startswith(PARTIES):
@@ -127,6 +137,9 @@ class Facts:
             elif row.place.startswith(NEIGHBOURS):
                 found.setdefault(row.place[len(NEIGHBOURS):], {})["neighbours"] = list(
                     (row.fields or {}).get("neighbours") or ())
+            elif row.place.startswith(LAWS) and (row.fields or {}).get("from"):
+                found[row.place] = {"from": row.fields["from"],
+                                    "source": _shown(row)["source"]}
         return found
 
     def neighbour_lists(self) -> list[NeighbourList]:
@@ -238,6 +251,45 @@ def _neighbours(place: str, fields: dict[str, str]) -> list[str]:
             "neighbours: give the catalogue ids of the Kazakh parties or regions across the "
             "border, separated by commas"))
     return ids
+
+
+def _law_day(place: str, fields: dict[str, str]) -> str:
+    """The field ``from`` of a ``laws.<id>`` place: the day that law of the catalogue takes
+    effect in its role (taking over from the law it replaces), after the day that law took
+    effect; as ISO."""
+    from xbdocs import catalogue
+    from xbdocs.yamlread import parse_date
+
+    laws = catalogue.shipped().laws
+    # The places the notes name (unverified.law): a transition is the day of the law that
+    # takes over, so the law it replaces has none of its own.
+    places = {f"{LAWS}{item.replaced_by or item.id}": None for item in laws}
+    law = next((item for item in laws if f"{LAWS}{item.id}" == place), None)
+    if law is None or place not in places:
+        raise InputError.one("facts", Message(
+            "{place}: not the day of a law xbdocs cites; one of {places}").format(
+                place=printable(place, 120), places=", ".join(places)))
+    for key in fields:
+        if key not in LAW_FIELDS:
+            raise InputError.one("facts", Message(
+                "{key}: not a field of a law's day; one of {fields}").format(
+                    key=printable(key, 40), fields=", ".join(LAW_FIELDS)))
+    if not str(fields.get("from") or "").strip():
+        raise InputError.one("facts", Message(
+            "from: give the day the law takes effect, e.g. --field from=01.01.2027"))
+    try:
+        day = parse_date(fields["from"])
+    except ValueError as exc:
+        raise InputError.one("facts", Message("{key}: {problem}").format(
+            key="from", problem=str(exc))) from None
+    for earlier in (item for item in laws if item.replaced_by == law.id):
+        if earlier.in_force.start is not None and day <= earlier.in_force.start:
+            raise InputError.one("facts", Message(
+                "from: {day} is not after the day the Federal Law № {number} it replaces "
+                "took effect ({start})").format(
+                    day=day.strftime("%d.%m.%Y"), number=earlier.number,
+                    start=earlier.in_force.start.strftime("%d.%m.%Y")))
+    return day.isoformat()
 
 
 def _source(source: str) -> str:
