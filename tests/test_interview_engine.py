@@ -346,3 +346,35 @@ def test_a_draft_with_text_that_is_not_unicode_is_set_aside(tmp_path):
     with pytest.raises(XbdocsError, match="the draft is damaged"):
         Interview.resume(drafts, "a.yaml", "en")
     assert not drafts.exists("a.yaml")
+
+
+def test_a_preview_is_rendered_once_for_the_same_answers_and_templates(tmp_path, monkeypatch):
+    """The signatories' page asks the preview on every view and save: the same answers and
+    templates are rendered once; a changed answer, or a template a lawyer edits while the
+    server runs, renders again."""
+    import shutil
+
+    from xbdocs.interview import engine
+
+    folder = tmp_path / "templates"
+    shutil.copytree(assembler.default_templates_dir(), folder)
+    monkeypatch.setattr(assembler, "default_templates_dir", lambda: folder)
+    rendered = []
+    real = engine.render_party
+    monkeypatch.setattr(engine, "render_party",
+                        lambda *a: rendered.append(a[1]) or real(*a))
+    interview = _start(lang="ru")
+    _drive(interview, MUNICIPAL)
+    rendered.clear()
+    first = interview.preview("russian-preview")
+    assert interview.preview("russian-preview") == first and len(rendered) == 1
+    interview.change("russian-signatory-ru")
+    assert interview.answer("russian-signatory-ru", "Иванова Мария Петровна") == []
+    changed = interview.preview("russian-preview")
+    assert "Ивановой Марии Петровны" in changed.text and len(rendered) == 2
+    parties = folder / "ru" / "_parties.txt"
+    text = parties.read_text("utf-8")
+    assert "в лице" in text
+    parties.write_text(text.replace("в лице", "в лице ныне"), "utf-8")
+    assert "в лице ныне" in interview.preview("russian-preview").text
+    assert len(rendered) == 3

@@ -17,10 +17,13 @@ request can pick the interview up where the last one left it (:meth:`Interview.r
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as dt
 import functools
+import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -609,12 +612,58 @@ class Interview:
         person = (str(session.get(f"{base}.name.ru") or ""),
                   str(session.get(f"{base}.position.ru") or ""),
                   str(session.get(f"{base}.gender") or "male"))
-        try:
-            parsed = answers.parse(_specimen(session), {}, cat=session.cat)
-        except InputError as exc:
-            return Preview("", [str(p) for p in exc.problems], *person)
-        text, doubts = render_party(parsed, side, session.cat)
-        return Preview(text, doubts, *person)
+        specimen, cat = _specimen(session), session.cat
+        key = json.dumps([specimen, side, i18n.current_language(), _templates_stamp()],
+                         sort_keys=True, default=repr)
+
+        def render() -> tuple[str, list[str]]:
+            try:
+                parsed = answers.parse(specimen, {}, cat=cat)
+            except InputError as exc:
+                return "", [str(p) for p in exc.problems]
+            return render_party(parsed, side, cat)
+
+        text, doubts = _PREVIEWS.get(key, cat, render)
+        return Preview(text, list(doubts), *person)
+
+
+class _Kept:
+    """Party previews kept by everything they come from (the answers completed with
+    specimens, the side, the language, the templates' stamps; the catalogue by identity,
+    kept with the result): a preview is asked on every view and save of the signatories'
+    page, and rendering the agreement for it was the interview's largest cost on the
+    server. A shortcut, never state: a miss renders the same thing again."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._kept = size, collections.OrderedDict[str, tuple[Any, Any]]()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, cat: Catalogue, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is cat:
+                self._kept.move_to_end(key)
+                return kept[1]
+        made = make()
+        with self._lock:
+            self._kept[key] = (cat, made)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return made
+
+
+_PREVIEWS = _Kept(512)
+
+
+def _templates_stamp() -> list[tuple[str, int, int]]:
+    """The shipped templates' names, times and sizes: a template a lawyer edits while the
+    server runs changes the previews' keys."""
+    from xbdocs import assembler
+
+    folder = assembler.default_templates_dir()
+    return [(str(path), info.st_mtime_ns, info.st_size)
+            for path, info in ((path, path.stat())
+                               for lang in ("ru", "kk") for path in (folder / lang).glob("*.txt"))]
 
 
 # --- what the agreement says of a party ----------------------------------------------
