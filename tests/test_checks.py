@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -272,6 +273,48 @@ def test_letters_without_the_senders_address_are_warned_of(run):
     assert "[XB032]" not in municipal.out
     agreement = run("check", SAMPLES / "altai-pavlodar-2012.yaml")
     assert "[XB032]" not in agreement.out  # no letters at the agreement stage
+
+
+@pytest.mark.parametrize(("address", "warned"), [
+    ({"ru": "658270, Алтайский край, Угловский район, с. Угловское, ул. Ленина, д. 1",
+      "kk": "658270, Алтай өлкесі, Углов ауданы, Угловское ауылы, Ленин көшесі, 1-үй"},
+     ["ru", "kk"]),
+    ({"ru": "ул. Ленина, д. 1, с. Угловское, Угловский район, Алтайский край, 658270",
+      "kk": "658270, Алтай өлкесі, Углов ауданы, Угловское ауылы, Ленин көшесі, 1-үй"},
+     ["kk"]),
+    ({"ru": "ул. Ленина, д. 1, с. Угловское, Угловский район, Алтайский край, 658270",
+      "kk": "Ленин көшесі, 1-үй, Угловское ауылы, Углов ауданы, Алтай өлкесі, 658270"}, []),
+])
+def test_one_address_order_postcode_last(run, write_answers, address, warned):
+    """Issue 23 §4, «one address order everywhere»: the postal rules GOST R 7.0.97-2016
+    refers to write the postcode last, as every address xbdocs ships does (the profiles'
+    addressees, the samples); an address typed postcode first (the order of 1992) is
+    warned of, in the language it was typed in, and XB032's own advice gives that order."""
+    data = sample("uglovsky-borodulikha-municipal")
+    data["parties"]["russian"]["address"] = address
+    result = run("check", write_answers(data), "--stage", "approval", lang="ru")
+    flagged = [lang for lang in ("ru", "kk")
+               if f"parties.russian.address.{lang}: " in result.out + result.err]
+    assert flagged == warned
+    if warned:
+        assert "индекс" in result.out and "[XB034]" in result.out
+    regional = run("check", SAMPLES / "altai-pavlodar-2012.yaml", "--stage", "approval",
+                   lang="ru")
+    assert "[XB034]" not in regional.out and "[XB032]" in regional.out
+
+
+def test_every_shipped_address_ends_with_its_postcode():
+    """The addressees of every shipped profile and the samples' senders: one order."""
+    texts = []
+    for path in sorted(profile.PROFILES_DIR.glob("*.yaml")):
+        for track in profile.load(path).tracks.values():
+            texts += [a.address for a in track.addressees.values() if a.address]
+    for path in SAMPLES.glob("*.yaml"):
+        given = (sample(path.stem)["parties"]["russian"].get("address") or {}).values()
+        texts += list(given)
+    postcoded = [t for t in texts if re.search(r"\d{6}", t)]
+    assert len(postcoded) >= 5
+    assert all(re.search(r"\d{6}$", t) for t in postcoded), postcoded
 
 
 @pytest.mark.parametrize(("years", "shown"), [(1, "1 год"), (3, "3 года"), (5, "5 лет"),

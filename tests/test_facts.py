@@ -195,9 +195,41 @@ def test_every_note_names_a_fact_the_department_can_record(facts, tmp_path):
         assert f"xbdocs facts set {item.place}" in note, note
         if item.place.startswith("parties."):
             facts.set(item.place, {"name_ru": "Проверенное имя"}, "устав", by="petrov")
+        elif item.place.startswith("laws."):
+            facts.set(item.place, {"from": "01.01.2027"}, "pravo.gov.ru", by="petrov")
         else:
             assert item.place in known, item.place
     sheet = zipfile.ZipFile(io.BytesIO(package.files["check-sheet.docx"])).read(
         "word/document.xml").decode("utf-8")
     assert "xbdocs facts set tracks.municipal.regional_act" in sheet
     assert ".yaml" not in sheet and "verified: true" not in sheet
+
+
+def test_the_day_a_law_takes_over_is_listed_and_recorded_by_both_doors(run, tmp_path):
+    """`facts list` and the server's Facts page both show the day 33-FZ takes over a
+    district's powers from 131-FZ (unverified as shipped), and both record it."""
+    db = str(tmp_path / "r.sqlite3")
+    listed = run("facts", "--db", db, "list", lang="ru")
+    line = next(x for x in listed.out.splitlines() if x.startswith("laws.fz-33-2025"))
+    assert "[не сверено]" in line and "01.01.2027" in line and "33-ФЗ" in line
+    assert not any(x.startswith("laws.fz-131-2003") for x in listed.out.splitlines())
+    accounts = Accounts(open_register(db))
+    accounts.add("admin1", "admin", password=PASSWORD, by="setup")
+    app = create_app(tmp_path / "data", today=dt.date(2026, 12, 3), accounts=accounts,
+                     server_names=("xbdocs.example.ru",))
+    admin = login(app, "admin1")
+    page = admin.get("/facts").text
+    assert "laws.fz-33-2025" in page and 'name="field-from" value="01.01.2027"' in page
+    saved = admin.post("/facts", data={"csrf_token": admin.cookies.get("xbdocs_csrf"),
+                                       "place": "laws.fz-33-2025", "field-from": "01.03.2027",
+                                       "source": "pravo.gov.ru, ст. 93"},
+                       follow_redirects=False)
+    assert saved.status_code == 303
+    assert 'name="field-from" value="01.03.2027"' in admin.get("/facts").text
+    after = run("facts", "--db", db, "list", lang="ru")
+    line = next(x for x in after.out.splitlines() if x.startswith("laws.fz-33-2025"))
+    assert "admin1" in line and "01.03.2027" in line
+    bad = admin.post("/facts", data={"csrf_token": admin.cookies.get("xbdocs_csrf"),
+                                     "place": "laws.fz-33-2025", "field-from": "31.02.2027",
+                                     "source": "x"})
+    assert bad.status_code == 422 and 'role="alert"' in bad.text

@@ -150,7 +150,7 @@ def test_after_the_build_the_deadlines_and_what_next(tmp_path):
     assert "сроки:" in after
     assert "Уведомление о намерении провести переговоры" in after.split("сроки:")[1]
     assert (f"xbdocs interview --from {tmp_path / 'answers.yaml'} --stage registration "
-            "--build OUTDIR") in after
+            "--build ПАПКА") in after
     assert "check-sheet.docx" in after
 
 
@@ -159,13 +159,13 @@ def test_after_an_agreement_build_the_approval_is_next(tmp_path):
     result = _interview(tmp_path, MUNICIPAL, "--build", str(out))
     assert result.exit_code == 0, result.output
     assert f"    xbdocs registry add {out}\n" in result.output
-    assert "--stage approval --build OUTDIR" in result.output
+    assert "--stage approval --build ПАПКА" in result.output
     assert "сроки:" not in result.output
 
 
 def test_without_build_it_says_how_to_build(tmp_path):
     result = _interview(tmp_path, MUNICIPAL)
-    assert f"xbdocs build {tmp_path / 'answers.yaml'} -o OUTDIR" in result.output
+    assert f"xbdocs build {tmp_path / 'answers.yaml'} -o ПАПКА" in result.output
 
 
 def test_from_a_file_only_what_the_stage_adds_is_asked(tmp_path):

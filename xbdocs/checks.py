@@ -555,11 +555,23 @@ def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[
 def _sender_address(answers: Answers) -> list[Finding]:
     """A letter carries its sender's postal address (GOST R 7.0.97-2016, the reference
     data of the organisation): without one, the letterhead xbdocs sets has none."""
-    if answers.parties.russian.address is not None:
-        return []
-    return [Finding("XB032", WARNING, "parties.russian.address", Message(
-        "the letters would go without the sender's postal address: give it (index, region, "
-        "settlement, street), or build with --letterhead on the department's own letterhead"))]
+    address = answers.parties.russian.address
+    if address is None:
+        return [Finding("XB032", WARNING, "parties.russian.address", Message(
+            "the letters would go without the sender's postal address: give it (street and "
+            "house, settlement, district, region, postcode), or build with --letterhead on the "
+            "department's own letterhead"))]
+    return [Finding("XB034", WARNING, f"parties.russian.address.{lang}", Message(
+        "the postal address begins with the postcode («{address}»): the postal rules, which "
+        "GOST R 7.0.97-2016 follows, put it last — street and house, settlement, district, "
+        "region, postcode").format(address=text[:80]))
+        for lang, text in (("ru", address.ru), ("kk", address.kk))
+        if _POSTCODE_FIRST.match(text or "")]
+
+
+#: An address that opens with a Russian postcode (six digits), the order of the postal
+#: rules of 1992; the current ones, and every address xbdocs prints, end with it.
+_POSTCODE_FIRST = re.compile(r"\s*\d{6}\b")
 
 
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,

@@ -132,7 +132,9 @@ def _localize(command: click.Command) -> None:
             _localize(sub)
     for param in command.params:
         kept = param.__dict__.setdefault("_metavar_msgid", param.metavar)
-        if kept is None and isinstance(param, click.Option) and not param.is_flag \
+        if kept is not None:  # «xbdocs build [ПАРАМЕТРЫ] ОТВЕТЫ», «--revises НОМЕР»
+            param.metavar = _(kept)
+        elif kept is None and isinstance(param, click.Option) and not param.is_flag \
                 and param.type.name in _TYPE_NAMES:
             param.metavar = _(_TYPE_NAMES[param.type.name])
     for item in items:
@@ -284,7 +286,7 @@ def _department_profile(profile_path: Path | None) -> Path | None:
 
 @cli.command(help=N_("Build the agreement (Russian, Kazakh and parallel text) from an ANSWERS "
                      "file, and with --stage the approval or registration paperwork."))
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", metavar=N_("ANSWERS"), type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path),
               default=Path("out"), show_default=True, help=N_("Folder for the documents."))
 @_build_options
@@ -320,7 +322,7 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
     "one agreement a row, its columns the answers' key paths (docs/batch.md). Each goes into "
     "OUTDIR/<name>/; one built before from the same answers, templates and options is skipped "
     "unless --force. The report is OUTDIR/batch-report.csv; exit code 1 if any failed."))
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", metavar=N_("SOURCE"), type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True,
               help=N_("Folder for the packages, one subfolder an agreement."))
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help=N_(
@@ -383,7 +385,7 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
 @cli.command(help=N_("Run every validation and legal check on ANSWERS without writing "
                      "anything. Exit code 0: no errors (warnings may remain); 1: errors that "
                      "would get the filing refused."))
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", metavar=N_("ANSWERS"), type=click.Path(path_type=Path))
 @click.option("--stage", type=Named(STAGE_NAMES), default=DEFAULT_STAGE, show_default=True,
               help=N_("The stage to check for."))
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path),
@@ -475,7 +477,7 @@ def catalogue_list(kind: str | None, near: str | None, region: str | None,
 
 
 @catalogue_group.command("show", help=N_("Everything the catalogue says about one entry."))
-@click.argument("entry_id")
+@click.argument("entry_id", metavar=N_("ENTRY"))
 def catalogue_show(entry_id: str) -> None:
     from xbdocs import catalogue
 
@@ -513,7 +515,7 @@ TRACK_WORDS = {"municipal": N_("municipal agreements"), "regional": N_("regional
 @profiles_group.command("show", help=N_(
     "A region's procedure as a clerk reads it: steps, deadlines, documents, what is verified. "
     "PROFILE is a shipped profile's id or a profile file."))
-@click.argument("name", metavar="PROFILE")
+@click.argument("name", metavar=N_("PROFILE"))
 def profiles_show(name: str) -> None:
     from xbdocs import deadlines, profile, unverified
 
@@ -606,8 +608,8 @@ def templates() -> None:
 @templates.command("lint", help=N_(
     "Check a templates folder (default: the shipped one): syntax, clause ids in both "
     "languages, variables, figures in paired clauses. Exit code 1 on errors."))
-@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True,
-                path_type=Path))
+@click.argument("directory", metavar=N_("FOLDER"), required=False,
+                type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help=N_("How to print the findings."))
 def templates_lint(directory: Path | None, output_format: str) -> None:
@@ -660,10 +662,10 @@ def registry_where(ctx: click.Context) -> None:
     "draft — or as a new version of a draft not yet signed: the one --revises names, or the "
     "one with the same parties and title. An amendment is linked to the agreement it "
     "amends."))
-@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("outdir", metavar=N_("OUTDIR"), type=click.Path(file_okay=False, path_type=Path))
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help=N_("The answers file it was built from (when the package holds none)."))
-@click.option("--revises", type=int, metavar="ID", help=N_(
+@click.option("--revises", type=int, metavar=N_("ID"), help=N_(
     "The package is a new version of draft ID (refused once it is signed: a change is then "
     "an amendment, docs/amendments.md)."))
 @click.option("--new", "as_new", is_flag=True, help=N_(
@@ -696,7 +698,7 @@ def registry_add(ctx: click.Context, outdir: Path, answers_file: Path | None,
 @registry_group.command("import", help=N_(
     "Bring in agreements made before xbdocs: a YAML file (agreements: with answers and "
     "register details) or a CSV/XLSX table (docs/registry.md)."))
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", metavar=N_("SOURCE"), type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", help=N_("Who records them (default: the system user)."))
 @click.option("--answers-dir", type=click.Path(file_okay=False, path_type=Path), help=N_(
     "The folder of the answers files the import names (default: the import file's own; "
@@ -761,7 +763,7 @@ def _planned(entry):
 
 @registry_group.command("show", help=N_(
     "One agreement: its register entry, its versions and amendments, and its history."))
-@click.argument("agreement_id", metavar="ID", type=int)
+@click.argument("agreement_id", metavar=N_("ID"), type=int)
 @click.pass_context
 def registry_show(ctx: click.Context, agreement_id: int) -> None:
     from xbdocs.registry import due
@@ -868,8 +870,8 @@ def _iso_day(value) -> str:
     "name, or its id), with the date and number of its document — one step of its "
     "procedure at a time (its profile's track). Impossible moves are refused with the steps "
     "missing; so are dates after today or before the last step."))
-@click.argument("agreement_id", metavar="ID", type=int)
-@click.argument("status", metavar="STATUS")
+@click.argument("agreement_id", metavar=N_("ID"), type=int)
+@click.argument("status", metavar=N_("STATUS"))
 @click.option("--date", "on", callback=_parse_date, help=N_(
     "The date of the step (19.09.2012 or 2012-09-19; default: today)."))
 @click.option("--number", default="", help=N_("The number of its document."))
@@ -888,7 +890,7 @@ def registry_set(ctx: click.Context, agreement_id: int, status: str, on, number:
     "Take back the last step (or notice) of agreement ID: the history keeps the step and "
     "records the undo with who, when and why; the status and dates become what they were "
     "before it."))
-@click.argument("agreement_id", metavar="ID", type=int)
+@click.argument("agreement_id", metavar=N_("ID"), type=int)
 @click.option("--reason", required=True, help=N_("Why the step is taken back."))
 @click.option("--by", help=N_("Who records it (default: the system user)."))
 @click.pass_context
@@ -976,7 +978,7 @@ def registry_export(ctx: click.Context, kind: str, path: Path, force: bool) -> N
     "Build a plan of joint events for an agreement from PLAN (a YAML file: docs/plans.md): "
     "the bilingual plan and its Russian and Kazakh copies. --schema prints the plan file's "
     "JSON Schema instead."))
-@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("plan_path", metavar=N_("PLAN"), type=click.Path(dir_okay=False, path_type=Path),
                 required=False)
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("plan"),
               show_default=True, help=N_("Folder for the documents."))
@@ -1037,7 +1039,7 @@ def _plan_agreement(plan, plan_path: Path, answers_path: Path | None,
     "Kazakh, under the agreement's own clause: --kind non-renewal (it is not renewed for "
     "another period; refused once the last day to give it has passed) or termination (it "
     "ends the notice period after the other Party receives it)."))
-@click.argument("agreement_id", metavar="ID", type=int)
+@click.argument("agreement_id", metavar=N_("ID"), type=int)
 @click.option("--kind", required=True, type=click.Choice(["non-renewal", "termination"]),
               help=N_("Which notice."))
 @click.option("--date", "on", callback=_parse_date, help=N_(
@@ -1149,7 +1151,7 @@ KAZAKH_CASE_LABELS = {
 
 @cli.command(help=N_("Print the case forms of PHRASE: an organisation, a post or (--person) "
                      "a person."))
-@click.argument("phrase")
+@click.argument("phrase", metavar=N_("PHRASE"))
 @click.option("--lang", "language", type=click.Choice(["ru", "kk"]), default="ru",
               show_default=True, help=N_("Language of the phrase."))
 @click.option("--person", is_flag=True, help=N_("The phrase is a person's full name "
@@ -1235,7 +1237,7 @@ def _role_options(command):
 
 @users_group.command("add", help=N_("Add a user; the password is asked twice (or read "
                                     "from standard input with --password-stdin)."))
-@click.argument("username")
+@click.argument("username", metavar=N_("USERNAME"))
 @_role_options
 @click.option("--name", "display_name", default="", help=N_("The name shown on pages."))
 @click.option("--directory", is_flag=True, help=N_(
@@ -1272,7 +1274,7 @@ def users_list(ctx: click.Context, output_format: str) -> None:
 
 
 @users_group.command("disable", help=N_("Disable a user: their sessions end at once."))
-@click.argument("username")
+@click.argument("username", metavar=N_("USERNAME"))
 @click.pass_context
 def users_disable(ctx: click.Context, username: str) -> None:
     from xbdocs.registry.store import user
@@ -1282,7 +1284,7 @@ def users_disable(ctx: click.Context, username: str) -> None:
 
 
 @users_group.command("enable", help=N_("Enable a disabled user again."))
-@click.argument("username")
+@click.argument("username", metavar=N_("USERNAME"))
 @click.pass_context
 def users_enable(ctx: click.Context, username: str) -> None:
     from xbdocs.registry.store import user
@@ -1293,7 +1295,7 @@ def users_enable(ctx: click.Context, username: str) -> None:
 
 @users_group.command("reset-password", help=N_(
     "Give a user a new password (asked twice); their sessions end."))
-@click.argument("username")
+@click.argument("username", metavar=N_("USERNAME"))
 @click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard "
                                                         "input."))
 @click.pass_context
@@ -1307,7 +1309,7 @@ def users_reset_password(ctx: click.Context, username: str, password_stdin: bool
 
 @users_group.command("set-role", help=N_("Change a user's role and what it covers; their "
                                          "sessions end."))
-@click.argument("username")
+@click.argument("username", metavar=N_("USERNAME"))
 @_role_options
 @click.pass_context
 def users_set_role(ctx: click.Context, username: str, role: str,
@@ -1397,12 +1399,25 @@ def _facts_list_neighbours(ctx: click.Context) -> None:
         else:
             state = _("verified in the catalogue") if item.shipped else _("not verified")
         say(f"{item.place}  [{state}]  neighbours: {', '.join(item.ids) or '-'}")
+    _facts_list_laws(ctx)
+
+
+def _facts_list_laws(ctx: click.Context) -> None:
+    """The days a law xbdocs cites takes over from the law it replaces (131-FZ → 33-FZ)."""
+    for item in _facts(ctx).law_days():
+        if item.own is not None:
+            state = _verified_by(item.own)
+        else:
+            state = _("verified in the catalogue") if item.shipped else _("not verified")
+        day = item.day.strftime("%d.%m.%Y") if item.day else "-"
+        say(f"{item.place}  [{state}]  from: {day} "
+            f"({item.law.kind} № {item.law.number})")
 
 
 @facts_group.command("set", help=N_(
     "Verify a fact (and give its fields): PLACE as «xbdocs facts list» names it."))
-@click.argument("place")
-@click.option("--field", "fields", multiple=True, metavar="KEY=VALUE", help=N_(
+@click.argument("place", metavar=N_("PLACE"))
+@click.option("--field", "fields", multiple=True, metavar=N_("KEY=VALUE"), help=N_(
     "A field of the fact (address, position, date, number …); repeat for several."))
 @click.option("--source", required=True, help=N_(
     "Where it was checked: an act, a letter, the official site."))

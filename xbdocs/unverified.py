@@ -128,9 +128,8 @@ LAW = N_("the law cited in the document, and the day it takes effect")
 #: laws, so for the server whoever keeps xbdocs runs the command against its register.
 FIX_LAW = N_("To verify it, check the day against the official publication of the law "
              "(pravo.gov.ru), its article on entry into force, and record the day with its "
-             "source: on one computer, xbdocs facts set {place} --field from=DD.MM.YYYY "
-             "--source «…»; for the department's server, whoever keeps xbdocs for the "
-             "department runs the same command with the server's register (XBDOCS_DB).")
+             "source: on the department's server, on the «Facts» page; on one computer, "
+             "xbdocs facts set {place} --field from=DD.MM.YYYY --source «…».")
 #: What `xbdocs check` says to do once the day is checked.
 THEN_LAW = N_("when checked, record the day: xbdocs facts set {place} --field from=DD.MM.YYYY")
 

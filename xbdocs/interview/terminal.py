@@ -292,13 +292,13 @@ def _built(terminal: Terminal, result: BuildResult, stage: str, answers: Path,
             (_("Next: read the agreement in {folder} and agree its text with the Kazakh "
                "party.").format(folder=folder_), ""), register,
             (_("The approval's paperwork, asking only what it adds:"),
-             f"xbdocs interview --from {answers_} --stage approval --build OUTDIR")],
+             f"xbdocs interview --from {answers_} --stage approval --build {_('OUTDIR')}")],
         "approval": [
             (_("Next: check what is marked unverified (check-sheet.docx in {folder}), sign "
                "the letters and send them by the deadlines above.").format(folder=folder_),
              ""),
             (_("Once the region approves, the registration's paperwork:"),
-             f"xbdocs interview --from {answers_} --stage registration --build OUTDIR")],
+             f"xbdocs interview --from {answers_} --stage registration --build {_('OUTDIR')}")],
         "registration": [
             (_("Next: sign the application and file it with the documents of the inventory "
                "by the deadline above."), ""), register],

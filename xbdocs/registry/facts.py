@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from xbdocs import profile as profile_module
 from xbdocs import system
-from xbdocs.catalogue import LAWS
+from xbdocs.catalogue import LAWS, Law
 from xbdocs.errors import InputError, printable
 from xbdocs.i18n import Message
 from xbdocs.registry.accounts import Accounts
@@ -53,6 +53,20 @@ class NeighbourList:
     kind: str
     name: str
     ids: tuple[str, ...]
+    shipped: bool
+    own: DepartmentFact | None
+
+
+@dataclass(frozen=True)
+class LawDay:
+    """The day a law xbdocs cites takes over its role from the law it replaces (131-FZ
+    giving way to 33-FZ): the place (``laws.<id>``), the law, the day as the shipped data
+    has it or as the department recorded it (its row), and whether the shipped data
+    verified it."""
+
+    place: str
+    law: Law
+    day: dt.date | None
     shipped: bool
     own: DepartmentFact | None
 
@@ -159,6 +173,23 @@ class Facts:
             found.append(NeighbourList(
                 f"{NEIGHBOURS}{item.id}", "region" if isinstance(item, catalogue.Region)
                 else "party", item.name.ru, ids, item.neighbours_verified, own))
+        return found
+
+    def law_days(self) -> list[LawDay]:
+        """Every day a law of the catalogue takes over a role from another (the facts
+        ``facts set laws.<id> --field from=…`` records), as shipped or as recorded."""
+        from xbdocs import catalogue
+
+        laws = catalogue.shipped().laws
+        mine = {f.place: f for f in self.all(CATALOGUE) if f.place.startswith(LAWS)}
+        found = []
+        for law in laws:
+            if not any(item.replaced_by == law.id for item in laws):
+                continue
+            own = mine.get(f"{LAWS}{law.id}")
+            recorded = (own.fields or {}).get("from") if own is not None else None
+            day = dt.date.fromisoformat(recorded) if recorded else law.in_force.start
+            found.append(LawDay(f"{LAWS}{law.id}", law, day, law.verified, own))
         return found
 
     def profile_file(self, folder: Path,

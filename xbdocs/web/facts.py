@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from xbdocs import i18n
 from xbdocs import profile as profile_module
 from xbdocs.errors import XbdocsError
-from xbdocs.registry.facts import NEIGHBOURS, PARTY_FIELDS, Facts
+from xbdocs.registry.facts import LAW_FIELDS, NEIGHBOURS, PARTY_FIELDS, Facts
 from xbdocs.registry.models import ADMIN
 from xbdocs.web.common import (
     Page,
@@ -36,7 +36,8 @@ FIELD_LABELS = {"text": i18n.N_("Wording"), "body": i18n.N_("The body"),
                 "number": i18n.N_("Number"), "title": i18n.N_("Title"),
                 "about": i18n.N_("What the act is about"), "article": i18n.N_("Article"),
                 "name_ru": i18n.N_("Official name in Russian"),
-                "name_kk": i18n.N_("Official name in Kazakh")}
+                "name_kk": i18n.N_("Official name in Kazakh"),
+                "from": i18n.N_("In force from (DD.MM.YYYY)")}
 
 
 def _admin() -> None:
@@ -83,7 +84,18 @@ def _rows(facts: Facts) -> list[dict[str, Any]]:
                      "source": own.source if own else place.source,
                      "by": own.verified_by if own else "",
                      "on": _day(own)})
-    return rows + _party_rows(facts)
+    return rows + _party_rows(facts) + _law_rows(facts)
+
+
+def _law_rows(facts: Facts) -> list[dict[str, Any]]:
+    """The days a law xbdocs cites takes over from the law it replaces (131-FZ → 33-FZ):
+    recorded here, documents cite the law of their own date by it and stop flagging it."""
+    return [{"place": item.place, "title": f"{item.law.kind} № {item.law.number}",
+             "fields": {"from": item.day.strftime("%d.%m.%Y") if item.day else ""},
+             "shipped": item.shipped,
+             "source": item.own.source if item.own else item.law.source,
+             "by": item.own.verified_by if item.own else "", "on": _day(item.own)}
+            for item in facts.law_days()]
 
 
 def _neighbour_forms(facts: Facts) -> list[dict[str, Any]]:
@@ -124,7 +136,8 @@ def _fields_of(form: Any, place: str) -> dict[str, str]:
     if place.startswith(NEIGHBOURS):
         return {"neighbours": ",".join(str(v) for v in form.getlist("neighbour"))}
     return {key: str(form.get(f"field-{key}") or "")
-            for key in (*profile_module.FACT_FIELDS, *PARTY_FIELDS) if f"field-{key}" in form}
+            for key in (*profile_module.FACT_FIELDS, *PARTY_FIELDS, *LAW_FIELDS)
+            if f"field-{key}" in form}
 
 
 def add_routes(app: FastAPI, state: State) -> None:
