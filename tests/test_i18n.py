@@ -143,7 +143,7 @@ def _russian(capsys, *args):
 def test_help_is_russian_by_default(capsys):
     code, out, _err = _russian(capsys, "build", "--help")
     assert code == 0
-    assert "Использование: xbdocs build [ПАРАМЕТРЫ] ANSWERS" in out
+    assert "Использование: xbdocs build [ПАРАМЕТРЫ] ОТВЕТЫ" in out
     assert "Папка для документов." in out and "Показать эту справку и выйти." in out
     assert "Folder for the documents" not in out
     _code, out, _err = _russian(capsys, "--help")
@@ -153,8 +153,8 @@ def test_help_is_russian_by_default(capsys):
 def test_click_usage_errors_are_russian_by_default(capsys):
     code, _out, err = _russian(capsys, "build")
     assert code == 2
-    assert "Ошибка: Не указан аргумент «ANSWERS»." in err or \
-        "Ошибка: Не указан аргумент 'ANSWERS'." in err
+    assert "Ошибка: Не указан аргумент «ОТВЕТЫ»." in err or \
+        "Ошибка: Не указан аргумент 'ОТВЕТЫ'." in err
     code, _out, err = _russian(capsys, "build", "x.yaml", "--bogus")
     assert code == 2 and "Нет такого параметра: '--bogus'" in err
     code, _out, err = _russian(capsys, "build", "x.yaml", "--stage", "nope")
@@ -179,15 +179,15 @@ def _russian_words() -> set[str]:
 
 def test_click_usage_errors_are_kazakh_with_lang_kk(capsys):
     """«xbdocs --lang kk build» with no answers file: the usage line, the hint and click's
-    error in Kazakh, not the Russian of the fallback (the argument's name, «ЖАУАПТАР», is
-    xbdocs's own catalogue's, not checked here)."""
+    error in Kazakh, not the Russian of the fallback; the argument's name (xbdocs's own
+    catalogue) in Kazakh too."""
     import re
 
     code, out, err = _russian(capsys, "--lang", "kk", "build")
     assert code == 2
-    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] " in err
+    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] ЖАУАПТАР" in err
     assert "Анықтама: «xbdocs build --help»." in err
-    assert "Қате: Аргумент көрсетілмеген: '" in err
+    assert "Қате: Аргумент көрсетілмеген: 'ЖАУАПТАР'." in err
     shown = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", out + err)}
     assert "Использование" not in err and "Ошибка" not in err
     assert shown & _russian_words() == set(), err
@@ -200,7 +200,7 @@ def test_click_usage_errors_are_kazakh_with_lang_kk(capsys):
     assert code == 2 and "'--stage' мәні жарамсыз" in err
     code, out, _err = _russian(capsys, "--lang", "kk", "build", "--help")
     assert code == 0
-    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] " in out
+    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] ЖАУАПТАР" in out
     assert "Параметрлер:" in out and "Осы анықтаманы көрсетіп, жұмысты аяқтау." in out
     assert {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", out)} & _russian_words() \
         == set(), out
@@ -216,8 +216,8 @@ def test_click_usage_errors_are_kazakh_with_xbdocs_lang_kk(tmp_path):
     done = subprocess.run([sys.executable, "-m", "xbdocs", "build"], env=env, cwd=tmp_path,
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert done.returncode == 2
-    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] " in done.stderr
-    assert "Қате: Аргумент көрсетілмеген: '" in done.stderr
+    assert "Қолданылуы: xbdocs build [ПАРАМЕТРЛЕР] ЖАУАПТАР" in done.stderr
+    assert "Қате: Аргумент көрсетілмеген: 'ЖАУАПТАР'." in done.stderr
     assert "Использование" not in done.stderr and "Ошибка" not in done.stderr
 
 
