@@ -321,6 +321,37 @@ def test_a_district_without_its_regions_profile_gets_the_agreement_not_the_paper
     assert other.code == 1 and "use --profile saratov [XB031]" in other.out + other.err
 
 
+def test_another_regions_profile_is_used_only_when_asked(tmp_path):
+    """«unless forced» (issue 24 item 7): --other-region-profile builds with the profile of
+    another region, XB031 then a warning; check and build say the same, the manifest
+    records it, and batch takes the option too."""
+    import json
+
+    answers = DATA / "aleksandrovo-gaysky-kaztalov-saratov.yaml"
+    checked = cli("check", answers, "--stage", "approval", "--profile", "omsk",
+                  "--other-region-profile")
+    assert checked.code == 0, checked.out + checked.err
+    line = "used as asked (--other-region-profile) [XB031]"
+    assert "parties.russian: the filing profile «omsk»" in checked.out + checked.err
+    assert line in checked.out + checked.err
+    built = cli("build", answers, "-o", tmp_path / "out", "--stage", "approval", "--profile",
+                "omsk", "--other-region-profile", "--no-sheet-count")
+    assert built.code == 0, built.err
+    assert line in built.err
+    assert "Правительство Омской области" in docx_text(tmp_path / "out" / "approval-request.docx")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["options"]["other_region_profile"] is True
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(answers.read_bytes())
+    refused = cli("batch", folder, "-o", tmp_path / "batch", "--stage", "approval",
+                  "--profile", "omsk", "--no-sheet-count", "-j", "1")
+    assert refused.code == 1
+    forced = cli("batch", folder, "-o", tmp_path / "batch", "--stage", "approval",
+                 "--profile", "omsk", "--no-sheet-count", "-j", "1", "--other-region-profile")
+    assert forced.code == 0, forced.out + forced.err
+
+
 def test_the_note_agrees_the_border_with_the_region_of_any_gender(packages):
     """«… муниципальное образование Омской области, граничащего …» (a feminine region and
     a masculine participle): the participle goes with «субъекта», whatever the region."""

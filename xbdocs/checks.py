@@ -528,7 +528,8 @@ def schedule(answers: Answers, track: TrackProfile, today: dt.date
     return due, listing, found
 
 
-def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[Finding]:
+def _profile_region(answers: Answers, cat: Catalogue, profile: Profile,
+                    allowed: bool = False) -> list[Finding]:
     """The paperwork goes to the Russian party's own region: a profile of another region
     (the default, the Altai Krai's, for a Novosibirsk district) would address the request
     to another region's Government and cite its act."""
@@ -543,7 +544,9 @@ def _profile_region(answers: Answers, cat: Catalogue, profile: Profile) -> list[
         "no profile for it ships with xbdocs: give its procedure as a profile file "
         "(--profile FILE; xbdocs profiles show {id} shows what one holds)").format(
             id=profile.id))
-    return [Finding("XB031", ERROR, "parties.russian", Message(
+    if allowed:
+        advice = Message("used as asked (--other-region-profile)")
+    return [Finding("XB031", WARNING if allowed else ERROR, "parties.russian", Message(
         "the filing profile «{profile}» is the procedure of {profile_region}, but the "
         "Russian party is of {party_region}; {advice}").format(
             profile=profile.id,
@@ -576,9 +579,12 @@ _POSTCODE_FIRST = re.compile(r"\s*\d{6}\b")
 
 def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
           today: dt.date, agreement: Answers | None = None,
-          numbers: dict[str, str] | None = None) -> list[Finding]:
+          numbers: dict[str, str] | None = None,
+          other_region: bool = False) -> list[Finding]:
     """Every check for ``stage``: errors first, then warnings, each group by code; each
-    finding located in the answers file. For an amendment, ``agreement`` and ``numbers``
+    finding located in the answers file. ``other_region``: a profile of another region
+    than the Russian party's is built with, warned of (XB031), not refused — the user
+    said so (``--other-region-profile``). For an amendment, ``agreement`` and ``numbers``
     (its clauses' numbers by block id) are the amended agreement's, when known."""
     found = _parties(answers, cat) + _neighbours(answers, cat) + _powers(answers, cat) + \
         _names(answers) + _akim_signs(answers) + _terms(answers) + _dates(answers) + \
@@ -592,7 +598,8 @@ def check(answers: Answers, cat: Catalogue, profile: Profile, stage: str,
             "{profile}: the profile has no «{track}» track").format(
                 profile=profile.path, track=answers.track)))
     elif stage != "agreement":
-        found += _profile_region(answers, cat, profile) + _sender_address(answers)
+        found += _profile_region(answers, cat, profile, other_region) + \
+            _sender_address(answers)
         found += schedule(answers, track, today)[2]
         found += [Finding("XB012", WARNING, "", note.line())
                   for note in unverified.in_profile(profile, answers.track)]

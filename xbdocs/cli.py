@@ -191,6 +191,12 @@ _PROFILE_HELP = N_("A region's filing profile: a shipped one's id (xbdocs profil
                    "YAML file; default: the Altai Krai.")
 
 
+#: A profile of another region than the Russian party's (XB031) is refused unless asked.
+_OTHER_REGION = click.option("--other-region-profile", "other_region", is_flag=True, help=N_(
+    "Use the profile even though it is another region's than the Russian party's (XB031 "
+    "then only warns)."))
+
+
 def _build_options(command: Callable) -> Callable:
     """The options of how to build, the same for ``build`` and ``batch``."""
     for option in reversed([
@@ -199,6 +205,7 @@ def _build_options(command: Callable) -> Callable:
                                                 "the paperwork of a stage.")),
         click.option("--profile", "profile_path", type=click.Path(path_type=Path),
                      help=_PROFILE_HELP),
+        _OTHER_REGION,
         click.option("--letterhead", type=click.Path(path_type=Path), help=N_(
             "Build the letters on this blank (a DOCX with the header and styles).")),
         click.option("--zip", "make_zip", is_flag=True,
@@ -218,11 +225,12 @@ def _build_options(command: Callable) -> Callable:
 
 
 def _options(stage: str, profile_path: Path | None, letterhead: Path | None, make_zip: bool,
-             make_pdf: bool, no_sheet_count: bool, templates_dir: Path | None):
+             make_pdf: bool, no_sheet_count: bool, templates_dir: Path | None,
+             other_region: bool):
     from xbdocs.build import Options
 
     return Options(stage, _department_profile(profile_path), templates_dir, letterhead,
-                   make_zip, not no_sheet_count, make_pdf)
+                   make_zip, not no_sheet_count, make_pdf, other_region=other_region)
 
 
 def _recorded_facts():
@@ -294,15 +302,16 @@ def _department_profile(profile_path: Path | None) -> Path | None:
     "For an amendment: also the agreement's text as amended (needs the agreement's answers: "
     "amends.agreement_answers or amends.registry)."))
 def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
-          letterhead: Path | None, make_zip: bool, make_pdf: bool, no_sheet_count: bool,
-          force: bool, templates_dir: Path | None, consolidated: bool) -> None:
+          other_region: bool, letterhead: Path | None, make_zip: bool, make_pdf: bool,
+          no_sheet_count: bool, force: bool, templates_dir: Path | None,
+          consolidated: bool) -> None:
     import dataclasses
 
     from xbdocs.answers import load_with_text
     from xbdocs.build import build_answers
 
     options = dataclasses.replace(_options(stage, profile_path, letterhead, make_zip, make_pdf,
-                                           no_sheet_count, templates_dir),
+                                           no_sheet_count, templates_dir, other_region),
                                   consolidated=consolidated)
     with _department_catalogue():
         loaded, text = load_with_text(answers)
@@ -329,14 +338,15 @@ def build(answers: Path, outdir: Path, stage: str, profile_path: Path | None,
     "Worker processes (default: the number of processors)."))
 @_build_options
 def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
-          profile_path: Path | None, letterhead: Path | None, make_zip: bool, make_pdf: bool,
-          no_sheet_count: bool, force: bool, templates_dir: Path | None) -> None:
+          profile_path: Path | None, other_region: bool, letterhead: Path | None,
+          make_zip: bool, make_pdf: bool, no_sheet_count: bool, force: bool,
+          templates_dir: Path | None) -> None:
     import time
 
     from xbdocs.batch import runner
 
     options = _options(stage, profile_path, letterhead, make_zip, make_pdf, no_sheet_count,
-                       templates_dir)
+                       templates_dir, other_region)
     jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
     done = [0]
@@ -390,9 +400,11 @@ def batch(source: Path, outdir: Path, jobs: int | None, stage: str,
               help=N_("The stage to check for."))
 @click.option("--profile", "profile_path", type=click.Path(path_type=Path),
               help=_PROFILE_HELP)
+@_OTHER_REGION
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help=N_("How to print the findings."))
-def check(answers: Path, stage: str, profile_path: Path | None, output_format: str) -> None:
+def check(answers: Path, stage: str, profile_path: Path | None, other_region: bool,
+          output_format: str) -> None:
     from xbdocs import answers as answers_module
     from xbdocs import profile
     from xbdocs.package import review
@@ -400,8 +412,8 @@ def check(answers: Path, stage: str, profile_path: Path | None, output_format: s
     with _department_catalogue():
         loaded = answers_module.load(answers)
         _report(review(loaded, stage=stage, today=_today(),
-                       profile=profile.load(_department_profile(profile_path))),
-                output_format)
+                       profile=profile.load(_department_profile(profile_path)),
+                       other_region=other_region), output_format)
 
 
 @cli.command(help=N_(

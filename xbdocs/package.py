@@ -90,6 +90,8 @@ class Options:
     #: For an amendment whose agreement's answers are known: also the agreement's text as
     #: amended.
     consolidated: bool = False
+    #: Build with a profile of another region than the Russian party's (XB031 a warning).
+    other_region: bool = False
 
     def recorded(self) -> dict:
         """What the manifest keeps of the options, to tell whether a build is current."""
@@ -97,6 +99,8 @@ class Options:
                     "count_sheets": self.count_sheets}
         if self.consolidated:  # only when asked: earlier manifests stay current
             recorded["consolidated"] = True
+        if self.other_region:  # the manifest says the package was built so on purpose
+            recorded["other_region_profile"] = True
         return recorded
 
 
@@ -505,8 +509,8 @@ def _zip(files: dict[str, bytes]) -> bytes:
 def review(answers: Answers | dict | str | os.PathLike[str], *,
            stage: str = DEFAULT_STAGE, today: dt.date | None = None,
            profile: Profile | str | os.PathLike[str] | None = None,
-           templates_dir: os.PathLike[str] | None = None, lang: str | None = None
-           ) -> list[Finding]:
+           templates_dir: os.PathLike[str] | None = None, lang: str | None = None,
+           other_region: bool = False) -> list[Finding]:
     """Every finding a build of ``answers`` at ``stage`` reports, without writing anything:
     the checks (:func:`xbdocs.checks.check`) and, when they found no error, the doubts the
     language engine has while the documents are rendered. ``xbdocs check``, the interview's
@@ -520,10 +524,11 @@ def review(answers: Answers | dict | str | os.PathLike[str], *,
         folder = Path(templates_dir) if templates_dir else None
         amended = amendment_inputs(read, folder, named_files)
         findings = checks.check(read, catalogue.load(), loaded, stage, today,
-                                **_agreement_facts(amended))
+                                **_agreement_facts(amended), other_region=other_region)
         if any(f.severity == ERROR for f in findings):
             return findings
-        options = Options(stage, templates_dir=folder, count_sheets=False)
+        options = Options(stage, templates_dir=folder, count_sheets=False,
+                          other_region=other_region)
         return _render(read, "", options, today, None, loaded, checked=findings,
                        amended=amended).findings
 
@@ -560,7 +565,8 @@ def _render(answers: Answers, answers_name: str, options: Options, today: dt.dat
     if checked is None:
         amended = amendment_inputs(answers, options.templates_dir, named_files)
     findings = checked if checked is not None else checks.check(
-        answers, catalogue.load(), profile, stage, today, **_agreement_facts(amended))
+        answers, catalogue.load(), profile, stage, today, **_agreement_facts(amended),
+        other_region=options.other_region)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise FindingsError(errors)
@@ -624,7 +630,8 @@ def render_package(answers: Answers | dict | str | os.PathLike[str], *,
                    profile: str | os.PathLike[str] | None = None,
                    letterhead: os.PathLike[str] | None = None, lang: str = "ru",
                    templates_dir: os.PathLike[str] | None = None, count_sheets: bool = True,
-                   make_pdf: bool = False, make_zip: bool = False) -> RenderedPackage:
+                   make_pdf: bool = False, make_zip: bool = False,
+                   other_region: bool = False) -> RenderedPackage:
     """Render the package for ``answers`` in memory: the public way in (docs/api.md).
 
     ``answers`` is a path (:class:`os.PathLike`) of an answers file, the YAML text of one
@@ -632,7 +639,9 @@ def render_package(answers: Answers | dict | str | os.PathLike[str], *,
     not open a file it names), a dict of the same shape, or :class:`Answers` already read.
     ``profile`` is a shipped profile's id or a profile file; ``lang`` the language of the
     messages (ru, kk or en), for this call only: of an error raised, and of
-    :meth:`RenderedPackage.messages`. Safe to call from many threads
+    :meth:`RenderedPackage.messages`; ``other_region`` builds with a profile of another
+    region than the Russian party's (XB031 a warning, not an error). Safe to call from
+    many threads
     at once. Raises :class:`xbdocs.errors.XbdocsError` (an ``InputError`` with every
     problem, a ``FindingsError`` with the checks' errors …) on input it cannot build."""
     with i18n.language(lang):
@@ -640,7 +649,7 @@ def render_package(answers: Answers | dict | str | os.PathLike[str], *,
         options = Options(stage, _profile_path(profile),
                           Path(templates_dir) if templates_dir is not None else None,
                           Path(letterhead) if letterhead is not None else None,
-                          make_zip, count_sheets, make_pdf)
+                          make_zip, count_sheets, make_pdf, other_region=other_region)
         return render(read, name, options, today or dt.date.today(), text,
                       named_files=named_files)
 
