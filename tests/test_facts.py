@@ -220,6 +220,7 @@ def test_the_day_a_law_takes_over_is_listed_and_recorded_by_both_doors(run, tmp_
     admin = login(app, "admin1")
     page = admin.get("/facts").text
     assert "laws.fz-33-2025" in page and 'name="field-from" value="01.01.2027"' in page
+    assert "domain.md" not in page and "[S]" not in page   # sources as a clerk reads them
     saved = admin.post("/facts", data={"csrf_token": admin.cookies.get("xbdocs_csrf"),
                                        "place": "laws.fz-33-2025", "field-from": "01.03.2027",
                                        "source": "pravo.gov.ru, ст. 93"},

@@ -19,6 +19,7 @@ from xbdocs import profile as profile_module
 from xbdocs.errors import XbdocsError
 from xbdocs.registry.facts import LAW_FIELDS, NEIGHBOURS, PARTY_FIELDS, Facts
 from xbdocs.registry.models import ADMIN
+from xbdocs.unverified import plain_source
 from xbdocs.web.common import (
     Page,
     State,
@@ -68,7 +69,7 @@ def _party_rows(facts: Facts) -> list[dict[str, Any]]:
         fields = {"name_ru": party.name.ru, "name_kk": party.name.kk,
                   **(own.fields if own else {})}
         rows.append({"place": f"{PARTIES}{party.id}", "fields": fields, "shipped": False,
-                     "source": own.source if own else party.source,
+                     "source": own.source if own else plain_source(party.source),
                      "by": own.verified_by if own else "",
                      "on": _day(own)})
     return rows
@@ -81,7 +82,7 @@ def _rows(facts: Facts) -> list[dict[str, Any]]:
         own = mine.get(place.place)
         fields = {**place.fields, **(own.fields if own else {})}
         rows.append({"place": place.place, "fields": fields, "shipped": place.verified,
-                     "source": own.source if own else place.source,
+                     "source": own.source if own else plain_source(place.source),
                      "by": own.verified_by if own else "",
                      "on": _day(own)})
     return rows + _party_rows(facts) + _law_rows(facts)
@@ -93,7 +94,7 @@ def _law_rows(facts: Facts) -> list[dict[str, Any]]:
     return [{"place": item.place, "title": f"{item.law.kind} № {item.law.number}",
              "fields": {"from": item.day.strftime("%d.%m.%Y") if item.day else ""},
              "shipped": item.shipped,
-             "source": item.own.source if item.own else item.law.source,
+             "source": item.own.source if item.own else plain_source(item.law.source),
              "by": item.own.verified_by if item.own else "", "on": _day(item.own)}
             for item in facts.law_days()]
 
