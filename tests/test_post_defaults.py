@@ -379,6 +379,12 @@ def test_the_same_when_the_russian_post_was_saved_alone(tmp_path):
         saved = client.post(f"{address}/field/russian-post-ru", data=sent,
                             headers={"HX-Request": "true"})
         assert saved.status_code == 200
+        # The Kazakh field comes back with it, out of band, its offer gone; the Kazakh
+        # side's fields, whose offers did not change, do not.
+        swapped = re.search(r'<[^>]*hx-swap-oob[^>]*>.*?name="q-russian-post-kk"[^>]*>',
+                            saved.text, re.S)
+        assert swapped and 'value="Углов ауданының басшысы"' not in swapped.group(0)
+        assert 'name="q-kazakh-post-kk"' not in saved.text
         revision = re.search(r'id="revision" value="(\d+)"', saved.text).group(1)
         stale = {**filled(page, {**_NO_POSTS, "russian-post-ru": _OWN}),
                  "revision": [revision]}

@@ -105,8 +105,10 @@ def add_routes(app: FastAPI, state: State) -> None:
             if question_id not in section.questions:
                 raise not_found(i18n._("There is no such question."))
             check_csrf(request, form)
-            before = {q.id for q in state.interview(stored).page(section_id,
-                                                                  previews=False)}
+            # What the page asks, with what each question offers: the answer may change
+            # another's offer (the Russian post, the Kazakh post offered beside it).
+            before = {q.id: q.default for q in state.interview(stored).page(
+                section_id, previews=False)}
             try:
                 saved, refused = _save(request, state, stored, section_id, form,
                                        question_id)
@@ -117,14 +119,17 @@ def add_routes(app: FastAPI, state: State) -> None:
             one = next((q for qid, _group, q in layout if qid == question_id), None)
             if one is None:  # the answer took its own question away: the page again
                 return _fragment(request, state, saved, section_id, refused)
-            # What else the answer changed: questions that now apply or no longer do, and
-            # the preview of the same party, which reads its answers; every other field is
-            # left as it is, so nothing typed meanwhile is lost.
+            # What else the answer changed: questions that now apply or no longer do, the
+            # preview of the same party, which reads its answers, and an unanswered field
+            # whose offer changed with it; every other field is left as it is, so nothing
+            # typed meanwhile is lost.
             side = question_id.split("-")[0]
+            answered = set(interview.answered)
             slots = [(qid, interview.question(qid) if q is not None and q.kind == "preview"
                       else q) for qid, _group, q in layout if qid != question_id and (
                 (q is not None) != (qid in before)
-                or (q is not None and q.kind == "preview" and qid.startswith(side)))]
+                or (q is not None and q.kind == "preview" and qid.startswith(side))
+                or (q is not None and qid not in answered and q.default != before[qid]))]
             text = state.render(request, "_field_saved.html", {
                 "q": one, "draft": saved, "section_id": section_id, "errors": refused,
                 "raw": _raw(saved), "slots": slots,
