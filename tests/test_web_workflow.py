@@ -26,6 +26,20 @@ def _revision(page: str) -> str:
     return re.search(r'name="revision" value="(\d+)"', page).group(1)
 
 
+def _sent_for_review(clerk, text: str, name: str = "a.yaml") -> tuple[str, str]:
+    """A clerk's uploaded answers (an approval package) sent for review: the review's
+    address and the draft's id."""
+    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                         "stage": "approval"},
+                        files={"answers": (name, text.encode(), "text/yaml")},
+                        follow_redirects=False).headers["location"]
+    draft = review.split("/")[2]
+    clerk.post(f"/draft/{draft}/submit", data={
+        "csrf_token": clerk.cookies.get("xbdocs_csrf"),
+        "revision": _revision(clerk.get(review).text)})
+    return review, draft
+
+
 def test_review_return_fix_accept_and_move_to_registration(app):
     app, accounts = app
     clerk, lawyer, other = login(app, "ivanova"), login(app, "petrov"), login(app, "sidorova")
@@ -138,15 +152,7 @@ def test_hostile_comments_notes_and_file_names_are_escaped_everywhere(app):
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
     text = (Path(__file__).resolve().parent.parent / "samples" /
             "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
-    uploaded = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
-                                           "stage": "approval"},
-                          files={"answers": (HOSTILE + ".yaml", text.encode(), "text/yaml")},
-                          follow_redirects=False)
-    review = uploaded.headers["location"]
-    draft = review.split("/")[2]
-    page = clerk.get(review).text
-    clerk.post(f"/draft/{draft}/submit", data={
-        "csrf_token": clerk.cookies.get("xbdocs_csrf"), "revision": _revision(page)})
+    review, draft = _sent_for_review(clerk, text, HOSTILE + ".yaml")
     page = lawyer.get(review).text
     lawyer.post(f"/draft/{draft}/verdict", data={
         "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": _revision(page),
@@ -195,14 +201,7 @@ def test_a_plan_of_joint_events_is_built_for_an_agreement_of_the_register(app):
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
     root = Path(__file__).resolve().parent.parent
     text = (root / "samples" / "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
-    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
-                                         "stage": "approval"},
-                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
-                        follow_redirects=False).headers["location"]
-    draft = review.split("/")[2]
-    clerk.post(f"/draft/{draft}/submit", data={
-        "csrf_token": clerk.cookies.get("xbdocs_csrf"),
-        "revision": _revision(clerk.get(review).text)})
+    review, draft = _sent_for_review(clerk, text)
     lawyer.post(f"/draft/{draft}/verdict", data={
         "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
         "revision": _revision(lawyer.get(review).text), "action": "accept"})
@@ -274,14 +273,7 @@ def test_an_acceptance_renders_only_what_this_worker_has_not_checked(app, tmp_pa
                          "petrov")
     for number, accepting in enumerate((lawyer, other_worker)):
         changed = text.replace("Петрова", "Петрова" if number == 0 else "Петренко")
-        review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
-                                             "stage": "approval"},
-                            files={"answers": ("a.yaml", changed.encode(), "text/yaml")},
-                            follow_redirects=False).headers["location"]
-        draft = review.split("/")[2]
-        clerk.post(f"/draft/{draft}/submit", data={
-            "csrf_token": clerk.cookies.get("xbdocs_csrf"),
-            "revision": _revision(clerk.get(review).text)})
+        review, draft = _sent_for_review(clerk, changed)
         page = lawyer.get(review).text     # the review, kept by the first worker
         renders.clear()
         accepting.post(f"/draft/{draft}/verdict", data={
