@@ -281,3 +281,41 @@ def test_an_acceptance_renders_only_what_this_worker_has_not_checked(app, tmp_pa
             "action": "accept"}, follow_redirects=False)
         assert renders == ([] if number == 0 else ["approval"])
         assert re.search(r'href="/register/(\d+)"', lawyer.get(review).text)
+
+
+def test_only_a_draft_sent_for_review_is_accepted_and_from_its_current_revision(app):
+    """A verdict needs the draft sent for review (the page shows the buttons only then; a
+    crafted request is refused), and an acceptance from a page older than the draft is
+    refused before anything reaches the register — nothing recorded for answers the clerk
+    has changed since."""
+    app, accounts = app
+    clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
+    text = (Path(__file__).resolve().parent.parent / "samples" /
+            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
+                                         "stage": "approval"},
+                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
+                        follow_redirects=False).headers["location"]
+    draft = review.split("/")[2]
+    for action in ("accept", "return"):
+        unsent = lawyer.post(f"/draft/{draft}/verdict", data={
+            "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
+            "revision": _revision(lawyer.get(review).text), "action": action})
+        assert unsent.status_code == 409, action
+        assert "не отправлен на проверку" in unsent.text or "not sent for review" in unsent.text
+    assert accounts.register.all() == []
+    review, draft = _sent_for_review(clerk, text.replace("Петрова", "Петренко"))
+    stale = _revision(lawyer.get(review).text)
+    commented = lawyer.post(f"/draft/{draft}/verdict", data={   # still sent for review
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": stale,
+        "comment": "Проверьте должность.", "action": "comment"})
+    assert commented.status_code == 200
+    refused = lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"), "revision": stale,
+        "action": "accept"})
+    assert refused.status_code == 409 and "в другой вкладке" in refused.text
+    assert accounts.register.all() == []
+    accepted = lawyer.post(f"/draft/{draft}/verdict", data={
+        "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
+        "revision": _revision(lawyer.get(review).text), "action": "accept"})
+    assert accepted.status_code == 200 and len(accounts.register.all()) == 1

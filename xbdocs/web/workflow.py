@@ -93,6 +93,10 @@ def add_routes(app: FastAPI, state: State) -> None:
             if commented is not None:  # the comment's save checked the page's revision
                 stored, revision = commented, commented.revision
             action = str(form.get("action") or "comment")
+            if action in ("return", "accept") and state_of(stored) != SUBMITTED:
+                # The page offers a verdict only then; a request made otherwise is refused.
+                raise Page(409, i18n._("The draft is not sent for review"), [i18n._(
+                    "Only a draft its clerk has sent for review is returned or accepted.")])
             if action == "return":
                 _move(request, state, stored, revision, RETURNED, "draft-returned")
             elif action == "accept":
@@ -107,8 +111,13 @@ def _save_review(state: State, stored: Stored, revision: int, review: dict) -> S
         return state.drafts.save(stored, stored.draft, revision, keep_source=True,
                                  review=review)
     except Conflict:
-        raise Page(409, i18n._("The draft was changed in another tab"), [i18n._(
-            "Open the review again: it shows the newer answers.")]) from None
+        raise _behind() from None
+
+
+def _behind() -> Page:
+    """The 409 page of a verdict made from a page older than the draft."""
+    return Page(409, i18n._("The draft was changed in another tab"), [i18n._(
+        "Open the review again: it shows the newer answers.")])
 
 
 def _move(request: Request, state: State, stored: Stored, revision: int, to: str,
@@ -190,6 +199,8 @@ def _accept(request: Request, state: State, stored: Stored, revision: int) -> No
     from xbdocs import catalogue
     from xbdocs import profile as profile_module
 
+    if stored.revision != revision:  # before the register: nothing recorded for a page
+        raise _behind()              # older than the answers (the save checks it again)
     text, stage, profile = state.answers_text(stored), stored.draft.stage, state.profile()
     try:
         answers = answers_module.loads(text, "built-from.yaml")
