@@ -22,18 +22,28 @@ def app(tmp_path):
     return department(tmp_path, dt.date(2027, 6, 1))
 
 
+#: The municipal sample's answers, uploaded by the tests below.
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "uglovsky-borodulikha-municipal.yaml"
+
+
 def _revision(page: str) -> str:
     return re.search(r'name="revision" value="(\d+)"', page).group(1)
 
 
-def _sent_for_review(clerk, text: str, name: str = "a.yaml") -> tuple[str, str]:
-    """A clerk's uploaded answers (an approval package) sent for review: the review's
-    address and the draft's id."""
+def _uploaded(clerk, text: str, name: str = "a.yaml") -> tuple[str, str]:
+    """A clerk's uploaded answers (an approval package): the review's address and the
+    draft's id."""
     review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
                                          "stage": "approval"},
                         files={"answers": (name, text.encode(), "text/yaml")},
                         follow_redirects=False).headers["location"]
-    draft = review.split("/")[2]
+    return review, review.split("/")[2]
+
+
+def _sent_for_review(clerk, text: str, name: str = "a.yaml") -> tuple[str, str]:
+    """A clerk's uploaded answers sent for review: the review's address and the draft's
+    id."""
+    review, draft = _uploaded(clerk, text, name)
     clerk.post(f"/draft/{draft}/submit", data={
         "csrf_token": clerk.cookies.get("xbdocs_csrf"),
         "revision": _revision(clerk.get(review).text)})
@@ -146,12 +156,10 @@ def test_hostile_comments_notes_and_file_names_are_escaped_everywhere(app):
     import csv
     import io
     import zipfile
-    from pathlib import Path
 
     app, _accounts = app
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
-    text = (Path(__file__).resolve().parent.parent / "samples" /
-            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    text = SAMPLE.read_text("utf-8")
     review, draft = _sent_for_review(clerk, text, HOSTILE + ".yaml")
     page = lawyer.get(review).text
     lawyer.post(f"/draft/{draft}/verdict", data={
@@ -195,13 +203,11 @@ def test_register_addresses_that_are_not_an_agreement_are_not_found(app, address
 def test_a_plan_of_joint_events_is_built_for_an_agreement_of_the_register(app):
     import io
     import zipfile
-    from pathlib import Path
 
     app, _accounts = app
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
-    root = Path(__file__).resolve().parent.parent
-    text = (root / "samples" / "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
-    review, draft = _sent_for_review(clerk, text)
+    root = SAMPLE.parent.parent
+    review, draft = _sent_for_review(clerk, SAMPLE.read_text("utf-8"))
     lawyer.post(f"/draft/{draft}/verdict", data={
         "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
         "revision": _revision(lawyer.get(review).text), "action": "accept"})
@@ -221,20 +227,11 @@ def test_a_plan_of_joint_events_is_built_for_an_agreement_of_the_register(app):
 
 
 def test_a_lawyer_comments_on_a_clause_of_a_document(app):
-    from pathlib import Path
 
     app, _accounts = app
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
-    text = (Path(__file__).resolve().parent.parent / "samples" /
-            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
-    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
-                                         "stage": "approval"},
-                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
-                        follow_redirects=False).headers["location"]
-    draft = review.split("/")[2]
-    clerk.post(f"/draft/{draft}/submit", data={
-        "csrf_token": clerk.cookies.get("xbdocs_csrf"),
-        "revision": _revision(clerk.get(review).text)})
+    text = SAMPLE.read_text("utf-8")
+    review, draft = _sent_for_review(clerk, text)
     page = lawyer.get(review).text
     assert 'value="c:agreement.ru.docx#subject.main"' in page
     lawyer.post(f"/draft/{draft}/verdict", data={
@@ -262,8 +259,7 @@ def test_an_acceptance_renders_only_what_this_worker_has_not_checked(app, tmp_pa
 
     app, accounts = app
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
-    text = (Path(__file__).resolve().parent.parent / "samples" /
-            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
+    text = SAMPLE.read_text("utf-8")
     renders = []
     real = xbdocs.render_package
     monkeypatch.setattr(xbdocs, "render_package",
@@ -290,13 +286,8 @@ def test_only_a_draft_sent_for_review_is_accepted_and_from_its_current_revision(
     has changed since."""
     app, accounts = app
     clerk, lawyer = login(app, "ivanova"), login(app, "petrov")
-    text = (Path(__file__).resolve().parent.parent / "samples" /
-            "uglovsky-borodulikha-municipal.yaml").read_text("utf-8")
-    review = clerk.post("/upload", data={"csrf_token": clerk.cookies.get("xbdocs_csrf"),
-                                         "stage": "approval"},
-                        files={"answers": ("a.yaml", text.encode(), "text/yaml")},
-                        follow_redirects=False).headers["location"]
-    draft = review.split("/")[2]
+    text = SAMPLE.read_text("utf-8")
+    review, draft = _uploaded(clerk, text)
     for action in ("accept", "return"):
         unsent = lawyer.post(f"/draft/{draft}/verdict", data={
             "csrf_token": lawyer.cookies.get("xbdocs_csrf"),
