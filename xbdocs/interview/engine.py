@@ -17,13 +17,11 @@ request can pick the interview up where the last one left it (:meth:`Interview.r
 
 from __future__ import annotations
 
-import collections
 import copy
 import datetime as dt
 import functools
 import json
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,6 +33,7 @@ from xbdocs.i18n import _, help_text
 from xbdocs.interview import flow
 from xbdocs.interview.flow import Invalid, Question, Session
 from xbdocs.interview.store import Draft, DraftStore
+from xbdocs.memo import Memo
 from xbdocs.stages import STAGES
 from xbdocs.yamlread import describe
 
@@ -623,36 +622,15 @@ class Interview:
                 return "", [str(p) for p in exc.problems]
             return render_party(parsed, side, cat)
 
-        text, doubts = _PREVIEWS.get(key, cat, render)
+        text, doubts = _PREVIEWS.get(key, render, owner=cat)
         return Preview(text, list(doubts), *person)
 
 
-class _Kept:
-    """Party previews kept by everything they come from (the answers completed with
-    specimens, the side, the language, the templates' stamps; the catalogue by identity,
-    kept with the result): a preview is asked on every view and save of the signatories'
-    page, and rendering the agreement for it was the interview's largest cost on the
-    server. A shortcut, never state: a miss renders the same thing again."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self._kept = size, collections.OrderedDict[str, tuple[Any, Any]]()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, cat: Catalogue, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None and kept[0] is cat:
-                self._kept.move_to_end(key)
-                return kept[1]
-        made = make()
-        with self._lock:
-            self._kept[key] = (cat, made)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return made
-
-
-_PREVIEWS = _Kept(512)
+#: Party previews by what they come from (the answers with their specimens, the side, the
+#: language, the templates' paths and stamps; the catalogue as the owner): a preview is
+#: asked on every view and save of the signatories' page, and rendering the agreement for
+#: it was the interview's largest cost on the server.
+_PREVIEWS = Memo(512)
 
 
 def _templates_stamp() -> list[tuple[str, int, int]]:

@@ -377,10 +377,8 @@ def _checked(state: State, stored: Any, stage: str,
     errors, which do not render, are reviewed on their own. Kept by what they come from
     (:attr:`State.reviews`): 50 of a review's 60 ms are this render."""
     text, cat, profile = state.answers_text(stored), catalogue.load(), state.profile()
-    kept_cat, checked = state.reviews.get(state.review_key(text, stage, profile, cat),
-                                          lambda: (cat, _check(state, text, stage, profile)))
-    if kept_cat is not cat:
-        checked = _check(state, text, stage, profile)
+    checked = state.reviews.get(state.review_key(text, stage, profile, cat),
+                                lambda: _check(state, text, stage, profile), owner=cat)
     if "problems" in checked:
         return {"findings": _findings(checked["problems"], interview), "has_errors": True,
                 "unverified": [], "clauses": []}

@@ -6,13 +6,10 @@ cookies and query, so a restart, two tabs or two workers see the same state."""
 
 from __future__ import annotations
 
-import collections
 import contextvars
 import datetime as dt
 import hashlib
 import secrets
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
@@ -26,6 +23,7 @@ from xbdocs import i18n
 from xbdocs.catalogue import Catalogue
 from xbdocs.interview.engine import Interview
 from xbdocs.interview.store import answers_yaml
+from xbdocs.memo import Memo
 from xbdocs.stages import DEFAULT_STAGE, STAGES
 from xbdocs.web.drafts import DraftFiles, Stored
 
@@ -72,33 +70,6 @@ class Page(Exception):
 
 def not_found(line: str) -> Page:
     return Page(404, i18n._("Not found"), [line])
-
-
-class Memo:
-    """Results of a pure function kept by a digest of everything they came from (at most
-    ``size``, the least recently used dropped): a shortcut each worker keeps, never state
-    a request depends on — a miss computes the same thing again."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self._kept = size, collections.OrderedDict[str, Any]()
-        self._lock = threading.Lock()
-
-    def peek(self, key: str) -> Any:
-        """What is kept by ``key``, or None: for a caller that can do without it."""
-        with self._lock:
-            return self._kept.get(key)
-
-    def get(self, key: str, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-        made = make()
-        with self._lock:
-            self._kept[key] = made
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return made
 
 
 class State:
@@ -257,9 +228,8 @@ class State:
         return str(path) if path else None
 
     def review_key(self, text: str, stage: str, profile: str | None, cat: Catalogue) -> str:
-        """The key of a review in :attr:`reviews`: everything its findings come from. The
-        catalogue by its identity, so the memo keeps the catalogue with the result (an id
-        is only its object's while the object lives)."""
+        """The key of a review in :attr:`reviews`: everything its findings come from, the
+        catalogue by its identity (the memo's owner)."""
         return hashlib.sha256("\0".join((
             text, stage, self.today.isoformat(), i18n.current_language(), str(profile),
             str(id(cat)))).encode()).hexdigest()
@@ -267,8 +237,8 @@ class State:
     def builds(self, text: str, stage: str, profile: str | None, cat: Catalogue) -> bool:
         """Whether a review of these answers, kept in :attr:`reviews`, rendered the package
         with no error: an acceptance then need not render it again."""
-        kept = self.reviews.peek(self.review_key(text, stage, profile, cat))
-        return kept is not None and kept[0] is cat and bool(kept[1].get("built"))
+        kept = self.reviews.peek(self.review_key(text, stage, profile, cat), owner=cat)
+        return kept is not None and bool(kept.get("built"))
 
     def render_package(self, answers: str, **options: Any) -> Any:
         """:func:`xbdocs.render_package` with this server's profile (``profile=`` when the
